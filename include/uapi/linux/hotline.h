@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR LGPL-2.1 */
+/*
+ * hotline: a prioritised, health-checked channel between two gateways.
+ *
+ * This header is the whole contract between the hotline kernel module and
+ * userspace (hotlinectl, scripts using pyroute2, monitoring agents). It is
+ * written to be read: the attribute tree of every command is drawn below.
+ *
+ * Generic netlink family "hotline" (HOTLINE_GENL_NAME), version 1.
+ * Every object lives in the network namespace of the netlink socket that
+ * talks to it; a channel made in one namespace is invisible in another.
+ *
+ * Mutating commands need CAP_NET_ADMIN over the namespace's owning user
+ * namespace (GENL_UNS_ADMIN_PERM), so root inside its own user+net
+ * namespace manages that namespace's channels.
+ *
+ * Every rejection carries an extended-ack message naming the attribute that
+ * was wrong, and a rejected request changes nothing.
+ *
+ * HOTLINE_CMD_CHANNEL_NEW: make a channel. NLM_F_ACK is honoured.
+ *   Fails with EEXIST when the name is taken.
+ *
+ *   HOTLINE_A_CHANNEL_NAME: NUL-terminated string, 1..31 bytes of
+ *                           [A-Za-z0-9._-]                     (required)
+ *   HOTLINE_A_CHANNEL_PEER: nested, the remote side's prefix   (required)
+ *       HOTLINE_A_PREFIX_ADDR4: 4 bytes, network order     } exactly one
+ *       HOTLINE_A_PREFIX_ADDR6: 16 bytes, network order    }
+ *       HOTLINE_A_PREFIX_LEN: u8, 0..32 (IPv4), 0..128 (IPv6)  (required)
+ *       Host bits beyond LEN must be zero.
+ *   HOTLINE_A_CHANNEL_LOCAL: nested, same layout as PEER; the hotline hosts
+ *                            on our side; must be the peer's family. Unset:
+ *                            any local address.
+ *   HOTLINE_A_CHANNEL_PROTO: u8, one of HOTLINE_PROTO_*; default ANY.
+ *                            ICMP means ICMPv6 for IPv6 channels.
+ *   HOTLINE_A_CHANNEL_PORT_MIN: u16, host order, 1..65535 }  both or neither;
+ *   HOTLINE_A_CHANNEL_PORT_MAX: u16, host order, >= MIN   }  TCP, UDP or
+ *                            SCTP only. Matched against the remote side's
+ *                            port (destination port on egress, source port
+ *                            on ingress).
+ *   HOTLINE_A_CHANNEL_DSCP: u8, 0..63, written on egress; default 46 (EF).
+ *                           ECN bits are kept.
+ *   HOTLINE_A_CHANNEL_PRIORITY: u32, skb->priority on egress; default 7
+ *                           (TC_PRIO_CONTROL). A value >= 0x10000 is a
+ *                           qdisc class id MAJ:MIN (TC_H_MAKE).
+ *   HOTLINE_A_CHANNEL_MARK: u32, fwmark set on ingress and egress packets;
+ *                           0 (default) leaves the mark alone.
+ *   HOTLINE_A_CHANNEL_MARK_MASK: u32, bits of the mark that are written;
+ *                           default 0xffffffff.
+ *   HOTLINE_A_CHANNEL_HEALTH: nested, health probing; see below. Unset:
+ *                           no probing.
+ *
+ * HOTLINE_CMD_CHANNEL_SET: change a channel, found by HOTLINE_A_CHANNEL_NAME
+ *   (required). Every other attribute of CHANNEL_NEW may be given; the ones
+ *   given replace the current values, the rest stay. An empty
+ *   HOTLINE_A_CHANNEL_LOCAL, PORT_MIN = PORT_MAX = 0, or an empty
+ *   HOTLINE_A_CHANNEL_HEALTH clear that part. Fails with ENOENT when there
+ *   is no such channel.
+ *
+ * HOTLINE_CMD_CHANNEL_DEL: remove a channel.
+ *   HOTLINE_A_CHANNEL_NAME                                     (required)
+ *   Fails with ENOENT when there is no such channel.
+ *
+ * HOTLINE_CMD_CHANNEL_GET: read channels. With NLM_F_DUMP, all channels of
+ *   the namespace in id order, each whole in one message, continued across
+ *   as many messages as needed; a dump interrupted by a change is flagged
+ *   NLM_F_DUMP_INTR. Without NLM_F_DUMP, HOTLINE_A_CHANNEL_NAME (required)
+ *   selects one. Replies carry, besides every configured attribute above:
+ *
+ *   HOTLINE_A_CHANNEL_ID: u32, kernel-assigned, never reused while loaded
+ *   HOTLINE_A_CHANNEL_STATS: nested, per-channel counters
+ *       HOTLINE_A_STATS_RX_PACKETS: u64  ingress packets from the peer
+ *       HOTLINE_A_STATS_RX_BYTES:   u64  their bytes (IP header onward)
+ *       HOTLINE_A_STATS_TX_PACKETS: u64  egress packets to the peer
+ *       HOTLINE_A_STATS_TX_BYTES:   u64
+ *   HOTLINE_A_CHANNEL_HEALTH_STATUS: nested, only when health is set
+ *       HOTLINE_A_STATUS_STATE: u8, enum hotline_health_state
+ *       HOTLINE_A_STATUS_DIAG:  u8, enum hotline_health_diag
+ *       HOTLINE_A_STATUS_SINCE: u64, CLOCK_REALTIME ns of the last change
+ *       HOTLINE_A_STATUS_FLAPS: u32, state transitions so far
+ *       HOTLINE_A_STATUS_PROBES_SENT:  u64
+ *       HOTLINE_A_STATUS_PROBES_RECV:  u64  valid replies
+ *       HOTLINE_A_STATUS_LOST:         u64
+ *       HOTLINE_A_STATUS_DUPLICATES:   u64
+ *       HOTLINE_A_STATUS_REORDERED:    u64
+ *       HOTLINE_A_STATUS_LATE:         u64  replies after the detect time
+ *       HOTLINE_A_STATUS_AUTH_FAILURES: u64
+ *       HOTLINE_A_STATUS_MALFORMED:    u64
+ *       HOTLINE_A_STATUS_REFLECTED:    u64  test packets we reflected
+ *       HOTLINE_A_STATUS_RTT_LAST:  u64, ns
+ *       HOTLINE_A_STATUS_RTT_MIN:   u64, ns (over the window)
+ *       HOTLINE_A_STATUS_RTT_MAX:   u64, ns (over the window)
+ *       HOTLINE_A_STATUS_RTT_MEAN:  u64, ns (over the window)
+ *       HOTLINE_A_STATUS_RTT_P50:   u64, ns (over the window)
+ *       HOTLINE_A_STATUS_RTT_P90:   u64, ns (over the window)
+ *       HOTLINE_A_STATUS_RTT_P99:   u64, ns (over the window)
+ *       HOTLINE_A_STATUS_JITTER:    u64, ns, RFC 3550 estimator
+ *       HOTLINE_A_STATUS_LOSS_PPM:  u32, lost probes per million over the
+ *                                   window
+ *       HOTLINE_A_STATUS_WINDOW:    u32, probes the window covers now
+ *
+ * Health configuration, nested in HOTLINE_A_CHANNEL_HEALTH:
+ *
+ *   HOTLINE_A_HEALTH_PROBE_ADDR4 / _ADDR6: the peer's reflector address,
+ *                           4 or 16 bytes; exactly one          (required)
+ *   HOTLINE_A_HEALTH_PROBE_PORT: u16, the peer's reflector port; 862
+ *   HOTLINE_A_HEALTH_LOCAL_PORT: u16, our sender/reflector port; 862
+ *   HOTLINE_A_HEALTH_INTERVAL_MS: u32, 10..60000; default 1000
+ *   HOTLINE_A_HEALTH_DETECT_MULT: u8, 1..255; default 3
+ *   HOTLINE_A_HEALTH_KEY: 32 bytes, HMAC-SHA-256 key (authenticated mode)
+ *   HOTLINE_A_HEALTH_UNAUTHENTICATED: flag; probe without a key. One of KEY
+ *                           and UNAUTHENTICATED is required. The key is
+ *                           never sent back to userspace; replies carry
+ *                           HOTLINE_A_HEALTH_KEYED (flag) instead.
+ *   HOTLINE_A_HEALTH_MAX_LOSS: u32, percent 0..100 over the window; 0 = off
+ *   HOTLINE_A_HEALTH_MAX_RTT_MS: u32, applied to p99; 0 = off
+ *
+ * Multicast groups:
+ *
+ *   "config" (HOTLINE_MCGRP_CONFIG): HOTLINE_CMD_CHANNEL_NEW, _SET and _DEL
+ *            messages carrying the channel as CHANNEL_GET does, after each
+ *            change.
+ *   "health" (HOTLINE_MCGRP_HEALTH): HOTLINE_CMD_HEALTH_EVENT on every state
+ *            change, carrying HOTLINE_A_CHANNEL_ID, _NAME, _PEER,
+ *            HOTLINE_A_CHANNEL_HEALTH_STATUS (new state, diagnostic, time,
+ *            metrics) and HOTLINE_A_CHANNEL_OLD_STATE (u8).
+ */
+#ifndef _UAPI_LINUX_HOTLINE_H
+#define _UAPI_LINUX_HOTLINE_H
+
+#define HOTLINE_GENL_NAME		"hotline"
+#define HOTLINE_GENL_VERSION		1
+#define HOTLINE_MCGRP_CONFIG		"config"
+#define HOTLINE_MCGRP_HEALTH		"health"
+
+#define HOTLINE_NAME_MAX		31	/* bytes, without the NUL */
+#define HOTLINE_KEY_LEN			32
+#define HOTLINE_DEFAULT_DSCP		46	/* EF */
+#define HOTLINE_DEFAULT_PRIORITY	7	/* TC_PRIO_CONTROL */
+#define HOTLINE_DEFAULT_STAMP_PORT	862
+#define HOTLINE_DEFAULT_INTERVAL_MS	1000
+#define HOTLINE_DEFAULT_DETECT_MULT	3
+#define HOTLINE_MIN_INTERVAL_MS		10
+#define HOTLINE_MAX_INTERVAL_MS		60000
+
+enum hotline_cmd {
+	HOTLINE_CMD_UNSPEC,
+	HOTLINE_CMD_CHANNEL_NEW,
+	HOTLINE_CMD_CHANNEL_SET,
+	HOTLINE_CMD_CHANNEL_DEL,
+	HOTLINE_CMD_CHANNEL_GET,
+	HOTLINE_CMD_HEALTH_EVENT,
+	__HOTLINE_CMD_MAX
+};
+#define HOTLINE_CMD_MAX (__HOTLINE_CMD_MAX - 1)
+
+enum hotline_proto {
+	HOTLINE_PROTO_ANY,
+	HOTLINE_PROTO_TCP,
+	HOTLINE_PROTO_UDP,
+	HOTLINE_PROTO_ICMP,
+	HOTLINE_PROTO_SCTP,
+	__HOTLINE_PROTO_MAX
+};
+#define HOTLINE_PROTO_MAX (__HOTLINE_PROTO_MAX - 1)
+
+enum hotline_channel_attr {
+	HOTLINE_A_CHANNEL_UNSPEC,
+	HOTLINE_A_CHANNEL_ID,
+	HOTLINE_A_CHANNEL_NAME,
+	HOTLINE_A_CHANNEL_PEER,
+	HOTLINE_A_CHANNEL_LOCAL,
+	HOTLINE_A_CHANNEL_PROTO,
+	HOTLINE_A_CHANNEL_PORT_MIN,
+	HOTLINE_A_CHANNEL_PORT_MAX,
+	HOTLINE_A_CHANNEL_DSCP,
+	HOTLINE_A_CHANNEL_PRIORITY,
+	HOTLINE_A_CHANNEL_MARK,
+	HOTLINE_A_CHANNEL_MARK_MASK,
+	HOTLINE_A_CHANNEL_STATS,
+	HOTLINE_A_CHANNEL_HEALTH,
+	HOTLINE_A_CHANNEL_HEALTH_STATUS,
+	HOTLINE_A_CHANNEL_OLD_STATE,
+	HOTLINE_A_CHANNEL_PAD,
+	__HOTLINE_A_CHANNEL_MAX
+};
+#define HOTLINE_A_CHANNEL_MAX (__HOTLINE_A_CHANNEL_MAX - 1)
+
+enum hotline_prefix_attr {
+	HOTLINE_A_PREFIX_UNSPEC,
+	HOTLINE_A_PREFIX_ADDR4,
+	HOTLINE_A_PREFIX_ADDR6,
+	HOTLINE_A_PREFIX_LEN,
+	__HOTLINE_A_PREFIX_MAX
+};
+#define HOTLINE_A_PREFIX_MAX (__HOTLINE_A_PREFIX_MAX - 1)
+
+enum hotline_stats_attr {
+	HOTLINE_A_STATS_UNSPEC,
+	HOTLINE_A_STATS_RX_PACKETS,
+	HOTLINE_A_STATS_RX_BYTES,
+	HOTLINE_A_STATS_TX_PACKETS,
+	HOTLINE_A_STATS_TX_BYTES,
+	HOTLINE_A_STATS_PAD,
+	__HOTLINE_A_STATS_MAX
+};
+#define HOTLINE_A_STATS_MAX (__HOTLINE_A_STATS_MAX - 1)
+
+enum hotline_health_attr {
+	HOTLINE_A_HEALTH_UNSPEC,
+	HOTLINE_A_HEALTH_PROBE_ADDR4,
+	HOTLINE_A_HEALTH_PROBE_ADDR6,
+	HOTLINE_A_HEALTH_PROBE_PORT,
+	HOTLINE_A_HEALTH_LOCAL_PORT,
+	HOTLINE_A_HEALTH_INTERVAL_MS,
+	HOTLINE_A_HEALTH_DETECT_MULT,
+	HOTLINE_A_HEALTH_KEY,
+	HOTLINE_A_HEALTH_UNAUTHENTICATED,
+	HOTLINE_A_HEALTH_KEYED,
+	HOTLINE_A_HEALTH_MAX_LOSS,
+	HOTLINE_A_HEALTH_MAX_RTT_MS,
+	__HOTLINE_A_HEALTH_MAX
+};
+#define HOTLINE_A_HEALTH_MAX (__HOTLINE_A_HEALTH_MAX - 1)
+
+enum hotline_status_attr {
+	HOTLINE_A_STATUS_UNSPEC,
+	HOTLINE_A_STATUS_STATE,
+	HOTLINE_A_STATUS_DIAG,
+	HOTLINE_A_STATUS_SINCE,
+	HOTLINE_A_STATUS_FLAPS,
+	HOTLINE_A_STATUS_PROBES_SENT,
+	HOTLINE_A_STATUS_PROBES_RECV,
+	HOTLINE_A_STATUS_LOST,
+	HOTLINE_A_STATUS_DUPLICATES,
+	HOTLINE_A_STATUS_REORDERED,
+	HOTLINE_A_STATUS_LATE,
+	HOTLINE_A_STATUS_AUTH_FAILURES,
+	HOTLINE_A_STATUS_MALFORMED,
+	HOTLINE_A_STATUS_REFLECTED,
+	HOTLINE_A_STATUS_RTT_LAST,
+	HOTLINE_A_STATUS_RTT_MIN,
+	HOTLINE_A_STATUS_RTT_MAX,
+	HOTLINE_A_STATUS_RTT_MEAN,
+	HOTLINE_A_STATUS_RTT_P50,
+	HOTLINE_A_STATUS_RTT_P90,
+	HOTLINE_A_STATUS_RTT_P99,
+	HOTLINE_A_STATUS_JITTER,
+	HOTLINE_A_STATUS_LOSS_PPM,
+	HOTLINE_A_STATUS_WINDOW,
+	HOTLINE_A_STATUS_PAD,
+	__HOTLINE_A_STATUS_MAX
+};
+#define HOTLINE_A_STATUS_MAX (__HOTLINE_A_STATUS_MAX - 1)
+
+/* Link state, in the words of BFD (RFC 5880 section 4.1). */
+enum hotline_health_state {
+	HOTLINE_STATE_ADMIN_DOWN,
+	HOTLINE_STATE_DOWN,
+	HOTLINE_STATE_INIT,
+	HOTLINE_STATE_UP,
+	HOTLINE_STATE_DEGRADED,
+	__HOTLINE_STATE_MAX
+};
+#define HOTLINE_STATE_MAX (__HOTLINE_STATE_MAX - 1)
+
+/* Why the state last changed. */
+enum hotline_health_diag {
+	HOTLINE_DIAG_NONE,
+	HOTLINE_DIAG_DETECT_EXPIRED,	/* no valid reply for detect-mult x interval */
+	HOTLINE_DIAG_AUTH_FAILURES,	/* replies arrive but fail authentication */
+	HOTLINE_DIAG_ADMIN_DOWN,	/* configured or reconfigured by an admin */
+	HOTLINE_DIAG_PEER_UNREACHABLE,	/* ICMP error for our probes */
+	HOTLINE_DIAG_THRESHOLD,		/* max-loss or max-rtt exceeded */
+	__HOTLINE_DIAG_MAX
+};
+#define HOTLINE_DIAG_MAX (__HOTLINE_DIAG_MAX - 1)
+
+#endif /* _UAPI_LINUX_HOTLINE_H */

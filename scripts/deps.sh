@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install every Debian package that building, testing, benchmarking and the
+# demo need. Idempotent: asks apt only for what is missing, and refreshes
+# the package lists at most once per run.
+set -e
+
+PKGS="
+make gcc libc6-dev pkg-config git xz-utils kmod
+clang llvm lld libclang-rt-14-dev bpftool libbpf-dev libelf-dev zlib1g-dev
+libmnl-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libjson-c-dev
+linux-image-amd64 linux-headers-amd64
+linux-image-6.12-amd64 linux-headers-6.12-amd64
+sparse
+qemu-system-x86 busybox-static
+iproute2 iputils-ping iperf3 tcpdump tshark nftables ethtool procps
+python3 python3-pyroute2
+gnuplot-nox man-db groff-base
+"
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=absent
+	[ "$st" = installed ] || missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+	echo "  DEPS    all installed"
+	exit 0
+fi
+
+echo "  DEPS    installing:$missing"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
