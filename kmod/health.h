@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The health engine's face towards the rest of the module.
+ *
+ * netlink.c validates HOTLINE_A_CHANNEL_HEALTH into a struct
+ * hotline_health_cfg and keeps it in the channel; the engine (health.c,
+ * stamp.c) turns a configuration into a running STAMP session. The engine
+ * keeps its own per-netns state (sessions, reflector sockets), so the
+ * channel table never has to know about sockets or timers.
+ */
+#ifndef _HOTLINE_HEALTH_H
+#define _HOTLINE_HEALTH_H
+
+#include <linux/types.h>
+#include <linux/in6.h>
+#include <linux/hotline.h>
+
+struct net;
+struct sk_buff;
+struct netlink_ext_ack;
+struct hotline_channel;
+struct hotline_health;
+
+struct hotline_health_cfg {
+	u8 family;			/* AF_INET or AF_INET6 */
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} probe;			/* the peer's reflector */
+	u16 probe_port;			/* host order */
+	u16 local_port;			/* host order */
+	u32 interval_ms;
+	u8 detect_mult;
+	bool keyed;			/* authenticated mode, key below */
+	u8 key[HOTLINE_KEY_LEN];
+	u32 max_loss_pct;		/* 0: off */
+	u32 max_rtt_ms;			/* 0: off, else applied to p99 */
+};
+
+/* How the channel marks its traffic; probes are marked the same way. */
+struct hotline_health_marking {
+	u8 dscp;
+	u32 priority;
+	u32 mark;
+	u32 mark_mask;
+};
+
+int health_init(void);
+void health_exit(void);
+
+/*
+ * Called with the config mutex held; may sleep. The session belongs to the
+ * channel @ch (which stays valid until health_destroy() returns) and reports
+ * state changes through hotline_nl_notify_health().
+ */
+struct hotline_health *health_create(struct net *net, struct hotline_channel *ch,
+				     const struct hotline_health_cfg *cfg,
+				     const struct hotline_health_marking *marking,
+				     struct netlink_ext_ack *extack);
+/* Keeps the session (state, counters) unless peer, ports or key changed. */
+int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg,
+		  const struct hotline_health_marking *marking,
+		  struct netlink_ext_ack *extack);
+/* Stops timers and waits for them; may sleep. */
+void health_destroy(struct hotline_health *h);
+
+/* Adds HOTLINE_A_CHANNEL_HEALTH_STATUS; RCU read side is enough. */
+int health_fill_status(struct sk_buff *skb, const struct hotline_health *h);
+/* Current state, for HOTLINE_A_CHANNEL_OLD_STATE and the guard's auto mode. */
+u8 health_state(const struct hotline_health *h);
+
+#endif /* _HOTLINE_HEALTH_H */
