@@ -51,22 +51,49 @@ void health_exit(void);
 /*
  * Called with the config mutex held; may sleep. The session belongs to the
  * channel @ch (which stays valid until health_destroy() returns) and reports
- * state changes through hotline_nl_notify_health().
+ * state changes through hotline_nl_notify_health(). Returns the session or
+ * an ERR_PTR(); on error @extack says why and nothing was changed.
  */
 struct hotline_health *health_create(struct net *net, struct hotline_channel *ch,
 				     const struct hotline_health_cfg *cfg,
 				     const struct hotline_health_marking *marking,
 				     struct netlink_ext_ack *extack);
-/* Keeps the session (state, counters) unless peer, ports or key changed. */
+/*
+ * Keeps the session (state, counters) unless peer, ports or key changed;
+ * then the session starts over (down, diagnostic admin-down, counters
+ * zero) and a health event is sent if it was not down. Config mutex held;
+ * may sleep. On error nothing was changed.
+ */
 int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg,
 		  const struct hotline_health_marking *marking,
 		  struct netlink_ext_ack *extack);
-/* Stops timers and waits for them; may sleep. */
+/*
+ * Stops timers and waits for them and for receivers; may sleep (one RCU
+ * grace period). NULL is ignored. No event is sent.
+ */
 void health_destroy(struct hotline_health *h);
 
 /* Adds HOTLINE_A_CHANNEL_HEALTH_STATUS; RCU read side is enough. */
 int health_fill_status(struct sk_buff *skb, const struct hotline_health *h);
 /* Current state, for HOTLINE_A_CHANNEL_OLD_STATE and the guard's auto mode. */
 u8 health_state(const struct hotline_health *h);
+
+/* Everything HOTLINE_A_CHANNEL_HEALTH_STATUS carries, taken consistently. */
+struct hotline_health_status {
+	u8 state;			/* enum hotline_health_state */
+	u8 diag;			/* enum hotline_health_diag */
+	u64 since_ns;			/* CLOCK_REALTIME of the last change */
+	u32 flaps;
+	u64 probes_sent, probes_recv, lost, duplicates, reordered, late;
+	u64 auth_failures, malformed, reflected;
+	u64 rtt_last, rtt_min, rtt_max, rtt_mean, rtt_p50, rtt_p90, rtt_p99;
+	u64 jitter;			/* ns */
+	u32 loss_ppm;
+	u32 window;			/* resolved probes behind loss_ppm */
+};
+
+/* Snapshot of the session's metrics; any context, never sleeps. */
+void health_get_status(const struct hotline_health *h,
+		       struct hotline_health_status *st);
 
 #endif /* _HOTLINE_HEALTH_H */

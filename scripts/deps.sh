@@ -16,6 +16,7 @@ qemu-system-x86 busybox-static
 iproute2 iputils-ping iperf3 tcpdump tshark nftables ethtool procps
 python3 python3-pyroute2
 gnuplot-nox man-db groff-base
+libssl-dev
 "
 
 missing=""

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotline: the XDP guard's maps, as seen by the BPF program (bpf/guard.bpf.c)
+ * and by its loader (user/guard.c). Needs only UAPI headers.
+ *
+ * Maps, pinned per device under HOTLINE_GUARD_PIN_ROOT/<ifname>/ so that
+ * every WAN device has its own bucket, peers and counters, and a later
+ * hotlinectl finds them by device name:
+ *
+ *   link     the XDP bpf_link (holds the program on the device)
+ *   config   ARRAY[1] of struct hotline_guard_config     mode, armed, limits
+ *   bucket   ARRAY[1] of struct hotline_guard_bucket     token bucket state
+ *   peers4   LPM_TRIE struct hotline_guard_key4 -> __u32  hotline peers
+ *   peers6   LPM_TRIE struct hotline_guard_key6 -> __u32
+ *   stats    PERCPU_ARRAY[HOTLINE_GUARD_STAT_MAX] of struct hotline_guard_counter
+ *
+ * A packet is "hotline" when its source address is inside a peer prefix:
+ * on the WAN side those are the packets the far gateway sends us.
+ */
+#ifndef _HOTLINE_GUARD_H
+#define _HOTLINE_GUARD_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>		/* struct bpf_spin_lock */
+
+#define HOTLINE_GUARD_PIN_ROOT	"/sys/fs/bpf/hotline"
+#define HOTLINE_GUARD_MAX_PEERS	65536	/* per family */
+
+enum hotline_guard_mode {
+	HOTLINE_GUARD_OFF = 0,		/* pass everything, count */
+	HOTLINE_GUARD_MONITOR,		/* count what enforce would drop */
+	HOTLINE_GUARD_ENFORCE,		/* drop what is over the rate */
+	HOTLINE_GUARD_AUTO,		/* ENFORCE while armed, else MONITOR */
+	HOTLINE_GUARD_MODE_MAX,
+};
+
+/* Verdict counters: every packet lands in exactly one. */
+enum hotline_guard_stat {
+	HOTLINE_GUARD_STAT_HOTLINE = 0,	/* from a peer: passed */
+	HOTLINE_GUARD_STAT_PASSED,	/* other IP traffic: passed */
+	HOTLINE_GUARD_STAT_DROPPED,	/* other IP traffic: over the rate, dropped */
+	HOTLINE_GUARD_STAT_WOULD_DROP,	/* over the rate, passed (monitor) */
+	HOTLINE_GUARD_STAT_NON_IP,	/* ARP, LLDP, ...: passed */
+	HOTLINE_GUARD_STAT_MALFORMED_PASSED,	/* broken IP header: passed */
+	HOTLINE_GUARD_STAT_MALFORMED_DROPPED,	/* ... dropped while enforcing */
+	HOTLINE_GUARD_STAT_MAX,
+};
+
+/* config.flags: which dimensions of the bucket are limited */
+#define HOTLINE_GUARD_LIMIT_PKTS	0x1
+#define HOTLINE_GUARD_LIMIT_BYTES	0x2
+
+/*
+ * Tokens are counted in nano-units (1 packet = 1e9 tokens, 1 byte = 1e9
+ * tokens) so that refill = elapsed_ns * rate is exact integer arithmetic.
+ * Userspace precomputes the capacities and the time to fill an empty
+ * bucket (fill_ns) so the program never divides nor overflows: elapsed is
+ * clamped to fill_ns, and capacities are kept below 2^62.
+ */
+#define HOTLINE_GUARD_TOKEN_SCALE	1000000000ULL
+
+struct hotline_guard_config {
+	__u32	mode;		/* enum hotline_guard_mode */
+	__u32	armed;		/* non-zero: AUTO enforces */
+	__u32	flags;		/* HOTLINE_GUARD_LIMIT_* */
+	__u32	pad;
+	__u64	pkt_rate;	/* packets per second */
+	__u64	pkt_cap;	/* burst in packets * TOKEN_SCALE */
+	__u64	pkt_fill_ns;	/* time to fill the bucket from empty */
+	__u64	byte_rate;	/* bytes per second (whole frames) */
+	__u64	byte_cap;	/* burst in bytes * TOKEN_SCALE */
+	__u64	byte_fill_ns;
+};
+
+/*
+ * Userspace writes this with BPF_F_LOCK to refill the bucket when limits
+ * change; last_ns == 0 means "not started": the first packet sets it.
+ */
+struct hotline_guard_bucket {
+	struct bpf_spin_lock lock;
+	__u32	pad;
+	__u64	last_ns;
+	__u64	pkt_tokens;
+	__u64	byte_tokens;
+};
+
+struct hotline_guard_key4 {
+	__u32	prefixlen;
+	__u8	addr[4];	/* network order */
+};
+
+struct hotline_guard_key6 {
+	__u32	prefixlen;
+	__u8	addr[16];
+};
+
+struct hotline_guard_counter {
+	__u64	packets;
+	__u64	bytes;		/* whole frames as XDP sees them */
+};
+
+#endif /* _HOTLINE_GUARD_H */

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The channel table: where a packet finds its channel.
+ *
+ * Channels are grouped by peer prefix. A peer group is keyed by (family,
+ * prefix length, prefix) and lists its channels in ascending id order. To
+ * classify a packet we walk the prefix lengths that have at least one
+ * group, longest first (a bitmap per family), mask the remote address to
+ * that length and look the group up in one hash table; within the group
+ * the first channel whose local/proto/port refinements fit wins, and when
+ * none fits we go on to the next shorter length. So:
+ *
+ *   host channels (/32, /128)   one hash lookup, whatever their number
+ *   prefix channels             one hash lookup per distinct length present
+ *   same peer prefix            channels sharing it are tried in id order
+ *
+ * The hash tables are rhashtables: they grow and shrink by themselves in
+ * the background (100,000 channels are just a bigger table), lookups are
+ * lock-free under RCU and never allocate, and inserts stay cheap because
+ * resizing is deferred to a worker. A fixed-size hash would need sizing
+ * for the worst case up front; a tree or LPM trie would cost
+ * O(log n)/O(address bits) per packet where the hash costs O(1).
+ *
+ * Channels are also kept in an xarray by id, which gives dumps their id
+ * order and an O(1) place to resume, and in an rhashtable by name for
+ * netlink.
+ */
+#include <linux/err.h>
+#include <linux/in.h>
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+#include "channel.h"
+
+struct hotline_peer_key {
+	struct in6_addr addr;		/* masked to len */
+	u8 family;
+	u8 len;
+	u16 zero;			/* hashed too, so always zero */
+};
+
+struct hotline_peer_group {
+	struct rhash_head node;
+	struct hotline_peer_key key;
+	struct list_head members;	/* hotline_channel_cfg, ascending id */
+	struct rcu_head rcu;
+};
+
+static const struct rhashtable_params name_params = {
+	.key_len = HOTLINE_NAME_SIZE,
+	.key_offset = offsetof(struct hotline_channel, name),
+	.head_offset = offsetof(struct hotline_channel, name_node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params group_params = {
+	.key_len = sizeof(struct hotline_peer_key),
+	.key_offset = offsetof(struct hotline_peer_group, key),
+	.head_offset = offsetof(struct hotline_peer_group, node),
+	.automatic_shrinking = true,
+};
+
+static inline __be32 mask4(unsigned int len)
+{
+	return len ? htonl(~0U << (32 - len)) : 0;
+}
+
+bool hotline_prefix_contains(const struct hotline_prefix *p,
+			     const struct in6_addr *addr)
+{
+	if (p->family == AF_INET)
+		return !((addr->s6_addr32[0] ^ p->addr.s6_addr32[0]) & mask4(p->len));
+	return ipv6_prefix_equal(&p->addr, addr, p->len);
+}
+
+static bool prefix_equal(const struct hotline_prefix *a,
+			 const struct hotline_prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       ipv6_addr_equal(&a->addr, &b->addr);
+}
+
+static struct hotline_lengths *lengths_of(struct hotline_net *hn, u8 family,
+					  unsigned int *maxlen)
+{
+	if (family == AF_INET) {
+		*maxlen = 32;
+		return &hn->v4;
+	}
+	*maxlen = 128;
+	return &hn->v6;
+}
+
+static void lengths_get(struct hotline_net *hn, const struct hotline_peer_key *key)
+{
+	unsigned int maxlen, bit;
+	struct hotline_lengths *lens = lengths_of(hn, key->family, &maxlen);
+
+	bit = maxlen - key->len;
+	if (lens->groups[bit]++ == 0)
+		set_bit(bit, lens->present);
+}
+
+static void lengths_put(struct hotline_net *hn, const struct hotline_peer_key *key)
+{
+	unsigned int maxlen, bit;
+	struct hotline_lengths *lens = lengths_of(hn, key->family, &maxlen);
+
+	bit = maxlen - key->len;
+	if (--lens->groups[bit] == 0)
+		clear_bit(bit, lens->present);
+}
+
+static void peer_key(struct hotline_peer_key *key, const struct hotline_prefix *p)
+{
+	memset(key, 0, sizeof(*key));
+	key->addr = p->addr;		/* host bits are zero: netlink checked */
+	key->family = p->family;
+	key->len = p->len;
+}
+
+static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
+{
+	struct hotline_channel_cfg *pos, *last;
+	struct hotline_peer_group *grp;
+	struct hotline_peer_key key;
+	int err;
+
+	lockdep_assert_held(&hn->lock);
+
+	peer_key(&key, &cfg->peer);
+	grp = rhashtable_lookup_fast(&hn->groups, &key, group_params);
+	if (!grp) {
+		grp = kzalloc(sizeof(*grp), GFP_KERNEL_ACCOUNT);
+		if (!grp)
+			return -ENOMEM;
+		grp->key = key;
+		INIT_LIST_HEAD(&grp->members);
+		err = rhashtable_insert_fast(&hn->groups, &grp->node, group_params);
+		if (err) {
+			kfree(grp);
+			return err;
+		}
+		lengths_get(hn, &key);
+	}
+
+	/*
+	 * The packet path stops at the first member that fits, so members
+	 * stay in id order. New channels have the highest id and go last in
+	 * O(1); only a CHANNEL_SET that moves a channel to another peer
+	 * prefix walks the group.
+	 */
+	last = list_last_entry(&grp->members, struct hotline_channel_cfg, group_node);
+	if (list_empty(&grp->members) || last->ch->id < cfg->ch->id) {
+		list_add_tail_rcu(&cfg->group_node, &grp->members);
+	} else {
+		list_for_each_entry(pos, &grp->members, group_node)
+			if (pos->ch->id > cfg->ch->id)
+				break;
+		list_add_tail_rcu(&cfg->group_node, &pos->group_node);
+	}
+	cfg->group = grp;
+	return 0;
+}
+
+static void group_unlink(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
+{
+	struct hotline_peer_group *grp = cfg->group;
+
+	lockdep_assert_held(&hn->lock);
+
+	list_del_rcu(&cfg->group_node);
+	if (list_empty(&grp->members)) {
+		lengths_put(hn, &grp->key);
+		rhashtable_remove_fast(&hn->groups, &grp->node, group_params);
+		kfree_rcu(grp, rcu);
+	}
+}
+
+static void cfg_free_rcu(struct rcu_head *rcu)
+{
+	/* kfree_sensitive: the configuration may hold the health key. */
+	kfree_sensitive(container_of(rcu, struct hotline_channel_cfg, rcu));
+}
+
+static void channel_free_rcu(struct rcu_head *rcu)
+{
+	struct hotline_channel *ch = container_of(rcu, struct hotline_channel, rcu);
+
+	kfree_sensitive(rcu_dereference_protected(ch->cfg, true));
+	free_percpu(ch->stats);
+	kfree(ch);
+}
+
+static void bump_genid(struct hotline_net *hn)
+{
+	u32 id = hn->genid + 1;
+
+	/* 0 means "no generation seen yet" to the netlink dump code. */
+	WRITE_ONCE(hn->genid, id ? id : 1);
+}
+
+struct hotline_channel_cfg *channel_cfg_new(void)
+{
+	struct hotline_channel_cfg *cfg;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	if (!cfg)
+		return NULL;
+	INIT_LIST_HEAD(&cfg->group_node);
+	cfg->proto = HOTLINE_PROTO_ANY;
+	cfg->dscp = HOTLINE_DEFAULT_DSCP;
+	cfg->priority = HOTLINE_DEFAULT_PRIORITY;
+	cfg->mark_mask = ~0U;
+	return cfg;
+}
+
+struct hotline_channel_cfg *channel_cfg_dup(const struct hotline_channel_cfg *cfg)
+{
+	struct hotline_channel_cfg *dup;
+
+	dup = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	if (!dup)
+		return NULL;
+	dup->ch = NULL;
+	dup->group = NULL;
+	INIT_LIST_HEAD(&dup->group_node);
+	return dup;
+}
+
+void channel_cfg_free(struct hotline_channel_cfg *cfg)
+{
+	kfree_sensitive(cfg);
+}
+
+static void cfg_finish(struct hotline_channel_cfg *cfg, struct hotline_channel *ch)
+{
+	static const u8 ipproto[] = {
+		[HOTLINE_PROTO_ANY] = 0,
+		[HOTLINE_PROTO_TCP] = IPPROTO_TCP,
+		[HOTLINE_PROTO_UDP] = IPPROTO_UDP,
+		[HOTLINE_PROTO_ICMP] = IPPROTO_ICMP,
+		[HOTLINE_PROTO_SCTP] = IPPROTO_SCTP,
+	};
+
+	cfg->ch = ch;
+	cfg->ipproto = ipproto[cfg->proto];
+	if (cfg->proto == HOTLINE_PROTO_ICMP && cfg->peer.family == AF_INET6)
+		cfg->ipproto = IPPROTO_ICMPV6;
+}
+
+struct hotline_channel_cfg *channel_cfg_locked(struct hotline_net *hn,
+					       struct hotline_channel *ch)
+{
+	return rcu_dereference_protected(ch->cfg, lockdep_is_held(&hn->lock));
+}
+
+struct hotline_channel *channel_find(struct hotline_net *hn, const char *name)
+{
+	lockdep_assert_held(&hn->lock);
+	return rhashtable_lookup_fast(&hn->names, name, name_params);
+}
+
+struct hotline_channel *channel_find_rcu(struct hotline_net *hn, const char *name)
+{
+	return rhashtable_lookup(&hn->names, name, name_params);
+}
+
+struct hotline_channel *channel_create(struct hotline_net *hn, const char *name,
+				       struct hotline_channel_cfg *cfg,
+				       struct netlink_ext_ack *extack)
+{
+	struct hotline_channel *ch;
+	int cpu, err;
+
+	lockdep_assert_held(&hn->lock);
+
+	if (!hn->next_id) {
+		NL_SET_ERR_MSG(extack, "channel ids exhausted: reload the module");
+		return ERR_PTR(-ENOSPC);
+	}
+
+	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
+	if (!ch)
+		return ERR_PTR(-ENOMEM);
+	ch->stats = alloc_percpu_gfp(struct hotline_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	if (!ch->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(ch->stats, cpu)->syncp);
+	strscpy(ch->name, name, sizeof(ch->name));	/* rest stays zero */
+	ch->id = hn->next_id;
+	cfg_finish(cfg, ch);
+	RCU_INIT_POINTER(ch->cfg, cfg);
+
+	err = xa_insert(&hn->channels, ch->id, ch, GFP_KERNEL_ACCOUNT);
+	if (err)
+		goto err_free;
+	err = rhashtable_insert_fast(&hn->names, &ch->name_node, name_params);
+	if (err)
+		goto err_erase;
+	err = group_link(hn, cfg);
+	if (err)
+		goto err_unname;
+
+	hn->next_id++;
+	bump_genid(hn);
+	return ch;
+
+err_unname:
+	rhashtable_remove_fast(&hn->names, &ch->name_node, name_params);
+err_erase:
+	xa_erase(&hn->channels, ch->id);
+	bump_genid(hn);
+	/*
+	 * A GET or dump may have seen the channel and its configuration,
+	 * which goes back to the caller. Only reached when out of memory.
+	 */
+	synchronize_rcu();
+err_free:
+	free_percpu(ch->stats);
+	kfree(ch);
+	cfg->ch = NULL;
+	NL_SET_ERR_MSG(extack, "out of memory for the channel table");
+	return ERR_PTR(err);
+}
+
+int channel_update(struct hotline_net *hn, struct hotline_channel *ch,
+		   struct hotline_channel_cfg *cfg,
+		   struct netlink_ext_ack *extack)
+{
+	struct hotline_channel_cfg *old = channel_cfg_locked(hn, ch);
+	int err;
+
+	cfg_finish(cfg, ch);
+	if (prefix_equal(&old->peer, &cfg->peer)) {
+		cfg->group = old->group;
+		list_replace_rcu(&old->group_node, &cfg->group_node);
+	} else {
+		/* Link first: on failure the old configuration is untouched. */
+		err = group_link(hn, cfg);
+		if (err) {
+			cfg->ch = NULL;
+			NL_SET_ERR_MSG(extack, "out of memory for the channel table");
+			return err;
+		}
+		group_unlink(hn, old);
+	}
+	rcu_assign_pointer(ch->cfg, cfg);
+	call_rcu(&old->rcu, cfg_free_rcu);
+	bump_genid(hn);
+	return 0;
+}
+
+void channel_delete(struct hotline_net *hn, struct hotline_channel *ch)
+{
+	group_unlink(hn, channel_cfg_locked(hn, ch));
+	rhashtable_remove_fast(&hn->names, &ch->name_node, name_params);
+	xa_erase(&hn->channels, ch->id);
+	bump_genid(hn);
+	call_rcu(&ch->rcu, channel_free_rcu);
+}
+
+static bool cfg_fits(const struct hotline_channel_cfg *cfg,
+		     const struct hotline_flow *flow)
+{
+	if (cfg->local.family && !hotline_prefix_contains(&cfg->local, flow->local))
+		return false;
+	if (cfg->ipproto && cfg->ipproto != flow->ipproto)
+		return false;
+	if (cfg->port_min &&
+	    (!flow->has_port || flow->port < cfg->port_min || flow->port > cfg->port_max))
+		return false;
+	return true;
+}
+
+const struct hotline_channel_cfg *channel_lookup(struct hotline_net *hn,
+						 const struct hotline_flow *flow)
+{
+	const struct hotline_channel_cfg *cfg;
+	const struct hotline_peer_group *grp;
+	const struct hotline_lengths *lens;
+	struct hotline_peer_key key;
+	unsigned int maxlen, bit;
+
+	lens = lengths_of(hn, flow->family, &maxlen);
+	memset(&key, 0, sizeof(key));
+	key.family = flow->family;
+
+	for_each_set_bit(bit, lens->present, maxlen + 1) {
+		key.len = maxlen - bit;
+		if (flow->family == AF_INET)
+			key.addr.s6_addr32[0] = flow->remote->s6_addr32[0] & mask4(key.len);
+		else
+			ipv6_addr_prefix(&key.addr, flow->remote, key.len);
+
+		grp = rhashtable_lookup(&hn->groups, &key, group_params);
+		if (!grp)
+			continue;
+		list_for_each_entry_rcu(cfg, &grp->members, group_node)
+			if (cfg_fits(cfg, flow))
+				return cfg;
+	}
+	return NULL;
+}
+
+void channel_read_stats(const struct hotline_channel *ch, struct hotline_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		const struct hotline_pcpu_stats *s = per_cpu_ptr(ch->stats, cpu);
+		u64 rxp, rxb, txp, txb;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			rxp = u64_stats_read(&s->rx_packets);
+			rxb = u64_stats_read(&s->rx_bytes);
+			txp = u64_stats_read(&s->tx_packets);
+			txb = u64_stats_read(&s->tx_bytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		st->rx_packets += rxp;
+		st->rx_bytes += rxb;
+		st->tx_packets += txp;
+		st->tx_bytes += txb;
+	}
+}
+
+int channel_net_init(struct hotline_net *hn)
+{
+	int err;
+
+	mutex_init(&hn->lock);
+	xa_init(&hn->channels);
+	hn->next_id = 1;
+	hn->genid = 1;
+	err = rhashtable_init(&hn->names, &name_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&hn->groups, &group_params);
+	if (err)
+		rhashtable_destroy(&hn->names);
+	return err;
+}
+
+void channel_net_exit(struct hotline_net *hn)
+{
+	struct hotline_channel *ch;
+	unsigned long id;
+
+	mutex_lock(&hn->lock);
+	xa_for_each(&hn->channels, id, ch)
+		channel_delete(hn, ch);
+	mutex_unlock(&hn->lock);
+
+	rhashtable_destroy(&hn->groups);
+	rhashtable_destroy(&hn->names);
+	xa_destroy(&hn->channels);
+	mutex_destroy(&hn->lock);
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The datapath: netfilter hooks that find a packet's channel and mark it.
+ *
+ * Where, for IPv4 and IPv6 alike (priority NF_IP_PRI_MANGLE + 1, i.e. just
+ * after conntrack, defragmentation and the mangle table, so a hotline
+ * setting wins over a mangle rule, and before NAT, so channels are written
+ * in the addresses the hosts themselves use):
+ *
+ *   PRE_ROUTING   packets from a peer (remote = source): fwmark, rx
+ *                 counters. Packets we forward towards a peer (remote =
+ *                 destination) get the fwmark here too, so that policy
+ *                 routing (`ip rule fwmark`) sees it: routing happens
+ *                 right after this hook.
+ *   LOCAL_OUT     our own packets towards a peer: fwmark before the
+ *                 routing decision is final; when it changes we reroute
+ *                 like the mangle table does.
+ *   POST_ROUTING  every packet towards a peer, forwarded or local: DSCP
+ *                 (ECN kept), skb->priority, fwmark, tx counters. It has
+ *                 to be this late because ip_forward() overwrites
+ *                 skb->priority from the TOS.
+ *
+ * Fragments: the first IPv4/IPv6 fragment carries the transport header
+ * and is classified with its ports; later fragments have no ports, so
+ * they match only channels without a port range (proto still counts).
+ * With conntrack loaded, packets arrive here already reassembled.
+ *
+ * Nothing here sleeps, takes a lock or allocates, except that rewriting
+ * the DSCP of a cloned packet must unshare its header first.
+ */
+#include <linux/icmpv6.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include "channel.h"
+#include "classify.h"
+
+/* A packet's addresses and ports as seen on the wire. */
+struct hotline_pkt {
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+	u8 family;
+	u8 ipproto;
+	bool has_ports;
+	u16 sport;
+	u16 dport;
+};
+
+static bool has_ports(u8 ipproto)
+{
+	return ipproto == IPPROTO_TCP || ipproto == IPPROTO_UDP ||
+	       ipproto == IPPROTO_SCTP;
+}
+
+static void pkt_ports(const struct sk_buff *skb, int thoff, struct hotline_pkt *p)
+{
+	__be16 buf[2];
+	const __be16 *ports;
+
+	if (!has_ports(p->ipproto))
+		return;
+	/* Source and destination port open all three headers alike. */
+	ports = skb_header_pointer(skb, thoff, sizeof(buf), buf);
+	if (!ports)
+		return;
+	p->sport = ntohs(ports[0]);
+	p->dport = ntohs(ports[1]);
+	p->has_ports = true;
+}
+
+static void pkt_ipv4(const struct sk_buff *skb, struct hotline_pkt *p)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	memset(p, 0, sizeof(*p));
+	p->family = AF_INET;
+	p->saddr.s6_addr32[0] = iph->saddr;
+	p->daddr.s6_addr32[0] = iph->daddr;
+	p->ipproto = iph->protocol;
+	if (iph->frag_off & htons(IP_OFFSET))
+		return;		/* a later fragment: no transport header */
+	pkt_ports(skb, skb_network_offset(skb) + iph->ihl * 4, p);
+}
+
+static void pkt_ipv6(const struct sk_buff *skb, struct hotline_pkt *p)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	u8 nexthdr = ip6h->nexthdr;
+	__be16 frag_off;
+	int thoff;
+
+	memset(p, 0, sizeof(*p));
+	p->family = AF_INET6;
+	p->saddr = ip6h->saddr;
+	p->daddr = ip6h->daddr;
+
+	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
+				 &nexthdr, &frag_off);
+	if (thoff < 0) {
+		p->ipproto = IPPROTO_RAW;	/* unknown: only proto-any fits */
+		return;
+	}
+	if (nexthdr == NEXTHDR_FRAGMENT && (ntohs(frag_off) & ~0x7)) {
+		/* A later fragment; the skip stopped at its fragment header. */
+		struct frag_hdr buf;
+		const struct frag_hdr *fh;
+
+		fh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+		p->ipproto = fh ? fh->nexthdr : IPPROTO_RAW;
+		return;
+	}
+	p->ipproto = nexthdr;
+	pkt_ports(skb, thoff, p);
+}
+
+static const struct hotline_channel_cfg *
+pkt_lookup(struct hotline_net *hn, const struct hotline_pkt *p, bool remote_is_src)
+{
+	struct hotline_flow flow = {
+		.family = p->family,
+		.ipproto = p->ipproto,
+		.has_port = p->has_ports,
+	};
+
+	if (remote_is_src) {
+		flow.remote = &p->saddr;
+		flow.local = &p->daddr;
+		flow.port = p->sport;
+	} else {
+		flow.remote = &p->daddr;
+		flow.local = &p->saddr;
+		flow.port = p->dport;
+	}
+	return channel_lookup(hn, &flow);
+}
+
+static void pkt_parse(const struct sk_buff *skb, u8 pf, struct hotline_pkt *p)
+{
+	if (pf == NFPROTO_IPV4)
+		pkt_ipv4(skb, p);
+	else
+		pkt_ipv6(skb, p);
+}
+
+static void set_mark(struct sk_buff *skb, const struct hotline_channel_cfg *cfg)
+{
+	if (cfg->mark)
+		skb->mark = (skb->mark & ~cfg->mark_mask) | (cfg->mark & cfg->mark_mask);
+}
+
+static unsigned int gso_packets(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+}
+
+static void set_dscp(struct sk_buff *skb, u8 pf, u8 dscp)
+{
+	u8 ds = dscp << 2;
+	int nhoff = skb_network_offset(skb);
+
+	if (pf == NFPROTO_IPV4) {
+		if ((ipv4_get_dsfield(ip_hdr(skb)) & ~INET_ECN_MASK) == ds)
+			return;
+		if (skb_ensure_writable(skb, nhoff + sizeof(struct iphdr)))
+			return;
+		ipv4_change_dsfield(ip_hdr(skb), INET_ECN_MASK, ds);
+	} else {
+		if ((ipv6_get_dsfield(ipv6_hdr(skb)) & ~INET_ECN_MASK) == ds)
+			return;
+		if (skb_ensure_writable(skb, nhoff + sizeof(struct ipv6hdr)))
+			return;
+		ipv6_change_dsfield(ipv6_hdr(skb), INET_ECN_MASK, ds);
+	}
+}
+
+static unsigned int hotline_ingress(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct hotline_net *hn = hotline_pernet(state->net);
+	const struct hotline_channel_cfg *cfg;
+	struct hotline_pkt p;
+
+	pkt_parse(skb, state->pf, &p);
+	cfg = pkt_lookup(hn, &p, true);
+	if (cfg) {
+		set_mark(skb, cfg);
+		channel_count(cfg->ch, false, gso_packets(skb), skb->len);
+		return NF_ACCEPT;
+	}
+	/* To be forwarded towards a peer: mark before the routing decision. */
+	cfg = pkt_lookup(hn, &p, false);
+	if (cfg)
+		set_mark(skb, cfg);
+	return NF_ACCEPT;
+}
+
+static unsigned int hotline_local_out(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct hotline_net *hn = hotline_pernet(state->net);
+	const struct hotline_channel_cfg *cfg;
+	struct hotline_pkt p;
+	u32 mark = skb->mark;
+	int err;
+
+	pkt_parse(skb, state->pf, &p);
+	cfg = pkt_lookup(hn, &p, false);
+	if (!cfg)
+		return NF_ACCEPT;
+	set_mark(skb, cfg);
+	if (skb->mark == mark)
+		return NF_ACCEPT;
+
+	/* The route was chosen without the mark: choose again with it. */
+	if (state->pf == NFPROTO_IPV4)
+		err = ip_route_me_harder(state->net, state->sk, skb, RTN_UNSPEC);
+	else
+		err = ip6_route_me_harder(state->net, state->sk, skb);
+	return err < 0 ? NF_DROP_ERR(err) : NF_ACCEPT;
+}
+
+static unsigned int hotline_egress(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct hotline_net *hn = hotline_pernet(state->net);
+	const struct hotline_channel_cfg *cfg;
+	struct hotline_pkt p;
+
+	pkt_parse(skb, state->pf, &p);
+	cfg = pkt_lookup(hn, &p, false);
+	if (!cfg)
+		return NF_ACCEPT;
+	set_dscp(skb, state->pf, cfg->dscp);
+	skb->priority = cfg->priority;
+	set_mark(skb, cfg);
+	channel_count(cfg->ch, true, gso_packets(skb), skb->len);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops hotline_nf_ops[] = {
+	{
+		.hook = hotline_ingress,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	},
+	{
+		.hook = hotline_local_out,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	},
+	{
+		.hook = hotline_egress,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_MANGLE + 1,
+	},
+	{
+		.hook = hotline_ingress,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_MANGLE + 1,
+	},
+	{
+		.hook = hotline_local_out,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_MANGLE + 1,
+	},
+	{
+		.hook = hotline_egress,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_MANGLE + 1,
+	},
+};
+
+int classify_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, hotline_nf_ops, ARRAY_SIZE(hotline_nf_ops));
+}
+
+void classify_net_exit(struct net *net)
+{
+	/* Waits for packets still inside the hooks (synchronize_net). */
+	nf_unregister_net_hooks(net, hotline_nf_ops, ARRAY_SIZE(hotline_nf_ops));
+}

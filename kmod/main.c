@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hotline: a prioritised, health-checked channel between two gateways.
+ *
+ * Everything lives in per-namespace data (struct hotline_net): the
+ * channel table and the netfilter hooks come and go with the namespace.
+ * Unloading first unregisters the netlink family (no new requests), then
+ * the per-namespace state (hooks first, which waits for packets inside
+ * them, then the channels), then waits for the RCU callbacks that free
+ * them.
+ */
+#define pr_fmt(fmt) "hotline: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include "channel.h"
+#include "classify.h"
+#include "netlink.h"
+
+unsigned int hotline_net_id __read_mostly;
+
+struct hotline_net *hotline_pernet(const struct net *net)
+{
+	return net_generic(net, hotline_net_id);
+}
+
+static int __net_init hotline_net_init(struct net *net)
+{
+	struct hotline_net *hn = hotline_pernet(net);
+	int err;
+
+	err = channel_net_init(hn);
+	if (err)
+		return err;
+	err = classify_net_init(net);
+	if (err)
+		channel_net_exit(hn);
+	return err;
+}
+
+static void __net_exit hotline_net_exit(struct net *net)
+{
+	classify_net_exit(net);
+	channel_net_exit(hotline_pernet(net));
+}
+
+static struct pernet_operations hotline_net_ops = {
+	.init = hotline_net_init,
+	.exit = hotline_net_exit,
+	.id = &hotline_net_id,
+	.size = sizeof(struct hotline_net),
+};
+
+/*
+ * TEST ONLY: writing 1 to /sys/kernel/debug/hotline/inject_warn triggers a
+ * WARN. The VM test runner boots with panic_on_warn and treats any splat
+ * as a failure; this knob lets its own test prove that it really catches
+ * one, so a green run means something. Root only, debugfs only.
+ */
+static struct dentry *hotline_debugfs;
+
+static ssize_t inject_warn_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	bool warn;
+	int err;
+
+	err = kstrtobool_from_user(buf, count, &warn);
+	if (err)
+		return err;
+	WARN(warn, "hotline: warning injected through debugfs (test only)\n");
+	return count;
+}
+
+static const struct file_operations inject_warn_fops = {
+	.owner = THIS_MODULE,
+	.write = inject_warn_write,
+	.llseek = noop_llseek,
+};
+
+static void hotline_debugfs_init(void)
+{
+	hotline_debugfs = debugfs_create_dir("hotline", NULL);
+	debugfs_create_file("inject_warn", 0200, hotline_debugfs, NULL,
+			    &inject_warn_fops);
+}
+
+static int __init hotline_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&hotline_net_ops);
+	if (err)
+		return err;
+	err = hotline_nl_init();
+	if (err)
+		goto err_pernet;
+	hotline_debugfs_init();
+	pr_info("version %s loaded\n", HOTLINE_VERSION);
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&hotline_net_ops);
+	rcu_barrier();
+	return err;
+}
+
+static void __exit hotline_exit(void)
+{
+	debugfs_remove_recursive(hotline_debugfs);
+	hotline_nl_exit();
+	unregister_pernet_subsys(&hotline_net_ops);
+	/* Channels and configurations are freed by call_rcu callbacks. */
+	rcu_barrier();
+}
+
+module_init(hotline_init);
+module_exit(hotline_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hotline: prioritised, health-checked channel between gateways");
+MODULE_VERSION(HOTLINE_VERSION);
+MODULE_ALIAS_GENL_FAMILY(HOTLINE_GENL_NAME);

@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "hotline" (include/uapi/linux/hotline.h).
+ *
+ * Policies reject what is malformed (types, lengths, ranges); the code
+ * below rejects what is well-formed but makes no sense, always with an
+ * extack message that starts with the field it is about ("peer: ...").
+ * A request is parsed completely into a new configuration before the
+ * table is touched, so a rejected request changes nothing.
+ */
+#include <linux/ctype.h>
+#include <linux/in.h>
+#include <linux/ipv6.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+#include "channel.h"
+#include "netlink.h"
+
+enum {
+	MCGRP_CONFIG,
+	MCGRP_HEALTH,
+};
+
+static const struct genl_multicast_group hotline_mcgrps[] = {
+	[MCGRP_CONFIG] = { .name = HOTLINE_MCGRP_CONFIG },
+	[MCGRP_HEALTH] = { .name = HOTLINE_MCGRP_HEALTH },
+};
+
+#define READ_ONLY(msg) { .type = NLA_REJECT, .reject_message = msg }
+
+static const struct nla_policy prefix_policy[HOTLINE_A_PREFIX_MAX + 1] = {
+	[HOTLINE_A_PREFIX_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[HOTLINE_A_PREFIX_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[HOTLINE_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+/* The short policy ranges are s16 on 6.1; 60000 needs the full form. */
+static struct netlink_range_validation interval_range __ro_after_init = {
+	.min = HOTLINE_MIN_INTERVAL_MS,
+	.max = HOTLINE_MAX_INTERVAL_MS,
+};
+
+static const struct nla_policy health_policy[HOTLINE_A_HEALTH_MAX + 1] = {
+	[HOTLINE_A_HEALTH_PROBE_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[HOTLINE_A_HEALTH_PROBE_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[HOTLINE_A_HEALTH_PROBE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[HOTLINE_A_HEALTH_LOCAL_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[HOTLINE_A_HEALTH_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &interval_range),
+	[HOTLINE_A_HEALTH_DETECT_MULT] = NLA_POLICY_MIN(NLA_U8, 1),
+	[HOTLINE_A_HEALTH_KEY] = NLA_POLICY_EXACT_LEN(HOTLINE_KEY_LEN),
+	[HOTLINE_A_HEALTH_UNAUTHENTICATED] = { .type = NLA_FLAG },
+	[HOTLINE_A_HEALTH_KEYED] = READ_ONLY("health: KEYED is reply-only; send KEY"),
+	[HOTLINE_A_HEALTH_MAX_LOSS] = { .type = NLA_U32 },
+	[HOTLINE_A_HEALTH_MAX_RTT_MS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy channel_policy[HOTLINE_A_CHANNEL_MAX + 1] = {
+	[HOTLINE_A_CHANNEL_ID] = READ_ONLY("id: assigned by the kernel, reply-only"),
+	[HOTLINE_A_CHANNEL_NAME] = { .type = NLA_NUL_STRING, .len = HOTLINE_NAME_MAX },
+	[HOTLINE_A_CHANNEL_PEER] = NLA_POLICY_NESTED(prefix_policy),
+	[HOTLINE_A_CHANNEL_LOCAL] = NLA_POLICY_NESTED(prefix_policy),
+	[HOTLINE_A_CHANNEL_PROTO] = NLA_POLICY_MAX(NLA_U8, HOTLINE_PROTO_MAX),
+	[HOTLINE_A_CHANNEL_PORT_MIN] = { .type = NLA_U16 },
+	[HOTLINE_A_CHANNEL_PORT_MAX] = { .type = NLA_U16 },
+	[HOTLINE_A_CHANNEL_DSCP] = NLA_POLICY_MAX(NLA_U8, 63),
+	[HOTLINE_A_CHANNEL_PRIORITY] = { .type = NLA_U32 },
+	[HOTLINE_A_CHANNEL_MARK] = { .type = NLA_U32 },
+	[HOTLINE_A_CHANNEL_MARK_MASK] = { .type = NLA_U32 },
+	[HOTLINE_A_CHANNEL_STATS] = READ_ONLY("stats: reply-only"),
+	[HOTLINE_A_CHANNEL_HEALTH] = NLA_POLICY_NESTED(health_policy),
+	[HOTLINE_A_CHANNEL_HEALTH_STATUS] = READ_ONLY("health status: reply-only"),
+	[HOTLINE_A_CHANNEL_OLD_STATE] = READ_ONLY("old state: event-only"),
+	[HOTLINE_A_CHANNEL_PAD] = READ_ONLY("pad: reply-only"),
+};
+
+static struct genl_family hotline_family;
+
+/*
+ * A required attribute is missing: say which, in words and as
+ * NLMSGERR_ATTR_MISS_TYPE/_NEST. @msg must be a string literal.
+ */
+#define MISSING(extack, nest, tb, type, msg) ({				\
+	bool __missing = !(tb)[type];					\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_MSG(extack, msg);				\
+		NL_SET_ERR_ATTR_MISS(extack, nest, type);		\
+	}								\
+	__missing;							\
+})
+
+/* Prefix errors name the prefix they are about. */
+#define PREFIX_ERR(extack, attr, local, what) do {			\
+	if (local)							\
+		NL_SET_ERR_MSG_ATTR(extack, attr, "local: " what);	\
+	else								\
+		NL_SET_ERR_MSG_ATTR(extack, attr, "peer: " what);	\
+} while (0)
+
+static bool name_char_ok(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+/* Fills @name (HOTLINE_NAME_SIZE bytes, zero-padded: it is a hash key). */
+static int parse_name(struct genl_info *info, char *name)
+{
+	const struct nlattr *attr = info->attrs[HOTLINE_A_CHANNEL_NAME];
+	const char *p;
+
+	if (MISSING(info->extack, NULL, info->attrs, HOTLINE_A_CHANNEL_NAME,
+		    "name: required"))
+		return -EINVAL;
+	memset(name, 0, HOTLINE_NAME_SIZE);
+	nla_strscpy(name, attr, HOTLINE_NAME_SIZE);
+	if (!name[0]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "name: must not be empty");
+		return -EINVAL;
+	}
+	for (p = name; *p; p++) {
+		if (!name_char_ok(*p)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "name: only letters, digits, '.', '_' and '-' are allowed");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int parse_prefix(const struct nlattr *nest, bool local,
+			struct hotline_prefix *p, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HOTLINE_A_PREFIX_MAX + 1];
+	const struct nlattr *addr;
+	unsigned int maxlen;
+	bool host_bits;
+	int err;
+
+	err = nla_parse_nested(tb, HOTLINE_A_PREFIX_MAX, nest, prefix_policy, extack);
+	if (err)
+		return err;
+
+	memset(p, 0, sizeof(*p));
+	if (tb[HOTLINE_A_PREFIX_ADDR4] && tb[HOTLINE_A_PREFIX_ADDR6]) {
+		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_ADDR6], local,
+			   "give ADDR4 or ADDR6, not both");
+		return -EINVAL;
+	}
+	if (tb[HOTLINE_A_PREFIX_ADDR4]) {
+		addr = tb[HOTLINE_A_PREFIX_ADDR4];
+		p->family = AF_INET;
+		p->addr.s6_addr32[0] = nla_get_in_addr(addr);
+		maxlen = 32;
+	} else if (tb[HOTLINE_A_PREFIX_ADDR6]) {
+		addr = tb[HOTLINE_A_PREFIX_ADDR6];
+		p->family = AF_INET6;
+		p->addr = nla_get_in6_addr(addr);
+		maxlen = 128;
+	} else {
+		PREFIX_ERR(extack, nest, local, "address missing (ADDR4 or ADDR6)");
+		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_PREFIX_ADDR4);
+		return -EINVAL;
+	}
+
+	if (!tb[HOTLINE_A_PREFIX_LEN]) {
+		PREFIX_ERR(extack, nest, local, "prefix length (LEN) missing");
+		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_PREFIX_LEN);
+		return -EINVAL;
+	}
+	p->len = nla_get_u8(tb[HOTLINE_A_PREFIX_LEN]);
+	if (p->len > maxlen) {
+		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_LEN], local,
+			   "prefix length above 32 for an IPv4 address");
+		return -EINVAL;
+	}
+
+	if (p->family == AF_INET) {
+		host_bits = p->len < 32 && (ntohl(p->addr.s6_addr32[0]) << p->len);
+	} else {
+		struct in6_addr masked;
+
+		ipv6_addr_prefix(&masked, &p->addr, p->len);
+		host_bits = !ipv6_addr_equal(&masked, &p->addr);
+	}
+	if (host_bits) {
+		PREFIX_ERR(extack, addr, local,
+			   "host bits set beyond the prefix length");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_probe_addr(struct nlattr **tb, struct hotline_health_cfg *h,
+			    struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a4 = tb[HOTLINE_A_HEALTH_PROBE_ADDR4];
+	const struct nlattr *a6 = tb[HOTLINE_A_HEALTH_PROBE_ADDR6];
+
+	if (a4 && a6) {
+		NL_SET_ERR_MSG_ATTR(extack, a6,
+				    "health probe: give PROBE_ADDR4 or PROBE_ADDR6, not both");
+		return -EINVAL;
+	}
+	if (a4) {
+		__be32 v4 = nla_get_in_addr(a4);
+
+		if (ipv4_is_zeronet(v4) || ipv4_is_multicast(v4) || ipv4_is_lbcast(v4)) {
+			NL_SET_ERR_MSG_ATTR(extack, a4, "health probe: not a unicast address");
+			return -EINVAL;
+		}
+		h->family = AF_INET;
+		memset(&h->probe, 0, sizeof(h->probe));
+		h->probe.v4 = v4;
+	} else if (a6) {
+		struct in6_addr v6 = nla_get_in6_addr(a6);
+
+		if (ipv6_addr_any(&v6) || ipv6_addr_is_multicast(&v6)) {
+			NL_SET_ERR_MSG_ATTR(extack, a6, "health probe: not a unicast address");
+			return -EINVAL;
+		}
+		h->family = AF_INET6;
+		h->probe.v6 = v6;
+	}
+	return 0;
+}
+
+/*
+ * In CHANNEL_SET the attributes given in the nest replace those of the
+ * current health configuration and the rest stay, so an interval can be
+ * changed without sending the key again. An empty nest turns health off.
+ */
+static int parse_health(const struct nlattr *nest, struct hotline_channel_cfg *cfg,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HOTLINE_A_HEALTH_MAX + 1];
+	struct hotline_health_cfg h;
+	int err;
+
+	if (!nla_len(nest)) {
+		cfg->has_health = false;
+		memzero_explicit(&cfg->health, sizeof(cfg->health));
+		return 0;
+	}
+	err = nla_parse_nested(tb, HOTLINE_A_HEALTH_MAX, nest, health_policy, extack);
+	if (err)
+		return err;
+
+	if (cfg->has_health) {
+		h = cfg->health;
+	} else {
+		memset(&h, 0, sizeof(h));
+		h.probe_port = HOTLINE_DEFAULT_STAMP_PORT;
+		h.local_port = HOTLINE_DEFAULT_STAMP_PORT;
+		h.interval_ms = HOTLINE_DEFAULT_INTERVAL_MS;
+		h.detect_mult = HOTLINE_DEFAULT_DETECT_MULT;
+	}
+
+	err = parse_probe_addr(tb, &h, extack);
+	if (err)
+		goto out;
+	if (!h.family) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "health probe: address required (PROBE_ADDR4 or PROBE_ADDR6)");
+		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_HEALTH_PROBE_ADDR4);
+		err = -EINVAL;
+		goto out;
+	}
+	if (tb[HOTLINE_A_HEALTH_PROBE_PORT])
+		h.probe_port = nla_get_u16(tb[HOTLINE_A_HEALTH_PROBE_PORT]);
+	if (tb[HOTLINE_A_HEALTH_LOCAL_PORT])
+		h.local_port = nla_get_u16(tb[HOTLINE_A_HEALTH_LOCAL_PORT]);
+	if (tb[HOTLINE_A_HEALTH_INTERVAL_MS])
+		h.interval_ms = nla_get_u32(tb[HOTLINE_A_HEALTH_INTERVAL_MS]);
+	if (tb[HOTLINE_A_HEALTH_DETECT_MULT])
+		h.detect_mult = nla_get_u8(tb[HOTLINE_A_HEALTH_DETECT_MULT]);
+
+	if (tb[HOTLINE_A_HEALTH_KEY] && tb[HOTLINE_A_HEALTH_UNAUTHENTICATED]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HOTLINE_A_HEALTH_UNAUTHENTICATED],
+				    "health key: KEY and UNAUTHENTICATED are exclusive");
+		err = -EINVAL;
+		goto out;
+	}
+	if (tb[HOTLINE_A_HEALTH_KEY]) {
+		h.keyed = true;
+		nla_memcpy(h.key, tb[HOTLINE_A_HEALTH_KEY], sizeof(h.key));
+	} else if (tb[HOTLINE_A_HEALTH_UNAUTHENTICATED]) {
+		h.keyed = false;
+		memzero_explicit(h.key, sizeof(h.key));
+	} else if (!cfg->has_health) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "health key: KEY or UNAUTHENTICATED required");
+		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_HEALTH_KEY);
+		err = -EINVAL;
+		goto out;
+	}
+
+	if (tb[HOTLINE_A_HEALTH_MAX_LOSS]) {
+		h.max_loss_pct = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_LOSS]);
+		if (h.max_loss_pct > 100) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HOTLINE_A_HEALTH_MAX_LOSS],
+					    "health max-loss: a percentage, 0..100");
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	if (tb[HOTLINE_A_HEALTH_MAX_RTT_MS])
+		h.max_rtt_ms = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_RTT_MS]);
+
+	cfg->health = h;
+	cfg->has_health = true;
+out:
+	memzero_explicit(&h, sizeof(h));
+	return err;
+}
+
+static int parse_ports(struct genl_info *info, struct hotline_channel_cfg *cfg)
+{
+	const struct nlattr *amin = info->attrs[HOTLINE_A_CHANNEL_PORT_MIN];
+	const struct nlattr *amax = info->attrs[HOTLINE_A_CHANNEL_PORT_MAX];
+	u16 min, max;
+
+	if (!amin && !amax)
+		return 0;
+	if (!amin || !amax) {
+		NL_SET_ERR_MSG_ATTR(info->extack, amin ?: amax,
+				    "port: give both PORT_MIN and PORT_MAX");
+		return -EINVAL;
+	}
+	min = nla_get_u16(amin);
+	max = nla_get_u16(amax);
+	if (!min != !max) {
+		NL_SET_ERR_MSG_ATTR(info->extack, min ? amax : amin,
+				    "port: 0 only with both 0, which clears the range");
+		return -EINVAL;
+	}
+	if (min > max) {
+		NL_SET_ERR_MSG_ATTR(info->extack, amin, "port: PORT_MIN is above PORT_MAX");
+		return -EINVAL;
+	}
+	cfg->port_min = min;
+	cfg->port_max = max;
+	return 0;
+}
+
+static bool proto_has_ports(u8 proto)
+{
+	return proto == HOTLINE_PROTO_TCP || proto == HOTLINE_PROTO_UDP ||
+	       proto == HOTLINE_PROTO_SCTP;
+}
+
+/* Applies the request's attributes to @cfg: defaults for NEW, a copy of
+ * the current configuration for SET. */
+static int parse_cfg(struct genl_info *info, struct hotline_channel_cfg *cfg,
+		     bool create)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	int err;
+
+	if (a[HOTLINE_A_CHANNEL_PEER]) {
+		err = parse_prefix(a[HOTLINE_A_CHANNEL_PEER], false, &cfg->peer, extack);
+		if (err)
+			return err;
+	} else if (create &&
+		   MISSING(extack, NULL, a, HOTLINE_A_CHANNEL_PEER, "peer: required")) {
+		return -EINVAL;
+	}
+
+	if (a[HOTLINE_A_CHANNEL_LOCAL]) {
+		if (!nla_len(a[HOTLINE_A_CHANNEL_LOCAL])) {
+			memset(&cfg->local, 0, sizeof(cfg->local));
+		} else {
+			err = parse_prefix(a[HOTLINE_A_CHANNEL_LOCAL], true, &cfg->local, extack);
+			if (err)
+				return err;
+		}
+	}
+
+	if (a[HOTLINE_A_CHANNEL_PROTO])
+		cfg->proto = nla_get_u8(a[HOTLINE_A_CHANNEL_PROTO]);
+	err = parse_ports(info, cfg);
+	if (err)
+		return err;
+	if (a[HOTLINE_A_CHANNEL_DSCP])
+		cfg->dscp = nla_get_u8(a[HOTLINE_A_CHANNEL_DSCP]);
+	if (a[HOTLINE_A_CHANNEL_PRIORITY])
+		cfg->priority = nla_get_u32(a[HOTLINE_A_CHANNEL_PRIORITY]);
+	if (a[HOTLINE_A_CHANNEL_MARK])
+		cfg->mark = nla_get_u32(a[HOTLINE_A_CHANNEL_MARK]);
+	if (a[HOTLINE_A_CHANNEL_MARK_MASK])
+		cfg->mark_mask = nla_get_u32(a[HOTLINE_A_CHANNEL_MARK_MASK]);
+	if (a[HOTLINE_A_CHANNEL_HEALTH]) {
+		err = parse_health(a[HOTLINE_A_CHANNEL_HEALTH], cfg, extack);
+		if (err)
+			return err;
+	}
+
+	/* Rules across attributes, checked on the result: in SET one side
+	 * may be old. The message points at the attribute this request sent. */
+	if (cfg->local.family && cfg->local.family != cfg->peer.family) {
+		NL_SET_ERR_MSG_ATTR(extack, a[HOTLINE_A_CHANNEL_LOCAL] ?: a[HOTLINE_A_CHANNEL_PEER],
+				    "local: not the same address family as peer");
+		return -EINVAL;
+	}
+	if (cfg->port_min && !proto_has_ports(cfg->proto)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[HOTLINE_A_CHANNEL_PORT_MIN] ?: a[HOTLINE_A_CHANNEL_PROTO],
+				    "port: only with proto tcp, udp or sctp");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int put_prefix(struct sk_buff *skb, int type, const struct hotline_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int err;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (p->family == AF_INET)
+		err = nla_put_in_addr(skb, HOTLINE_A_PREFIX_ADDR4, p->addr.s6_addr32[0]);
+	else
+		err = nla_put_in6_addr(skb, HOTLINE_A_PREFIX_ADDR6, &p->addr);
+	if (err || nla_put_u8(skb, HOTLINE_A_PREFIX_LEN, p->len)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_stats(struct sk_buff *skb, const struct hotline_channel *ch)
+{
+	struct hotline_stats st;
+	struct nlattr *nest;
+
+	channel_read_stats(ch, &st);
+	nest = nla_nest_start(skb, HOTLINE_A_CHANNEL_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, HOTLINE_A_STATS_RX_PACKETS, st.rx_packets, HOTLINE_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_RX_BYTES, st.rx_bytes, HOTLINE_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_TX_PACKETS, st.tx_packets, HOTLINE_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_TX_BYTES, st.tx_bytes, HOTLINE_A_STATS_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The configuration as it was given, except the key: only whether there is one. */
+static int put_health(struct sk_buff *skb, const struct hotline_health_cfg *h)
+{
+	struct nlattr *nest = nla_nest_start(skb, HOTLINE_A_CHANNEL_HEALTH);
+	int err;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (h->family == AF_INET)
+		err = nla_put_in_addr(skb, HOTLINE_A_HEALTH_PROBE_ADDR4, h->probe.v4);
+	else
+		err = nla_put_in6_addr(skb, HOTLINE_A_HEALTH_PROBE_ADDR6, &h->probe.v6);
+	if (err ||
+	    nla_put_u16(skb, HOTLINE_A_HEALTH_PROBE_PORT, h->probe_port) ||
+	    nla_put_u16(skb, HOTLINE_A_HEALTH_LOCAL_PORT, h->local_port) ||
+	    nla_put_u32(skb, HOTLINE_A_HEALTH_INTERVAL_MS, h->interval_ms) ||
+	    nla_put_u8(skb, HOTLINE_A_HEALTH_DETECT_MULT, h->detect_mult) ||
+	    nla_put_flag(skb, h->keyed ? HOTLINE_A_HEALTH_KEYED :
+					 HOTLINE_A_HEALTH_UNAUTHENTICATED) ||
+	    nla_put_u32(skb, HOTLINE_A_HEALTH_MAX_LOSS, h->max_loss_pct) ||
+	    nla_put_u32(skb, HOTLINE_A_HEALTH_MAX_RTT_MS, h->max_rtt_ms)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The channel as CHANNEL_GET shows it. @cb is set for dumps. */
+static int fill_channel(struct sk_buff *skb, const struct hotline_channel *ch,
+			const struct hotline_channel_cfg *cfg, u32 portid, u32 seq,
+			int flags, u8 cmd, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &hotline_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+
+	if (nla_put_u32(skb, HOTLINE_A_CHANNEL_ID, ch->id) ||
+	    nla_put_string(skb, HOTLINE_A_CHANNEL_NAME, ch->name) ||
+	    put_prefix(skb, HOTLINE_A_CHANNEL_PEER, &cfg->peer) ||
+	    (cfg->local.family && put_prefix(skb, HOTLINE_A_CHANNEL_LOCAL, &cfg->local)) ||
+	    nla_put_u8(skb, HOTLINE_A_CHANNEL_PROTO, cfg->proto) ||
+	    (cfg->port_min &&
+	     (nla_put_u16(skb, HOTLINE_A_CHANNEL_PORT_MIN, cfg->port_min) ||
+	      nla_put_u16(skb, HOTLINE_A_CHANNEL_PORT_MAX, cfg->port_max))) ||
+	    nla_put_u8(skb, HOTLINE_A_CHANNEL_DSCP, cfg->dscp) ||
+	    nla_put_u32(skb, HOTLINE_A_CHANNEL_PRIORITY, cfg->priority) ||
+	    nla_put_u32(skb, HOTLINE_A_CHANNEL_MARK, cfg->mark) ||
+	    nla_put_u32(skb, HOTLINE_A_CHANNEL_MARK_MASK, cfg->mark_mask) ||
+	    put_stats(skb, ch) ||
+	    (cfg->has_health && put_health(skb, &cfg->health)))
+		goto cancel;
+	/* HOTLINE_A_CHANNEL_HEALTH_STATUS comes from the health engine. */
+
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* A config event, built while the channel is still in the table. */
+static struct sk_buff *config_event(struct net *net, const struct hotline_channel *ch,
+				    const struct hotline_channel_cfg *cfg, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&hotline_family, net, MCGRP_CONFIG))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	if (fill_channel(skb, ch, cfg, 0, 0, 0, cmd, NULL)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void config_event_send(struct net *net, struct sk_buff *skb)
+{
+	if (skb)
+		genlmsg_multicast_netns(&hotline_family, net, skb, 0, MCGRP_CONFIG,
+					GFP_KERNEL);
+}
+
+void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 old_state)
+{
+	const struct hotline_channel_cfg *cfg;
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	if (!genl_has_listeners(&hotline_family, net, MCGRP_HEALTH))
+		return;
+	/* Called from timers and softirqs as well as from process context. */
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &hotline_family, 0, HOTLINE_CMD_HEALTH_EVENT);
+	if (!hdr)
+		goto free;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(ch->cfg);
+	err = nla_put_u32(skb, HOTLINE_A_CHANNEL_ID, ch->id) ||
+	      nla_put_string(skb, HOTLINE_A_CHANNEL_NAME, ch->name) ||
+	      put_prefix(skb, HOTLINE_A_CHANNEL_PEER, &cfg->peer) ||
+	      nla_put_u8(skb, HOTLINE_A_CHANNEL_OLD_STATE, old_state);
+	rcu_read_unlock();
+	if (err)
+		goto free;
+	/* HOTLINE_A_CHANNEL_HEALTH_STATUS comes from the health engine. */
+
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&hotline_family, net, skb, 0, MCGRP_HEALTH, GFP_ATOMIC);
+	return;
+free:
+	nlmsg_free(skb);
+}
+
+static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct hotline_net *hn = hotline_pernet(net);
+	struct hotline_channel_cfg *cfg;
+	struct hotline_channel *ch;
+	char name[HOTLINE_NAME_SIZE];
+	int err;
+
+	err = parse_name(info, name);
+	if (err)
+		return err;
+	cfg = channel_cfg_new();
+	if (!cfg)
+		return -ENOMEM;
+	err = parse_cfg(info, cfg, true);
+	if (err)
+		goto out_free;
+
+	mutex_lock(&hn->lock);
+	if (channel_find(hn, name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HOTLINE_A_CHANNEL_NAME],
+				    "name: a channel with this name exists");
+		err = -EEXIST;
+		goto out_unlock;
+	}
+	ch = channel_create(hn, name, cfg, info->extack);
+	if (IS_ERR(ch)) {
+		err = PTR_ERR(ch);
+		goto out_unlock;
+	}
+	config_event_send(net, config_event(net, ch, cfg, HOTLINE_CMD_CHANNEL_NEW));
+	cfg = NULL;		/* the table's now */
+out_unlock:
+	mutex_unlock(&hn->lock);
+out_free:
+	channel_cfg_free(cfg);
+	return err;
+}
+
+static struct hotline_channel *find_or_report(struct hotline_net *hn, const char *name,
+					      struct genl_info *info)
+{
+	struct hotline_channel *ch = channel_find(hn, name);
+
+	if (!ch)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HOTLINE_A_CHANNEL_NAME],
+				    "name: no such channel");
+	return ch;
+}
+
+static int hotline_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct hotline_net *hn = hotline_pernet(net);
+	struct hotline_channel_cfg *cfg = NULL;
+	struct hotline_channel *ch;
+	char name[HOTLINE_NAME_SIZE];
+	int err;
+
+	err = parse_name(info, name);
+	if (err)
+		return err;
+
+	mutex_lock(&hn->lock);
+	ch = find_or_report(hn, name, info);
+	if (!ch) {
+		err = -ENOENT;
+		goto out;
+	}
+	cfg = channel_cfg_dup(channel_cfg_locked(hn, ch));
+	if (!cfg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = parse_cfg(info, cfg, false);
+	if (err)
+		goto out;
+	err = channel_update(hn, ch, cfg, info->extack);
+	if (err)
+		goto out;
+	config_event_send(net, config_event(net, ch, cfg, HOTLINE_CMD_CHANNEL_SET));
+	cfg = NULL;
+out:
+	mutex_unlock(&hn->lock);
+	channel_cfg_free(cfg);
+	return err;
+}
+
+static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct hotline_net *hn = hotline_pernet(net);
+	struct hotline_channel *ch;
+	char name[HOTLINE_NAME_SIZE];
+	struct sk_buff *event;
+	int err;
+
+	err = parse_name(info, name);
+	if (err)
+		return err;
+
+	mutex_lock(&hn->lock);
+	ch = find_or_report(hn, name, info);
+	if (!ch) {
+		mutex_unlock(&hn->lock);
+		return -ENOENT;
+	}
+	event = config_event(net, ch, channel_cfg_locked(hn, ch), HOTLINE_CMD_CHANNEL_DEL);
+	channel_delete(hn, ch);
+	config_event_send(net, event);
+	mutex_unlock(&hn->lock);
+	return 0;
+}
+
+static int hotline_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hotline_net *hn = hotline_pernet(genl_info_net(info));
+	struct hotline_channel *ch;
+	char name[HOTLINE_NAME_SIZE];
+	struct sk_buff *msg;
+	int err;
+
+	err = parse_name(info, name);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	rcu_read_lock();
+	ch = channel_find_rcu(hn, name);
+	if (!ch) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HOTLINE_A_CHANNEL_NAME],
+				    "name: no such channel");
+		err = -ENOENT;
+	} else {
+		err = fill_channel(msg, ch, rcu_dereference(ch->cfg), info->snd_portid,
+				   info->snd_seq, 0, HOTLINE_CMD_CHANNEL_GET, NULL);
+	}
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * cb->args[0] is the id to continue from. Every change bumps the
+ * namespace's generation, so a dump that spans one is flagged
+ * NLM_F_DUMP_INTR.
+ */
+static int hotline_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hotline_net *hn = hotline_pernet(sock_net(skb->sk));
+	struct hotline_channel *ch;
+	unsigned long id;
+	int err = 0;
+
+	rcu_read_lock();
+	cb->seq = READ_ONCE(hn->genid);
+	xa_for_each_start(&hn->channels, id, ch, cb->args[0]) {
+		err = fill_channel(skb, ch, rcu_dereference(ch->cfg),
+				   NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				   NLM_F_MULTI, HOTLINE_CMD_CHANNEL_GET, cb);
+		if (err)
+			break;
+		cb->args[0] = ch->id + 1UL;
+	}
+	rcu_read_unlock();
+
+	/* Not even one channel fits an empty message: don't loop forever. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+static const struct genl_ops hotline_ops[] = {
+	{
+		.cmd = HOTLINE_CMD_CHANNEL_NEW,
+		.doit = hotline_nl_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = HOTLINE_CMD_CHANNEL_SET,
+		.doit = hotline_nl_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = HOTLINE_CMD_CHANNEL_DEL,
+		.doit = hotline_nl_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = HOTLINE_CMD_CHANNEL_GET,
+		.doit = hotline_nl_get,
+		.dumpit = hotline_nl_dump,
+	},
+};
+
+static struct genl_family hotline_family __ro_after_init = {
+	.name = HOTLINE_GENL_NAME,
+	.version = HOTLINE_GENL_VERSION,
+	.maxattr = HOTLINE_A_CHANNEL_MAX,
+	.policy = channel_policy,
+	.netnsok = true,
+	/* Our own per-namespace mutex serialises changes; GETs are RCU. */
+	.parallel_ops = true,
+	/* Every command is strict: reserved header bytes must be zero. */
+	.resv_start_op = HOTLINE_CMD_CHANNEL_NEW,
+	.module = THIS_MODULE,
+	.ops = hotline_ops,
+	.n_ops = ARRAY_SIZE(hotline_ops),
+	.mcgrps = hotline_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(hotline_mcgrps),
+};
+
+int hotline_nl_init(void)
+{
+	return genl_register_family(&hotline_family);
+}
+
+void hotline_nl_exit(void)
+{
+	genl_unregister_family(&hotline_family);
+}

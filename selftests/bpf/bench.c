@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Cost of the XDP guard per packet, measured in the kernel with
+ * BPF_PROG_TEST_RUN: each run repeats one frame `repeat` times and the
+ * kernel reports the mean ns per repetition; we print the median (and
+ * min/max) over several runs. The production program is loaded (real
+ * clock, real spin lock); numbers only, nothing asserted.
+ *
+ *   bench [-r REPEAT] [-n RUNS]
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "guard.h"
+#include "frames.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include "guard.skel.h"
+#pragma GCC diagnostic pop
+
+#define MAX_RUNS 31
+
+static struct hotline_guard_bpf *skel;
+
+static int configure(enum guard_mode mode, const struct guard_limits *l)
+{
+	struct hotline_guard_config cfg;
+	__u32 zero = 0;
+
+	if (guard_config_encode(mode, false, l, &cfg) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.guard_config), &zero,
+				&cfg, BPF_ANY) ||
+	    guard_bucket_refill(bpf_map__fd(skel->maps.guard_bucket), &cfg)) {
+		fprintf(stderr, "bench: configure: %s\n", guard_error());
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * n peers: the one the frame comes from plus n - 1 others, a mix of
+ * host routes and prefixes spread over the address space, as a big
+ * channel table would be.
+ */
+static int fill_peers(size_t n)
+{
+	struct guard_prefix *p = calloc(n * 2, sizeof(*p));
+	size_t k = 0;
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	guard_prefix_parse("198.51.100.7/32", &p[k++]);
+	guard_prefix_parse("2001:db8:1::7/128", &p[k++]);
+	srand(7);
+	for (size_t i = 1; i < n; i++) {
+		uint32_t a = (uint32_t)rand() << 1 ^ (uint32_t)rand();
+		int len4 = i % 4 ? 32 : 24, len6 = i % 4 ? 128 : 48;
+		struct guard_prefix *q4 = &p[k++], *q6 = &p[k++];
+
+		/* avoid the benchmark's own addresses */
+		a = (a & 0x3fffffff) | 0x40000000;
+		q4->family = 4;
+		q4->len = (uint8_t)len4;
+		q4->addr[0] = a >> 24;
+		q4->addr[1] = a >> 16;
+		q4->addr[2] = a >> 8;
+		q4->addr[3] = len4 == 32 ? (uint8_t)a : 0;
+		q6->family = 6;
+		q6->len = (uint8_t)len6;
+		q6->addr[0] = 0x20;
+		q6->addr[1] = 0x01;
+		q6->addr[2] = (uint8_t)(a >> 24) | 0x80;	/* never 2001:db8 */
+		q6->addr[3] = (uint8_t)(a >> 16);
+		q6->addr[4] = (uint8_t)(a >> 8);
+		q6->addr[5] = (uint8_t)a;
+		if (len6 == 128) {
+			memcpy(q6->addr + 6, &a, 2);
+			memcpy(q6->addr + 8, &i, sizeof(i));
+			q6->addr[15] |= 1;
+		}
+	}
+	err = guard_sync_peers_fd(bpf_map__fd(skel->maps.guard_peers4),
+				  bpf_map__fd(skel->maps.guard_peers6), p, k);
+	if (err)
+		fprintf(stderr, "bench: peers: %s\n", guard_error());
+	free(p);
+	return err;
+}
+
+static size_t count_keys(struct bpf_map *m)
+{
+	unsigned char key[32], prev[32];
+	size_t n = 0;
+
+	while (!bpf_map_get_next_key(bpf_map__fd(m), n ? prev : NULL, key)) {
+		memcpy(prev, key, sizeof(key));
+		n++;
+	}
+	return n;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void measure(const char *name, const struct frame *f, __u32 want,
+		    int repeat, int runs)
+{
+	__u32 ns[MAX_RUNS];
+
+	for (int r = 0; r < runs; r++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b,
+			    .data_size_in = (__u32)f->len, .repeat = repeat);
+
+		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.hotline_guard), &o)) {
+			printf("%-40s  error: %s\n", name, strerror(errno));
+			return;
+		}
+		if (o.retval != want) {
+			printf("%-40s  error: verdict %u, expected %u\n", name,
+			       o.retval, want);
+			return;
+		}
+		ns[r] = o.duration;
+	}
+	qsort(ns, (size_t)runs, sizeof(ns[0]), cmp_u32);
+	printf("%-40s %8u %8u %8u\n", name, ns[runs / 2], ns[0], ns[runs - 1]);
+}
+
+int main(int argc, char **argv)
+{
+	struct guard_limits lots = { .pps = GUARD_MAX_RATE, .pps_burst = GUARD_MAX_BURST,
+				     .bps = GUARD_MAX_RATE, .bps_burst = GUARD_MAX_BURST };
+	struct guard_limits none_left = { .pps = 0, .pps_burst = 1 };
+	int repeat = 1000000, runs = 7, c;
+	struct frame h4, h6, o4, arp;
+	struct utsname u;
+
+	while ((c = getopt(argc, argv, "r:n:")) != -1) {
+		if (c == 'r')
+			repeat = atoi(optarg);
+		else if (c == 'n')
+			runs = atoi(optarg);
+		else
+			goto usage;
+	}
+	if (repeat < 1 || runs < 1 || runs > MAX_RUNS)
+		goto usage;
+
+	skel = hotline_guard_bpf__open_and_load();
+	if (!skel) {
+		printf("SKIP: bench: cannot load the guard: %s\n", strerror(errno));
+		return 0;
+	}
+	frame_udp4(&h4, 0, "198.51.100.7", "192.0.2.1", 64);
+	frame_udp6(&h6, 0, "2001:db8:1::7", "2001:db8:2::1", 64);
+	frame_udp4(&o4, 0, "192.0.2.99", "192.0.2.1", 64);
+	frame_arp(&arp);
+
+	uname(&u);
+	printf("# hotline guard, kernel %s, %d CPUs, repeat %d, %d runs\n",
+	       u.release, libbpf_num_possible_cpus(), repeat, runs);
+	printf("%-40s %8s %8s %8s\n", "ns per packet", "median", "min", "max");
+
+	if (configure(GUARD_MODE_ENFORCE, &lots) || fill_peers(1))
+		return 1;
+	measure("hotline IPv4, 1 peer prefix", &h4, XDP_PASS, repeat, runs);
+	measure("hotline IPv6, 1 peer prefix", &h6, XDP_PASS, repeat, runs);
+	if (fill_peers(10000))
+		return 1;
+	printf("# peer tries now hold %zu IPv4 and %zu IPv6 prefixes\n",
+	       count_keys(skel->maps.guard_peers4),
+	       count_keys(skel->maps.guard_peers6));
+	measure("hotline IPv4, 10000 peer prefixes", &h4, XDP_PASS, repeat, runs);
+	measure("hotline IPv6, 10000 peer prefixes", &h6, XDP_PASS, repeat, runs);
+	measure("other IPv4, passed by the bucket", &o4, XDP_PASS, repeat, runs);
+	configure(GUARD_MODE_OFF, NULL);
+	measure("other IPv4, mode off (no bucket)", &o4, XDP_PASS, repeat, runs);
+	configure(GUARD_MODE_ENFORCE, &none_left);
+	measure("other IPv4, dropped by the bucket", &o4, XDP_DROP, repeat, runs);
+	measure("ARP (not IP)", &arp, XDP_PASS, repeat, runs);
+	hotline_guard_bpf__destroy(skel);
+	return 0;
+usage:
+	fprintf(stderr, "usage: bench [-r REPEAT] [-n RUNS (1..%d)]\n", MAX_RUNS);
+	return 2;
+}

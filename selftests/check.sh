@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# selftests/check.sh [--host-only|--vm-only]: what `make check` runs once
+# everything is built.
+#
+#   host: selftests/unit/run.sh, selftests/bpf/run.sh, selftests/fuzz/run.sh
+#         (each if present), then every selftests/host/test_*.sh
+#   vm:   the guest suite (selftests/run_all.sh) booted on every kernel
+#         from scripts/kernels.sh, result lines tagged with the kernel:
+#         "PASS: [6.1.0-56-amd64] test_module: loads"
+#
+# Everything is also written to build/check.log.  The last line is the
+# count of PASS, FAIL and SKIP lines, "N passed, N failed, N skipped";
+# the exit status is non-zero if anything failed or nothing passed.
+# HOTLINE_TESTS restricts the guest suite (see selftests/run_all.sh).
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+log=$root/build/check.log
+
+host=1
+vm=1
+case ${1:-} in
+"") ;;
+--host-only) vm=0 ;;
+--vm-only) host=0 ;;
+*)
+	echo "usage: selftests/check.sh [--host-only|--vm-only]" >&2
+	exit 2
+	;;
+esac
+[ $# -le 1 ] || { echo "usage: selftests/check.sh [--host-only|--vm-only]" >&2; exit 2; }
+
+mkdir -p "$root/build"
+: >"$log"
+
+say() { echo "$*" | tee -a "$log"; }
+note() { echo "$*" | tee -a "$log" >&2; }
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# stage NAME CMD...: run CMD with its output shown and logged; a failure
+# that printed no FAIL line of its own still counts as one.
+stage() {
+	local name=$1 t0=$SECONDS rc
+	shift
+	"$@" </dev/null 2>&1 | tee "$out" | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL:' "$out"; then
+		say "FAIL: $name: exited $rc"
+	fi
+	note "check: $name: $((SECONDS - t0))s"
+}
+
+# vm_stage KVER: the guest suite on one kernel, tagged with its name.
+vm_stage() {
+	local k=$1 t0=$SECONDS rc why
+	"$root/selftests/vm/run" --kver "$k" </dev/null 2>&1 | tee "$out" |
+		sed -u "s/^\(PASS\|FAIL\|SKIP\): /\1: [$k] /" | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 125 ]; then
+		why=$(sed -n 's/^vm: FAILED on [^:]*: //p' "$out" | head -n 1)
+		say "FAIL: [$k] vm: ${why:-the VM run failed (exit 125)}"
+	elif [ "$rc" -ne 0 ] && ! grep -q '^FAIL:' "$out"; then
+		say "FAIL: [$k] vm: selftests/run_all.sh exited $rc without a FAIL line"
+	fi
+	note "check: vm $k: $((SECONDS - t0))s"
+}
+
+start=$SECONDS
+if [ "$host" = 1 ]; then
+	for s in unit bpf fuzz; do
+		[ -x "$here/$s/run.sh" ] && stage "$s" "$here/$s/run.sh"
+	done
+	for t in "$here"/host/test_*.sh; do
+		[ -r "$t" ] || continue
+		n=${t##*/}
+		stage "host/${n%.sh}" bash "$t"
+	done
+fi
+
+if [ "$vm" = 1 ]; then
+	kvers=$("$root/scripts/kernels.sh")
+	if [ -z "$kvers" ]; then
+		say "FAIL: vm: no test kernel found (scripts/kernels.sh printed none; run 'make deps')"
+	fi
+	for k in $kvers; do
+		vm_stage "$k"
+	done
+fi
+
+passed=$(grep -c '^PASS:' "$log")
+failed=$(grep -c '^FAIL:' "$log")
+skipped=$(grep -c '^SKIP:' "$log")
+note "check: total $((SECONDS - start))s, log in $log"
+say "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

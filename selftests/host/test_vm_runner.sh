@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The VM runner itself, from the host: on every test kernel it returns
+# the guest command's output and exit status, keeps kernel messages out
+# of stdout, and fails (125) when the guest kernel WARNs, even though the
+# command exits 0.  Bad arguments and a hung guest fail too.  Boots
+# 2 VMs per kernel plus one for the hang.
+# shellcheck disable=SC2034 # read by lib.sh: use its helpers on the host
+HOTLINE_ON_HOST=1
+# shellcheck source=selftests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+run=$HOTLINE_ROOT/selftests/vm/run
+tmp=$(mktemp -d)
+trap 'rc=$?; rm -rf "$tmp"; (exit "$rc"); cleanup' EXIT
+
+"$run" --kver no-such-kernel -- true >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'no-such-kernel' "$tmp/err"; then
+	pass "unknown --kver refused"
+else
+	fail "unknown --kver refused" "exit $rc" "$(cat "$tmp/err")"
+fi
+"$run" --timeout 0 -- true >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q -- '--timeout' "$tmp/err"; then
+	pass "bad --timeout refused"
+else
+	fail "bad --timeout refused" "exit $rc" "$(cat "$tmp/err")"
+fi
+
+# forget_run: failed runs keep their directory for the log; ours are
+# expected failures, so drop them once checked.
+forget_run() {
+	local d
+	d=$(sed -n 's/^vm: --- full console log: \(.*\)\/console.log$/\1/p' "$tmp/err")
+	case $d in
+	"$HOTLINE_ROOT"/build/vm/run.*) rm -rf "$d" ;;
+	esac
+}
+
+first=
+for k in $("$HOTLINE_ROOT/scripts/kernels.sh"); do
+	first=${first:-$k}
+
+	"$run" --kver "$k" --timeout 300 -- \
+		sh -c 'uname -r; echo hotline-stderr >&2; exit 3' \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check_eq "[$k] stdout is the command's output only" "$k" "$(cat "$tmp/out")"
+	check_eq "[$k] exit status propagates" 3 "$rc"
+	if grep -qx hotline-stderr "$tmp/err"; then
+		pass "[$k] stderr comes back on stderr"
+	else
+		fail "[$k] stderr comes back on stderr" "not in the runner's stderr" "$(cat "$tmp/err")"
+	fi
+
+	ko=$HOTLINE_ROOT/build/kmod/$k/kmod/hotline.ko
+	if [ ! -r "$ko" ]; then
+		fail "[$k] guest WARN fails the run" "no $ko to inject a WARN with (run 'make kmod')"
+		continue
+	fi
+	# shellcheck disable=SC2016 # expanded in the guest
+	"$run" --kver "$k" --timeout 300 -- sh -c \
+		'insmod "$HOTLINE_KO" && echo 1 > /sys/kernel/debug/hotline/inject_warn; exit 0' \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 125 ] && grep -q 'WARNING:' "$tmp/err" &&
+	   grep -q '^vm: --- full console log: ' "$tmp/err"; then
+		pass "[$k] guest WARN fails the run and shows the console"
+	else
+		fail "[$k] guest WARN fails the run and shows the console" \
+			"exit $rc (want 125 with the WARNING in the console tail)" \
+			"$(tail -n 20 "$tmp/err")"
+	fi
+	forget_run
+done
+
+if [ -z "$first" ]; then
+	fail "kernels" "scripts/kernels.sh found no test kernel"
+	exit 1
+fi
+
+"$run" --kver "$first" --timeout 20 -- sleep 600 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'did not finish within 20s' "$tmp/err"; then
+	pass "[$first] hung guest fails the run"
+else
+	fail "[$first] hung guest fails the run" "exit $rc" "$(tail -n 5 "$tmp/err")"
+fi
+forget_run
+exit 0

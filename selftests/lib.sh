@@ -1,0 +1,291 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash disable=SC2034 # variables are for the tests
+#
+# Shared helpers for the selftests that run inside the VM.  Source it
+# first thing from a bash test script:
+#
+#	. "$(dirname "$0")/lib.sh"
+#
+# Run on the host, a test script re-runs itself inside the VM through
+# selftests/vm/run (the host kernel cannot load hotline.ko).
+#
+# Output: one line per check, "PASS: <test>: <name>", "FAIL: <test>:
+# <name>: <why>" or "SKIP: <test>: <name>: <why>", where <test> is the
+# script's name without .sh.  The script exits non-zero when it printed
+# a FAIL; cleanup runs on exit whatever happens.
+#
+# Topology (topo_create), four network namespaces in a line:
+#
+#	hostA eth0 -- lan0 gw1 wan0 ===== wan0 gw2 lan0 -- eth0 hostB
+#
+#	namespace    device  IPv4           IPv6
+#	$NS_A        eth0    $A4  10.1.0.2  $A6  fd00:a::2    (default via gw1)
+#	$NS_GW1      lan0    $GW1_LAN4 10.1.0.1   $GW1_LAN6 fd00:a::1
+#	$NS_GW1      wan0    $GW1_WAN4 10.12.0.1  $GW1_WAN6 fd00:12::1
+#	$NS_GW2      wan0    $GW2_WAN4 10.12.0.2  $GW2_WAN6 fd00:12::2
+#	$NS_GW2      lan0    $GW2_LAN4 10.2.0.1   $GW2_LAN6 fd00:b::1
+#	$NS_B        eth0    $B4  10.2.0.2  $B6  fd00:b::2    (default via gw2)
+#
+# Prefixes: $NET_A4 $NET_A6 (hostA's LAN), $NET_LINK4 $NET_LINK6 (the
+# gateway link), $NET_B4 $NET_B6 (hostB's LAN); $PLEN4=24, $PLEN6=64.
+# The gateways forward both families and route the far LAN via each
+# other.  Namespace names carry the script's PID so concurrent runs don't
+# collide.  Run commands in them with ns_a, ns_gw1, ns_gw2, ns_b
+# (e.g. "ns_a ping -c1 $B4").  IPv6 DAD is off, so addresses work at once.
+
+if [ ! -r /run/hotline-vm/root ] && [ -z "${HOTLINE_ON_HOST:-}" ]; then
+	_hl_self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+	echo "${0##*/}: not inside the selftest VM; running it there" >&2
+	exec "$(dirname "${BASH_SOURCE[0]}")/vm/run" -- "$_hl_self" "$@"
+fi
+
+HOTLINE_ROOT=${HOTLINE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+HOTLINE_KO=${HOTLINE_KO:-$HOTLINE_ROOT/build/kmod/$(uname -r)/kmod/hotline.ko}
+HOTLINECTL=${HOTLINECTL:-$HOTLINE_ROOT/user/hotlinectl}
+if [ -z "${HOTLINE_VERSION:-}" ]; then
+	HOTLINE_VERSION=$(git -c safe.directory='*' -C "$HOTLINE_ROOT" \
+		describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
+fi
+export HOTLINE_ROOT HOTLINE_KO HOTLINECTL HOTLINE_VERSION
+
+TEST=${0##*/}
+TEST=${TEST%.sh}
+
+PASS_COUNT=0
+FAIL_COUNT=0
+SKIP_COUNT=0
+
+pass() {
+	echo "PASS: $TEST: $1"
+	PASS_COUNT=$((PASS_COUNT + 1))
+}
+
+# fail NAME WHY [OUTPUT]: OUTPUT, if given, is shown indented below.
+fail() {
+	echo "FAIL: $TEST: $1: $2"
+	[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/    /'
+	FAIL_COUNT=$((FAIL_COUNT + 1))
+	return 0
+}
+
+skip() {
+	echo "SKIP: $TEST: $1: $2"
+	SKIP_COUNT=$((SKIP_COUNT + 1))
+}
+
+# check NAME CMD...: PASS when CMD succeeds, else FAIL with its output.
+check() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		pass "$name"
+	else
+		fail "$name" "'$*' exited $rc" "$out"
+	fi
+	return "$rc"
+}
+
+# check_fails NAME CMD...: PASS when CMD fails (bad input refused).
+check_fails() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		pass "$name"
+		return 0
+	fi
+	fail "$name" "'$*' succeeded but should have failed" "$out"
+	return 1
+}
+
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1" "expected '$2', got '$3'"
+	return 1
+}
+
+# wait_for TIMEOUT CMD...: poll CMD every 0.1 s until it succeeds (0) or
+# TIMEOUT seconds (decimals allowed) have passed (1).
+wait_for() {
+	local ticks
+	ticks=$(awk -v t="$1" 'BEGIN { printf "%d", t * 10 }')
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$ticks" -le 0 ] && return 1
+		ticks=$((ticks - 1))
+		sleep 0.1
+	done
+}
+
+# require_modules MOD...: load kernel modules the test needs; when one
+# does not exist for this kernel, skip the whole script.
+require_modules() {
+	local m out
+	for m in "$@"; do
+		if ! out=$(modprobe "$m" 2>&1); then
+			skip "all" "kernel module $m not available on $(uname -r): ${out:-modprobe failed}"
+			exit 0
+		fi
+	done
+}
+
+# hl_load [PARAM=VALUE...]: insmod hotline.ko; the script cannot go on
+# without it, so a failure ends it with a FAIL.
+hl_load() {
+	local out
+	if [ ! -r "$HOTLINE_KO" ]; then
+		fail "hl_load" "no $HOTLINE_KO (run 'make kmod')"
+		exit 1
+	fi
+	if ! out=$(insmod "$HOTLINE_KO" "$@" 2>&1); then
+		fail "hl_load" "insmod $HOTLINE_KO failed" "$out"
+		exit 1
+	fi
+}
+
+hl_is_loaded() { [ -d /sys/module/hotline ]; }
+
+# hl_unload: rmmod hotline; returns rmmod's status and shows why it failed.
+hl_unload() {
+	local out
+	hl_is_loaded || return 0
+	if ! out=$(rmmod hotline 2>&1); then
+		echo "    rmmod hotline: $out"
+		return 1
+	fi
+	return 0
+}
+
+NS_A=hl-a-$$
+NS_GW1=hl-gw1-$$
+NS_GW2=hl-gw2-$$
+NS_B=hl-b-$$
+PLEN4=24
+PLEN6=64
+NET_A4=10.1.0.0/24     NET_A6=fd00:a::/64
+NET_LINK4=10.12.0.0/24 NET_LINK6=fd00:12::/64
+NET_B4=10.2.0.0/24     NET_B6=fd00:b::/64
+A4=10.1.0.2            A6=fd00:a::2
+GW1_LAN4=10.1.0.1      GW1_LAN6=fd00:a::1
+GW1_WAN4=10.12.0.1     GW1_WAN6=fd00:12::1
+GW2_WAN4=10.12.0.2     GW2_WAN6=fd00:12::2
+GW2_LAN4=10.2.0.1      GW2_LAN6=fd00:b::1
+B4=10.2.0.2            B6=fd00:b::2
+
+ns_a()   { ip netns exec "$NS_A" "$@"; }
+ns_gw1() { ip netns exec "$NS_GW1" "$@"; }
+ns_gw2() { ip netns exec "$NS_GW2" "$@"; }
+ns_b()   { ip netns exec "$NS_B" "$@"; }
+
+_hl_topo=0
+
+# _topo_addr NS DEV ADDR4 ADDR6: whichever families topo_create was asked for.
+_topo_addr() {
+	if [ "$_topo_v4" = 1 ]; then
+		ip -n "$1" addr add "$3/$PLEN4" dev "$2" || return 1
+	fi
+	if [ "$_topo_v6" = 1 ]; then
+		ip -n "$1" addr add "$4/$PLEN6" dev "$2" nodad || return 1
+	fi
+}
+
+# _topo_route NS PREFIX4 VIA4 PREFIX6 VIA6
+_topo_route() {
+	if [ "$_topo_v4" = 1 ]; then
+		ip -n "$1" route add "$2" via "$3" || return 1
+	fi
+	if [ "$_topo_v6" = 1 ]; then
+		ip -n "$1" -6 route add "$4" via "$5" || return 1
+	fi
+}
+
+_topo_build() {
+	local ns
+	for ns in "$NS_A" "$NS_GW1" "$NS_GW2" "$NS_B"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up || return 1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+	for ns in "$NS_GW1" "$NS_GW2"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv6.conf.all.forwarding=1 || return 1
+	done
+
+	ip link add eth0 netns "$NS_A" type veth peer name lan0 netns "$NS_GW1" || return 1
+	ip link add wan0 netns "$NS_GW1" type veth peer name wan0 netns "$NS_GW2" || return 1
+	ip link add lan0 netns "$NS_GW2" type veth peer name eth0 netns "$NS_B" || return 1
+
+	_topo_addr "$NS_A" eth0 "$A4" "$A6" &&
+	_topo_addr "$NS_GW1" lan0 "$GW1_LAN4" "$GW1_LAN6" &&
+	_topo_addr "$NS_GW1" wan0 "$GW1_WAN4" "$GW1_WAN6" &&
+	_topo_addr "$NS_GW2" wan0 "$GW2_WAN4" "$GW2_WAN6" &&
+	_topo_addr "$NS_GW2" lan0 "$GW2_LAN4" "$GW2_LAN6" &&
+	_topo_addr "$NS_B" eth0 "$B4" "$B6" || return 1
+
+	ip -n "$NS_A" link set eth0 up &&
+	ip -n "$NS_GW1" link set lan0 up &&
+	ip -n "$NS_GW1" link set wan0 up &&
+	ip -n "$NS_GW2" link set wan0 up &&
+	ip -n "$NS_GW2" link set lan0 up &&
+	ip -n "$NS_B" link set eth0 up || return 1
+
+	_topo_route "$NS_A" default "$GW1_LAN4" default "$GW1_LAN6" &&
+	_topo_route "$NS_B" default "$GW2_LAN4" default "$GW2_LAN6" &&
+	_topo_route "$NS_GW1" "$NET_B4" "$GW2_WAN4" "$NET_B6" "$GW2_WAN6" &&
+	_topo_route "$NS_GW2" "$NET_A4" "$GW1_WAN4" "$NET_A6" "$GW1_WAN6"
+}
+
+# topo_create [v4|v6|both]: build the topology above (default both);
+# a failure to build it ends the script with a FAIL.
+topo_create() {
+	local fam=${1:-both} out
+	case $fam in
+	v4)   _topo_v4=1 _topo_v6=0 ;;
+	v6)   _topo_v4=0 _topo_v6=1 ;;
+	both) _topo_v4=1 _topo_v6=1 ;;
+	*)    fail "topo_create" "unknown family '$fam' (v4, v6 or both)"; exit 1 ;;
+	esac
+	_hl_topo=1
+	if ! out=$(_topo_build 2>&1); then
+		fail "topo_create" "could not build the $fam topology" "$out"
+		exit 1
+	fi
+}
+
+topo_destroy() {
+	local ns
+	for ns in "$NS_A" "$NS_GW1" "$NS_GW2" "$NS_B"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	_hl_topo=0
+	return 0
+}
+
+# Runs on every exit: stop background jobs, remove the namespaces,
+# unload the module, and make the exit status non-zero after any FAIL.
+cleanup() {
+	local rc=$? pids
+	trap - EXIT
+	pids=$(jobs -p)
+	if [ -n "$pids" ]; then
+		# shellcheck disable=SC2086
+		kill $pids 2>/dev/null
+		# shellcheck disable=SC2086
+		wait $pids 2>/dev/null
+	fi
+	[ "$_hl_topo" = 1 ] && topo_destroy
+	if hl_is_loaded; then
+		hl_unload || fail "cleanup" "hotline.ko would not unload"
+	fi
+	[ "$FAIL_COUNT" -gt 0 ] && [ "$rc" -eq 0 ] && rc=1
+	exit "$rc"
+}
+trap cleanup EXIT

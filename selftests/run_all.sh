@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Run the selftests inside the VM: every selftests/test_*.sh, or only
+# those named in HOTLINE_TESTS (space-separated, with or without .sh),
+# one at a time, each under a time limit (HOTLINE_TEST_TIMEOUT seconds,
+# default 600).  Their PASS/FAIL/SKIP lines pass through; a script that
+# exits non-zero without a FAIL line, or runs out of time, gets one here.
+# Between scripts hotline.ko is unloaded and stray namespaces removed,
+# so no test sees another's leftovers; a module that will not unload is
+# a FAIL.  Exits non-zero if anything failed.
+
+here=$(cd "$(dirname "$0")" && pwd)
+limit=${HOTLINE_TEST_TIMEOUT:-600}
+failed=0
+passes=0 fails=0 skips=0
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+	failed=1
+}
+
+tests=()
+if [ -n "${HOTLINE_TESTS:-}" ]; then
+	for t in $HOTLINE_TESTS; do
+		t=${t##*/}
+		t=${t%.sh}.sh
+		if [ ! -r "$here/$t" ]; then
+			fail "run_all: no test script selftests/$t (from HOTLINE_TESTS)"
+			continue
+		fi
+		tests+=("$here/$t")
+	done
+else
+	for t in "$here"/test_*.sh; do
+		[ -r "$t" ] && tests+=("$t")
+	done
+fi
+
+[ ${#tests[@]} -gt 0 ] || fail "run_all: no test scripts to run in $here"
+
+log=$(mktemp /tmp/run_all.XXXXXX)
+for t in "${tests[@]}"; do
+	name=${t##*/}
+	name=${name%.sh}
+	timeout -k 10 "$limit" bash "$t" </dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		fail "$name: timed out after ${limit}s"
+	elif [ "$rc" -ne 0 ]; then
+		failed=1
+		grep -q '^FAIL:' "$log" || fail "$name: exited $rc"
+	fi
+	if [ -d /sys/module/hotline ]; then
+		if ! out=$(rmmod hotline 2>&1); then
+			fail "$name: left hotline.ko loaded and it would not unload: $out"
+		fi
+	fi
+	ip -all netns delete 2>/dev/null
+	passes=$((passes + $(grep -c '^PASS:' "$log")))
+	fails=$((fails + $(grep -c '^FAIL:' "$log")))
+	skips=$((skips + $(grep -c '^SKIP:' "$log")))
+done
+rm -f "$log"
+echo "run_all on $(uname -r): $passes passed, $fails failed, $skips skipped (${#tests[@]} scripts)" >&2
+exit "$failed"

@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Strict priority on gw1's WAN side: with the qdisc `hotlinectl qdisc`
+# installs, packets of a channel are queued in the top band (prio: band 0,
+# class 1:1; HTB: class 1:10) and everything else below, as the qdisc's
+# own per-class counters show. Under HTB with a rate, a flood of other
+# traffic saturating the link does not make the channel lose packets.
+# `qdisc DEV del` gives the device its default qdisc back.
+. "$(dirname "$0")/lib.sh"
+
+require_modules sch_prio sch_htb
+hl() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
+
+N=40	# channel datagrams per round
+M=40	# other datagrams per round
+
+hl_load
+topo_create v4
+
+# send_udp COUNT PORT: COUNT datagrams from hostA to hostB:PORT, TOS 0.
+send_udp() {
+	ns_a bash -c 'for ((i = 0; i < $1; i++)); do
+		echo hotline >"/dev/udp/$2/$3" || exit 1; done' _ "$1" "$B4" "$2"
+}
+
+# class_pkts: "CLASSID PACKETS" per class of gw1's wan0.
+class_pkts() {
+	ns_gw1 tc -s class show dev wan0 |
+		awk '$1 == "class" { c = $3 } $1 == "Sent" && c { print c, $4; c = "" }'
+}
+
+# delta BEFORE AFTER CLASSID: packets CLASSID sent between two snapshots.
+delta() {
+	local b a
+	b=$(awk -v c="$3" '$1 == c { print $2 }' <<<"$1")
+	a=$(awk -v c="$3" '$1 == c { print $2 }' <<<"$2")
+	echo $(( ${a:-0} - ${b:-0} ))
+}
+
+# others BEFORE AFTER CLASSID: packets all the other classes sent.
+others() {
+	local total=0 c
+	for c in $(awk '{ print $1 }' <<<"$2"); do
+		[ "$c" = "$3" ] && continue
+		total=$((total + $(delta "$1" "$2" "$c")))
+	done
+	echo "$total"
+}
+
+# in_range NAME LO HI VALUE
+in_range() {
+	if [ "$4" -ge "$2" ] && [ "$4" -le "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "expected $2..$3, got $4"
+	fi
+}
+
+# A stray packet of gw1's own (ARP refresh, IPv6 link-local chatter)
+# may land in the top band too; nothing else may.
+SLACK=2
+
+# one_round QDISC-NAME TOPCLASS: send both kinds and read the counters.
+one_round() {
+	local before after top rest
+	before=$(class_pkts)
+	send_udp "$N" 5001 || fail "$1: send" "sending channel traffic failed"
+	send_udp "$M" 5009 || fail "$1: send" "sending other traffic failed"
+	after=$(class_pkts)
+	top=$(delta "$before" "$after" "$2")
+	rest=$(others "$before" "$after" "$2")
+	in_range "$1: channel packets queued in $2" "$N" "$((N + SLACK))" "$top"
+	in_range "$1: other packets queued below $2" "$M" "$((M + SLACK))" "$rest"
+}
+
+check "add channel" hl channel add prio-udp peer "$B4/32" proto udp port 5001
+default_qdisc=$(ns_gw1 tc qdisc show dev wan0)
+ns_a ping -c1 -W5 "$B4" >/dev/null || fail "setup" "hostA cannot reach hostB"
+
+# prio
+if check "qdisc wan0 (prio) installed" hl qdisc wan0; then
+	if ns_gw1 tc qdisc show dev wan0 | grep -q '^qdisc prio 1: root'; then
+		pass "prio: root qdisc is prio 1:"
+	else
+		fail "prio: root qdisc is prio 1:" "tc shows something else" \
+			"$(ns_gw1 tc qdisc show dev wan0)"
+	fi
+	one_round prio 1:1
+fi
+
+# HTB with a rate
+if check "qdisc wan0 rate 10mbit (HTB) installed" hl qdisc wan0 rate 10mbit; then
+	if ns_gw1 tc qdisc show dev wan0 | grep -q '^qdisc htb 1: root'; then
+		pass "htb: root qdisc is htb 1:"
+	else
+		fail "htb: root qdisc is htb 1:" "tc shows something else" \
+			"$(ns_gw1 tc qdisc show dev wan0)"
+	fi
+	one_round htb 1:10
+
+	# Congestion: 30 Mbit/s of other traffic into a 10 Mbit/s link while
+	# the channel sends 1 Mbit/s. The flood must lose (or the link was
+	# never full), the channel must not.
+	if command -v iperf3 >/dev/null; then
+		tmp=$(mktemp -d /tmp/test_priority.XXXXXX)
+		ns_b iperf3 -s -p 5201 -1 >"$tmp/s1.log" 2>&1 &
+		ns_b iperf3 -s -p 5001 -1 >"$tmp/s2.log" 2>&1 &
+		wait_for 20 sh -c "ip netns exec $NS_B ss -ltn | grep -q ':5001 .*' &&
+			ip netns exec $NS_B ss -ltn | grep -q ':5201 '"
+		ns_a iperf3 -c "$B4" -p 5201 -u -b 30M -l 1200 -t 8 -J \
+			>"$tmp/bulk.json" 2>&1 &
+		bulk=$!
+		sleep 2
+		ns_a iperf3 -c "$B4" -p 5001 -u -b 1M -l 1200 -t 4 -J \
+			>"$tmp/hot.json" 2>&1
+		wait "$bulk"
+		hot_loss=$(jq -r '.end.sum.lost_percent // empty' "$tmp/hot.json" 2>/dev/null)
+		bulk_loss=$(jq -r '.end.sum.lost_percent // empty' "$tmp/bulk.json" 2>/dev/null)
+		if [ -z "$hot_loss" ] || [ -z "$bulk_loss" ]; then
+			fail "htb congestion: measured" "iperf3 gave no result" \
+				"$(tail -5 "$tmp/hot.json" "$tmp/bulk.json")"
+		elif awk -v b="$bulk_loss" 'BEGIN { exit !(b < 30) }'; then
+			fail "htb congestion: link saturated" \
+				"the flood lost only $bulk_loss%, the link was not full"
+		else
+			pass "htb congestion: link saturated (flood lost $bulk_loss%)"
+			if awk -v h="$hot_loss" 'BEGIN { exit !(h < 1) }'; then
+				pass "htb congestion: channel lost $hot_loss% (< 1%)"
+			else
+				fail "htb congestion: channel keeps its packets" \
+					"channel lost $hot_loss% while the flood lost $bulk_loss%"
+			fi
+		fi
+		rm -rf "$tmp"
+	else
+		skip "htb congestion" "iperf3 not installed"
+	fi
+fi
+
+# Back to the default
+if check "qdisc wan0 del" hl qdisc wan0 del; then
+	check_eq "qdisc del restores the default qdisc" "$default_qdisc" \
+		"$(ns_gw1 tc qdisc show dev wan0)"
+fi
+exit 0

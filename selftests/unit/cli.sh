@@ -1,0 +1,157 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# hotlinectl's command line without a kernel module: bad input exits 2 with
+# a message naming the keyword and the value, a missing module exits 1 with
+# the hint to load it, help and version work.
+#
+#   selftests/unit/cli.sh [PATH-TO-HOTLINECTL] [TAG]
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+ctl=${1:-$root/user/hotlinectl}
+tag=${2:-}
+tmp=$(mktemp -d /tmp/hotline-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS: cli: $1$tag"; }
+fail() { echo "FAIL: cli: $1$tag: $2"; }
+
+# expect NAME STATUS STDERR-SUBSTRING -- ARGS...
+expect() {
+	local name=$1 want_rc=$2 want_err=$3 rc
+	shift 4
+	"$ctl" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" != "$want_rc" ]; then
+		fail "$name" "exit $rc, not $want_rc; stderr: $(head -c 300 "$tmp/err")"
+	elif ! grep -qF -- "$want_err" "$tmp/err"; then
+		fail "$name" "stderr lacks '$want_err': $(head -c 300 "$tmp/err")"
+	else
+		pass "$name"
+	fi
+}
+
+# exact NAME STATUS STDERR -- ARGS...: the whole of stderr must match
+exact() {
+	local name=$1 want_rc=$2 want_err=$3 rc
+	shift 4
+	"$ctl" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" != "$want_rc" ]; then
+		fail "$name" "exit $rc, not $want_rc; stderr: $(head -c 300 "$tmp/err")"
+	elif [ "$(cat "$tmp/err")" != "$want_err" ]; then
+		fail "$name" "stderr is '$(head -c 300 "$tmp/err")', not '$want_err'"
+	else
+		pass "$name"
+	fi
+}
+
+P=198.51.100.0/24
+"$ctl" genkey >"$tmp/good.key"
+exact "bad dscp names value and range" 2 \
+	'hotlinectl: invalid dscp "64": must be 0..63 or a name (ef, csN, afNN)' -- \
+	channel add cert peer $P dscp 64
+exact "host bits suggest the network" 2 \
+	'hotlinectl: invalid peer "198.51.100.7/24": host bits are set; the network is 198.51.100.0/24' -- \
+	channel add cert peer 198.51.100.7/24
+exact "bad name" 2 \
+	'hotlinectl: invalid name "no/slash": must be 1..31 characters of A-Z a-z 0-9 . _ -' -- \
+	channel add no/slash peer $P
+expect "bad port" 2 'invalid port "0"' -- channel add c peer $P proto tcp port 0
+expect "bad priority" 2 'invalid priority "1:10000"' -- channel add c peer $P priority 1:10000
+expect "bad mark" 2 'invalid mark "0x100/0xff"' -- channel add c peer $P mark 0x100/0xff
+expect "bad interval" 2 'invalid interval "5"' -- channel add c peer $P probe 198.51.100.7 unauthenticated interval 5
+expect "bad detect-mult" 2 'invalid detect-mult "256"' -- channel add c peer $P probe 198.51.100.7 unauthenticated detect-mult 256
+expect "bad max-loss" 2 'invalid max-loss "101"' -- channel add c peer $P probe 198.51.100.7 unauthenticated max-loss 101
+expect "bad probe" 2 'invalid probe "[198.51.100.7]:862"' -- channel add c peer $P probe '[198.51.100.7]:862' unauthenticated
+expect "bad proto" 2 'invalid proto "gre"' -- channel add c peer $P proto gre
+expect "port needs a port protocol" 2 'port needs proto tcp, udp or sctp' -- channel add c peer $P port 443
+expect "unknown keyword" 2 'unknown keyword "colour" for channel add' -- channel add c peer $P colour red
+expect "keyword without value" 2 'keyword "dscp" needs a value' -- channel add c peer $P dscp
+expect "keyword twice" 2 'keyword "dscp" is given twice' -- channel add c peer $P dscp ef dscp 0
+expect "add needs peer" 2 'channel add needs peer PREFIX' -- channel add c dscp ef
+expect "add needs a name" 2 'channel add needs a NAME' -- channel add
+expect "families must agree" 2 'must both be IPv4 or both IPv6' -- channel add c peer $P local 2001:db8::/32
+expect "probe needs a key or unauthenticated" 2 'probe needs key-file PATH' -- channel add c peer $P probe 198.51.100.7
+expect "health options need probe" 2 'health options need probe' -- channel add c peer $P interval 100
+expect "key-file and unauthenticated exclude" 2 'exclude each other' -- \
+	channel add c peer $P probe 198.51.100.7 unauthenticated key-file "$tmp/good.key"
+expect "health none only on set" 2 'unknown keyword "health" for channel add' -- channel add c peer $P health none
+expect "health none alone" 2 'health none cannot go with' -- channel set c health none interval 100
+expect "set needs a change" 2 'nothing to change' -- channel set c
+expect "unknown channel verb" 2 'unknown channel command "frob"' -- channel frob
+expect "del needs one name" 2 'usage: channel del NAME' -- channel del a b
+expect "show takes one name" 2 'usage: channel show [NAME]' -- channel show a b
+expect "qdisc needs a device" 2 'qdisc needs a device' -- qdisc
+expect "qdisc bad rate" 2 'invalid rate "20mbt"' -- qdisc lo rate 20mbt
+expect "qdisc rate needs a value" 2 'keyword "rate" needs a value' -- qdisc lo rate
+expect "qdisc unknown keyword" 2 'unknown keyword "frob" for qdisc' -- qdisc lo frob
+expect "qdisc bad device name" 2 'invalid device' -- qdisc a-name-far-too-long-for-linux
+expect "unknown command" 2 'unknown command "frob"' -- frob
+expect "unknown option" 2 'unknown option "-x"' -- -x channel
+expect "-N needs a value" 2 'option -N needs' -- -N
+expect "no command" 2 'Usage: hotlinectl' --
+expect "genkey takes no arguments" 2 'genkey takes no arguments' -- genkey now
+
+echo "this is not a key" >"$tmp/bad.key"
+expect "garbage key file names the file" 2 "invalid key-file \"$tmp/bad.key\": it must hold the base64 of a 32-byte key" -- \
+	channel add c peer $P probe 198.51.100.7 key-file "$tmp/bad.key"
+expect "missing key file names the file" 2 "invalid key-file \"$tmp/none.key\": cannot open it" -- \
+	channel add c peer $P probe 198.51.100.7 key-file "$tmp/none.key"
+
+# help comes from the one command table
+"$ctl" help >"$tmp/help" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q '^  channel' "$tmp/help" && grep -q '^  qdisc DEV' "$tmp/help" &&
+   grep -q '^  genkey' "$tmp/help" && grep -q '^  version' "$tmp/help"; then
+	pass "help lists the commands"
+else
+	fail "help lists the commands" "exit $rc: $(head -c 300 "$tmp/help")"
+fi
+"$ctl" help channel >"$tmp/h1" 2>&1
+"$ctl" channel help >"$tmp/h2" 2>&1
+if grep -q 'channel add NAME peer PREFIX' "$tmp/h1" && cmp -s "$tmp/h1" "$tmp/h2"; then
+	pass "help channel and channel help agree"
+else
+	fail "help channel and channel help agree" "$(head -c 200 "$tmp/h1")"
+fi
+expect "help of an unknown command" 2 'no help for "frob"' -- help frob
+
+# genkey: 32 random bytes in base64, accepted by key-file
+k1=$("$ctl" genkey)
+k2=$("$ctl" genkey)
+if [[ $k1 =~ ^[A-Za-z0-9+/]{43}=$ ]] && [ "$(printf '%s' "$k1" | base64 -d | wc -c)" = 32 ] &&
+   [ "$k1" != "$k2" ]; then
+	pass "genkey prints a new 32-byte key in base64"
+else
+	fail "genkey prints a new 32-byte key in base64" "'$k1' '$k2'"
+fi
+
+"$ctl" version >"$tmp/out" 2>&1
+if grep -q '^hotlinectl ' "$tmp/out" && grep -q '^hotline module ' "$tmp/out"; then
+	pass "version names both versions"
+else
+	fail "version names both versions" "$(cat "$tmp/out")"
+fi
+
+expect "missing netns" 1 'network namespace "hotline-no-such-ns" not found' -- \
+	-N hotline-no-such-ns channel show
+
+# Without the module: exit 1 and the hint. Skipped where it is loaded.
+if [ -e /sys/module/hotline ]; then
+	echo "SKIP: cli: commands without the module$tag: the hotline module is loaded here"
+else
+	nl='hotlinectl: hotline module not loaded: modprobe hotline'
+	exact "channel show without the module" 1 "$nl" -- channel show
+	exact "plain channel is show" 1 "$nl" -- channel
+	exact "channel show -j without the module" 1 "$nl" -- -j channel show cert
+	exact "channel del without the module" 1 "$nl" -- channel del cert
+	exact "a genkey key file is accepted" 1 "$nl" -- \
+		channel add c peer $P probe 198.51.100.7 key-file "$tmp/good.key"
+	if "$ctl" version | grep -q '^hotline module not loaded$'; then
+		pass "version says the module is not loaded"
+	else
+		fail "version says the module is not loaded" "$("$ctl" version)"
+	fi
+fi

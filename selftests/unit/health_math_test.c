@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host unit tests for the STAMP wire format (include/hotline/stamp.h) and
+ * the health engine's arithmetic (include/hotline/health_math.h): the same
+ * headers hotline.ko compiles.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <hotline/stamp.h>
+#include <hotline/health_math.h>
+
+static int failures;
+
+#define CHECK(name, cond, ...)						\
+	do {								\
+		if (cond) {						\
+			printf("PASS: %s\n", name);			\
+		} else {						\
+			printf("FAIL: %s: ", name);			\
+			printf(__VA_ARGS__);				\
+			printf("\n");					\
+			failures++;					\
+		}							\
+	} while (0)
+
+static void test_ntp(void)
+{
+	uint64_t t = stamp_ntp_from_unix(0, 0);
+	uint64_t half = stamp_ntp_from_unix(1700000000, 500000000);
+	uint64_t a, b;
+	int64_t d;
+	uint32_t ns;
+	int ok = 1;
+
+	CHECK("ntp_epoch", t == (uint64_t)2208988800U << 32,
+	      "unix 0 gave %#llx", (unsigned long long)t);
+	CHECK("ntp_half_second", (uint32_t)half == 0x80000000U &&
+	      half >> 32 == 1700000000ULL + 2208988800ULL,
+	      "got %#llx", (unsigned long long)half);
+	for (ns = 0; ns < 1000000000U; ns += 999983) {
+		uint32_t back = stamp_ntp_frac_ns(stamp_ntp_from_unix(5, ns));
+
+		if (back > ns || ns - back > 1)
+			ok = 0;
+	}
+	CHECK("ntp_frac_roundtrip", ok, "nanoseconds not kept within 1 ns");
+	a = stamp_ntp_from_unix(1000, 250000000);
+	b = stamp_ntp_from_unix(998, 750000000);
+	d = stamp_ntp_diff_ns(a, b);
+	CHECK("ntp_diff", d >= 1499999999 && d <= 1500000001,
+	      "1.5 s gave %lld ns", (long long)d);
+	CHECK("ntp_diff_negative", stamp_ntp_diff_ns(b, a) == -d,
+	      "not antisymmetric");
+	/* 2036-02-07 06:28:16 UTC is where NTP era 0 wraps */
+	a = stamp_ntp_from_unix(2085978496ULL + 1, 0);
+	b = stamp_ntp_from_unix(2085978496ULL - 1, 0);
+	d = stamp_ntp_diff_ns(a, b);
+	CHECK("ntp_era_rollover", (a >> 32) == 1 && d == 2000000000LL,
+	      "across 2036 got sec %llu diff %lld",
+	      (unsigned long long)(a >> 32), (long long)d);
+}
+
+static int all_zero(const uint8_t *p, int from, int to)
+{
+	for (; from < to; from++)
+		if (p[from])
+			return 0;
+	return 1;
+}
+
+static void test_layout(void)
+{
+	struct stamp_view v = {
+		.seq = 0x01020304, .ts = 0x1112131415161718ULL, .err = 0x2122,
+		.rx_ts = 0x3132333435363738ULL, .sender_seq = 0x41424344,
+		.sender_ts = 0x5152535455565758ULL, .sender_err = 0x6162,
+		.sender_ttl = 0x71,
+	};
+	struct stamp_view p;
+	uint8_t pkt[STAMP_AUTH_LEN];
+
+	memset(pkt, 0xee, sizeof(pkt));
+	stamp_build(pkt, 0, 0, &v);
+	CHECK("sender_unauth_layout", pkt[0] == 1 && pkt[3] == 4 &&
+	      pkt[4] == 0x11 && pkt[11] == 0x18 && pkt[12] == 0x21 &&
+	      pkt[13] == 0x22 && all_zero(pkt, 14, 44) && pkt[44] == 0xee,
+	      "bytes misplaced or MBZ not zero");
+	CHECK("sender_unauth_not_reflected", !stamp_is_reflected(pkt, 0),
+	      "a test packet looked reflected");
+
+	memset(pkt, 0xee, sizeof(pkt));
+	stamp_build(pkt, 1, 0, &v);
+	CHECK("sender_auth_layout", pkt[3] == 4 && all_zero(pkt, 4, 16) &&
+	      pkt[16] == 0x11 && pkt[23] == 0x18 && pkt[24] == 0x21 &&
+	      all_zero(pkt, 26, 112),
+	      "bytes misplaced or MBZ not zero");
+	CHECK("sender_auth_not_reflected", !stamp_is_reflected(pkt, 1),
+	      "a test packet looked reflected");
+
+	memset(pkt, 0xee, sizeof(pkt));
+	stamp_build(pkt, 0, 1, &v);
+	CHECK("reflector_unauth_layout", pkt[12] == 0x21 &&
+	      all_zero(pkt, 14, 16) && pkt[16] == 0x31 && pkt[23] == 0x38 &&
+	      pkt[24] == 0x41 && pkt[28] == 0x51 && pkt[36] == 0x61 &&
+	      all_zero(pkt, 38, 40) && pkt[40] == 0x71 &&
+	      all_zero(pkt, 41, 44),
+	      "bytes misplaced or MBZ not zero");
+	stamp_parse(pkt, 0, &p);
+	CHECK("reflector_unauth_roundtrip", !memcmp(&p, &v, sizeof(p)) &&
+	      stamp_is_reflected(pkt, 0), "parse(build(v)) != v");
+
+	memset(pkt, 0xee, sizeof(pkt));
+	stamp_build(pkt, 1, 1, &v);
+	CHECK("reflector_auth_layout", all_zero(pkt, 4, 16) &&
+	      pkt[16] == 0x11 && pkt[24] == 0x21 && all_zero(pkt, 26, 32) &&
+	      pkt[32] == 0x31 && all_zero(pkt, 40, 48) && pkt[48] == 0x41 &&
+	      all_zero(pkt, 52, 64) && pkt[64] == 0x51 && pkt[72] == 0x61 &&
+	      all_zero(pkt, 74, 80) && pkt[80] == 0x71 &&
+	      all_zero(pkt, 81, 112),
+	      "bytes misplaced or MBZ not zero");
+	stamp_parse(pkt, 1, &p);
+	CHECK("reflector_auth_roundtrip", !memcmp(&p, &v, sizeof(p)) &&
+	      stamp_is_reflected(pkt, 1), "parse(build(v)) != v");
+}
+
+static void test_probes(void)
+{
+	static struct hl_probes p;
+	const uint64_t ms = 1000000, detect = 30 * ms;
+	__u64 t1 = 0;
+	uint32_t s;
+	int i;
+
+	hl_probes_init(&p, 0);
+	for (i = 0; i < 10; i++)
+		hl_probes_sent(&p, i * 10 * ms, 1000 + i);
+	CHECK("reply_ok", hl_probes_reply(&p, 0, 1000, &t1) == HL_REPLY_OK &&
+	      t1 == 0, "first reply not OK");
+	CHECK("reply_echo_mismatch",
+	      hl_probes_reply(&p, 1, 9999, &t1) == HL_REPLY_UNKNOWN,
+	      "a wrong echoed timestamp was accepted");
+	CHECK("reply_future", hl_probes_reply(&p, 10, 1010, &t1) ==
+	      HL_REPLY_UNKNOWN, "a never-sent sequence number was accepted");
+	CHECK("reply_ok_later", hl_probes_reply(&p, 3, 1003, &t1) ==
+	      HL_REPLY_OK && t1 == 30 * ms, "seq 3 not OK");
+	CHECK("reply_reordered", hl_probes_reply(&p, 2, 1002, &t1) ==
+	      HL_REPLY_REORDERED && p.reordered == 1, "seq 2 after 3");
+	CHECK("reply_duplicate", hl_probes_reply(&p, 3, 1003, &t1) ==
+	      HL_REPLY_DUPLICATE && p.duplicates == 1, "seq 3 twice");
+	/* at 60 ms probes 0..3 are older than 30 ms; 1 is still unanswered */
+	s = hl_probes_expire(&p, 60 * ms, detect);
+	CHECK("expire_declares_lost", s == 1 && p.lost == 1,
+	      "declared %u lost, want 1", s);
+	CHECK("reply_late", hl_probes_reply(&p, 1, 1001, &t1) == HL_REPLY_LATE &&
+	      p.late == 1, "a reply after the detect time is late");
+	CHECK("loss_window", hl_probes_window(&p) == 4 &&
+	      hl_probes_loss_ppm(&p) == 250000,
+	      "window %u loss %u ppm, want 4 and 250000",
+	      hl_probes_window(&p), hl_probes_loss_ppm(&p));
+	CHECK("recv_count", p.recv == 3 && p.sent == 10, "recv %llu sent %llu",
+	      (unsigned long long)p.recv, (unsigned long long)p.sent);
+
+	/* the loss ratio slides: 300 more probes, all answered */
+	hl_probes_init(&p, 0xfffffff0U);	/* and wraps the sequence */
+	for (i = 0; i < 300; i++) {
+		uint32_t seq = hl_probes_sent(&p, i * ms, i);
+
+		hl_probes_expire(&p, i * ms, detect);
+		if (i >= 40 || i % 2)
+			hl_probes_reply(&p, seq, i, &t1);
+	}
+	hl_probes_expire(&p, 1000 * ms, detect);
+	CHECK("loss_window_slides", p.lost == 20 &&
+	      hl_probes_window(&p) == HL_WINDOW &&
+	      hl_probes_loss_ppm(&p) == 0,
+	      "lost %llu, window %u, loss %u ppm (old losses must age out)",
+	      (unsigned long long)p.lost, hl_probes_window(&p),
+	      hl_probes_loss_ppm(&p));
+	CHECK("reply_too_old", hl_probes_reply(&p, 0xfffffff0U, 0, &t1) ==
+	      HL_REPLY_LATE, "a reply older than the window was accepted");
+}
+
+static void test_rtt(void)
+{
+	static struct hl_rtt r;
+	struct hl_rtt_stats st;
+	int i;
+
+	hl_rtt_init(&r);
+	for (i = 100; i >= 1; i--)
+		hl_rtt_add(&r, i * 1000);
+	hl_rtt_stats(&r, &st);
+	CHECK("rtt_percentiles", st.min == 1000 && st.max == 100000 &&
+	      st.p50 == 50000 && st.p90 == 90000 && st.p99 == 99000 &&
+	      st.mean == 50500, "min %llu max %llu p50 %llu p90 %llu p99 %llu mean %llu",
+	      (unsigned long long)st.min, (unsigned long long)st.max,
+	      (unsigned long long)st.p50, (unsigned long long)st.p90,
+	      (unsigned long long)st.p99, (unsigned long long)st.mean);
+	/* 256 more samples of 5 us push every old one out */
+	for (i = 0; i < HL_WINDOW; i++)
+		hl_rtt_add(&r, 5000);
+	hl_rtt_stats(&r, &st);
+	CHECK("rtt_window_slides", st.min == 5000 && st.max == 5000 &&
+	      st.p99 == 5000 && st.count == HL_WINDOW && st.mean == 5000,
+	      "max %llu after the window slid", (unsigned long long)st.max);
+	hl_rtt_add(&r, 1000000);
+	hl_rtt_stats(&r, &st);
+	CHECK("rtt_single_outlier", st.max == 1000000 && st.p99 == 5000,
+	      "one outlier in 256 moved p99 to %llu",
+	      (unsigned long long)st.p99);
+
+	/* RFC 3550: J += (|D| - J) / 16, alternating 10 ms / 20 ms */
+	hl_rtt_init(&r);
+	for (i = 0; i < 200; i++)
+		hl_rtt_add(&r, i % 2 ? 20000000 : 10000000);
+	CHECK("jitter_converges", r.jitter > 9900000 && r.jitter <= 10000000,
+	      "jitter %llu ns, want ~10 ms", (unsigned long long)r.jitter);
+	hl_rtt_init(&r);
+	hl_rtt_add(&r, 1000);
+	hl_rtt_add(&r, 17000);
+	CHECK("jitter_first_step", r.jitter == 1000, "jitter %llu want 1000",
+	      (unsigned long long)r.jitter);
+}
+
+static void test_replay(void)
+{
+	struct hl_replay r;
+
+	hl_replay_init(&r);
+	CHECK("replay_first", hl_replay_accept(&r, 5, 100), "first rejected");
+	CHECK("replay_next", hl_replay_accept(&r, 7, 120), "fresh rejected");
+	CHECK("replay_same", !hl_replay_accept(&r, 7, 120), "replay accepted");
+	CHECK("replay_reordered", hl_replay_accept(&r, 6, 110),
+	      "late but unseen rejected");
+	CHECK("replay_reordered_twice", !hl_replay_accept(&r, 6, 110),
+	      "replay of a reordered packet accepted");
+	CHECK("replay_far_ahead", hl_replay_accept(&r, 1000, 200), "jump");
+	CHECK("replay_too_old", !hl_replay_accept(&r, 7, 120),
+	      "packet older than the window accepted");
+	CHECK("replay_restart", hl_replay_accept(&r, 0, 300) && r.top == 0,
+	      "sender restart (newer timestamp) rejected");
+	CHECK("replay_after_restart", !hl_replay_accept(&r, 1000, 200),
+	      "old packet accepted after a restart");
+	CHECK("replay_wrap", hl_replay_accept(&r, 0xffffffffU, 301) &&
+	      hl_replay_accept(&r, 1, 302) && !hl_replay_accept(&r, 1, 302),
+	      "sequence wrap mishandled");
+}
+
+static void test_fsm(void)
+{
+	struct hl_thresholds thr = { .max_loss_ppm = 100000, .max_rtt_ns = 50000000 };
+	struct hl_metrics good = { .loss_ppm = 0, .window = 20, .p99 = 1000000 };
+	struct hl_metrics lossy = { .loss_ppm = 200000, .window = 20, .p99 = 1000000 };
+	struct hl_metrics slow = { .loss_ppm = 0, .window = 20, .p99 = 60000000 };
+	struct hl_metrics near = { .loss_ppm = 90000, .window = 20, .p99 = 1000000 };
+	struct hl_metrics early = { .loss_ppm = 500000, .window = 4, .p99 = 1000000 };
+	struct hl_fsm f;
+
+	hl_fsm_init(&f);
+	CHECK("fsm_starts_down", f.state == HOTLINE_STATE_DOWN, "state %u", f.state);
+	CHECK("fsm_init", hl_fsm_reply(&f, &thr, &good) &&
+	      f.state == HOTLINE_STATE_INIT, "state %u", f.state);
+	CHECK("fsm_not_up_yet", !hl_fsm_reply(&f, &thr, &good) &&
+	      f.state == HOTLINE_STATE_INIT, "up after 2 replies");
+	CHECK("fsm_up", hl_fsm_reply(&f, &thr, &good) &&
+	      f.state == HOTLINE_STATE_UP, "state %u after 3", f.state);
+	CHECK("fsm_loss_needs_samples", !hl_fsm_reply(&f, &thr, &early),
+	      "degraded on 4 probes");
+	CHECK("fsm_degraded_loss", hl_fsm_reply(&f, &thr, &lossy) &&
+	      f.state == HOTLINE_STATE_DEGRADED &&
+	      f.diag == HOTLINE_DIAG_THRESHOLD, "state %u", f.state);
+	CHECK("fsm_hysteresis_holds", !hl_fsm_reply(&f, &thr, &near) &&
+	      f.state == HOTLINE_STATE_DEGRADED,
+	      "left degraded at 90%% of max-loss");
+	CHECK("fsm_recovers", hl_fsm_reply(&f, &thr, &good) &&
+	      f.state == HOTLINE_STATE_UP, "state %u", f.state);
+	CHECK("fsm_degraded_rtt", hl_fsm_reply(&f, &thr, &slow) &&
+	      f.state == HOTLINE_STATE_DEGRADED, "p99 over max-rtt");
+	f.auth_failures = 3;
+	CHECK("fsm_down_auth", hl_fsm_expired(&f) &&
+	      f.state == HOTLINE_STATE_DOWN &&
+	      f.diag == HOTLINE_DIAG_AUTH_FAILURES, "diag %u", f.diag);
+	f.unreachable = 1;
+	CHECK("fsm_down_refresh_diag", !hl_fsm_expired(&f) &&
+	      f.diag == HOTLINE_DIAG_PEER_UNREACHABLE && f.flaps == 6,
+	      "diag %u flaps %u", f.diag, f.flaps);
+	hl_fsm_reply(&f, &thr, &good);
+	hl_fsm_lost(&f);
+	hl_fsm_reply(&f, &thr, &good);
+	hl_fsm_reply(&f, &thr, &good);
+	CHECK("fsm_loss_breaks_run", f.state == HOTLINE_STATE_INIT,
+	      "up although a probe was lost in the first 3");
+	CHECK("fsm_expired_detect", hl_fsm_expired(&f) &&
+	      f.diag == HOTLINE_DIAG_DETECT_EXPIRED, "diag %u", f.diag);
+}
+
+int main(void)
+{
+	test_ntp();
+	test_layout();
+	test_probes();
+	test_rtt();
+	test_replay();
+	test_fsm();
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hotlinectl: configure hotline channels, the priority qdisc and the guard,
+ * and report link health.
+ *
+ * Every command is one entry of the table below; `help`, `help COMMAND` and
+ * `COMMAND help` are printed from it, so a command cannot exist without its
+ * help.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "hotlinectl.h"
+
+#ifndef HOTLINE_VERSION
+#define HOTLINE_VERSION "unknown"
+#endif
+
+#define MODULE_VERSION_PATH "/sys/module/hotline/version"
+
+struct global_opts opts;
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct command commands[] = {
+	{
+		"channel", cmd_channel,
+		"channel [ add | set | del | show ] ...",
+		"  channel add NAME peer PREFIX [local PREFIX] [proto P] [port N[-M]]\n"
+		"                   [dscp D] [priority P] [mark V[/M]]\n"
+		"                   [probe ADDR[:PORT] [local-port N] [interval MS]\n"
+		"                    [detect-mult N] (key-file PATH | unauthenticated)\n"
+		"                    [max-loss PCT] [max-rtt MS]]\n"
+		"  channel set NAME OPTION...    change only what is given;\n"
+		"                                local none, port none, health none clear\n"
+		"  channel del NAME\n"
+		"  channel [show [NAME]]         -s adds counters; -j prints JSON\n"
+		"\n"
+		"  PREFIX    ADDR[/LEN], IPv4 or IPv6, no host bits (a bare address is /32 or /128)\n"
+		"  P         any (default), tcp, udp, icmp, sctp; port needs tcp, udp or sctp\n"
+		"  D         DSCP written on egress: 0..63 or ef (default), csN, afNN, le, va\n"
+		"  priority  skb->priority on egress: a number (default 7, TC_PRIO_CONTROL)\n"
+		"            or a qdisc class MAJ:MIN in hex such as 1:10\n"
+		"  mark      fwmark VALUE[/MASK] on both directions (0 leaves it alone)\n"
+		"  probe     the peer's STAMP reflector (port 862 unless given; IPv6 as [ADDR]:PORT)\n"
+		"  interval  10..60000 ms between probes (default 1000); detect-mult 1..255 (3)\n"
+		"  key-file  holds the base64 of a 32-byte key (hotlinectl genkey > FILE)\n"
+		"  max-loss  percent lost over the window beyond which the link is degraded\n"
+		"  max-rtt   p99 RTT in ms beyond which the link is degraded\n"
+	},
+	{
+		"qdisc", cmd_qdisc,
+		"qdisc DEV [ rate RATE | del | show ]",
+		"  qdisc DEV             root prio qdisc 1: with 3 bands; band 0 (class 1:1)\n"
+		"                        carries priority 7 (hotline's default) only\n"
+		"  qdisc DEV rate RATE   root HTB 1: shaped to RATE; hotline in class 1:10\n"
+		"                        (priority 7, or channels with priority 1:10),\n"
+		"                        everything else in 1:20 (fq_codel)\n"
+		"  qdisc DEV del         remove the root qdisc (back to the default)\n"
+		"  qdisc DEV show        what is installed (-s adds counters)\n"
+		"\n"
+		"  RATE  bits per second with tc's units: 500kbit, 20mbit, 1gbit\n"
+		"        (kbps, mbps are bytes per second, as in tc)\n"
+	},
+	/*
+	 * Not yet here, each to be added as one entry of this table:
+	 * show [NAME], monitor, stats [NAME] --prometheus, apply FILE, showconf,
+	 * and the XDP guard's "guard attach DEV [mode M] [rate PPS] |
+	 * detach DEV | show" (user/guard.c).
+	 */
+	{
+		"genkey", cmd_genkey,
+		"genkey",
+		"  prints a new random 32-byte key in base64, for key-file\n"
+	},
+	{
+		"version", cmd_version,
+		"version",
+		"  the versions of hotlinectl and of the loaded hotline module\n"
+	},
+	{
+		"help", cmd_help,
+		"help [COMMAND]",
+		"  all commands, or one command in detail\n"
+	},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	fputs("hotlinectl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int invalid_arg(const char *keyword, const char *value,
+		const struct parse_error *e)
+{
+	return usage_error("invalid %s \"%s\": %s", keyword, value, e->why);
+}
+
+static const struct command *command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: hotlinectl [-j|--json] [-s|--stats] [-N|--netns NETNS] "
+	      "[-h|--help] COMMAND ...\n\nCommands:\n", f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fputs("\nOptions:\n"
+	      "  -j, --json         JSON output\n"
+	      "  -s, --stats        include counters\n"
+	      "  -N, --netns NETNS  act in network namespace NETNS (/run/netns/NETNS)\n"
+	      "  -h, --help         this help\n"
+	      "\n`hotlinectl help COMMAND` describes one command.\n"
+	      "Exit status: 0 done, 1 failed, 2 usage error.\n", f);
+}
+
+static void command_help(const struct command *c)
+{
+	printf("Usage: hotlinectl %s\n\n%s", c->usage, c->help);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	c = command_find(argv[1]);
+	if (!c || argc > 2)
+		return usage_error("no help for \"%s\": see hotlinectl help", argv[1]);
+	command_help(c);
+	return EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	char modver[64] = "";
+	FILE *f;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_error("version takes no arguments");
+	f = fopen(MODULE_VERSION_PATH, "re");
+	if (f) {
+		if (!fgets(modver, sizeof(modver), f))
+			modver[0] = '\0';
+		fclose(f);
+		modver[strcspn(modver, "\n")] = '\0';
+	}
+	if (opts.json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "hotlinectl",
+				       json_object_new_string(HOTLINE_VERSION));
+		json_object_object_add(o, "module", modver[0] ?
+				       json_object_new_string(modver) : NULL);
+		printf("%s\n", json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		printf("hotlinectl %s\nhotline module %s\n", HOTLINE_VERSION,
+		       modver[0] ? modver : "not loaded");
+	}
+	return EXIT_OK;
+}
+
+static int netns_enter(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return usage_error("invalid netns \"%s\": must be a name under /run/netns",
+				   name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		errorf("network namespace \"%s\" not found: %s: %s", name, path,
+		       strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		errorf("cannot enter network namespace \"%s\": %s", name,
+		       strerror(errno));
+		close(fd);
+		return EXIT_ERROR;
+	}
+	close(fd);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "netns", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *c;
+	int opt, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+jsN:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 's':
+			opts.stats = true;
+			break;
+		case 'N':
+			opts.netns = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			if (optopt == 'N')
+				return usage_error("option -N needs a network namespace");
+			return usage_error("unknown option \"%s\": see hotlinectl help",
+					   argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c = command_find(argv[0]);
+	if (!c)
+		return usage_error("unknown command \"%s\": see hotlinectl help",
+				   argv[0]);
+	if (argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
+			  !strcmp(argv[1], "--help"))) {
+		command_help(c);
+		return EXIT_OK;
+	}
+	if (opts.netns) {
+		ret = netns_enter(opts.netns);
+		if (ret)
+			return ret;
+	}
+	return c->run(argc, argv);
+}
