@@ -87,6 +87,7 @@ struct hotline_health {
 	struct hl_fsm fsm;
 	u64 since_ns;			/* CLOCK_REALTIME */
 	u64 last_valid_ns;		/* CLOCK_MONOTONIC */
+	u64 last_tx_ns;			/* CLOCK_MONOTONIC */
 	u32 refl_seq;
 	u64 auth_failures;
 	u64 malformed;
@@ -97,6 +98,19 @@ struct hotline_health {
 static u64 health_detect_ns(const struct hotline_health *h)
 {
 	return (u64)h->cfg.interval_ms * h->cfg.detect_mult * NSEC_PER_MSEC;
+}
+
+/*
+ * True when our own tx_timer is half an interval or more overdue: this
+ * host stalled (or its softirqs starved), so a silence we measure now may
+ * be ours, not the peer's. Nothing is declared lost or down until we have
+ * probed again; a real outage is then seen one interval later.
+ */
+static bool health_self_stalled(const struct hotline_health *h, u64 now)
+{
+	u64 ival = (u64)h->cfg.interval_ms * NSEC_PER_MSEC;
+
+	return now - h->last_tx_ns > ival + ival / 2;
 }
 
 static ktime_t health_tx_delay(u32 interval_ms)
@@ -143,6 +157,12 @@ static void health_notify(struct hotline_health *h, u8 old_state)
 	hotline_nl_notify_health(h->net, h->ch, old_state);
 }
 
+static void health_start_timer(struct hotline_health *h)
+{
+	hrtimer_start(&h->tx_timer, health_tx_delay(h->cfg.interval_ms),
+		      HRTIMER_MODE_REL_SOFT);
+}
+
 static enum hrtimer_restart health_tx(struct hrtimer *t)
 {
 	struct hotline_health *h = container_of(t, struct hotline_health,
@@ -151,25 +171,32 @@ static enum hrtimer_restart health_tx(struct hrtimer *t)
 	struct stamp_view v = { .err = STAMP_ERR_ESTIMATE };
 	u8 pkt[STAMP_AUTH_LEN];
 	bool changed = false;
-	u32 interval_ms;
 	u64 now, detect;
 	u8 old;
 
 	spin_lock(&h->lock);
 	now = ktime_get_ns();
 	detect = health_detect_ns(h);
-	if (hl_probes_expire(&h->probes, now, detect))
-		hl_fsm_lost(&h->fsm);
 	old = h->fsm.state;
-	if (now - h->last_valid_ns >= detect && hl_fsm_expired(&h->fsm)) {
-		health_changed(h);
-		changed = true;
+	if (!health_self_stalled(h, now)) {
+		if (hl_probes_expire(&h->probes, now, detect))
+			hl_fsm_lost(&h->fsm);
+		if (now - h->last_valid_ns >= detect &&
+		    hl_fsm_expired(&h->fsm)) {
+			health_changed(h);
+			changed = true;
+		}
 	}
 	v.ts = health_ntp_now();
-	v.seq = hl_probes_sent(&h->probes, ktime_get_ns(), v.ts);
+	h->last_tx_ns = ktime_get_ns();
+	v.seq = hl_probes_sent(&h->probes, h->last_tx_ns, v.ts);
 	stamp_build(pkt, h->keyed, 0, &v);
 	marking = h->marking;
-	interval_ms = h->cfg.interval_ms;
+	/*
+	 * Re-armed with hrtimer_start() under the lock, never forwarded:
+	 * health_update() may restart the timer while we run.
+	 */
+	health_start_timer(h);
 	spin_unlock(&h->lock);
 
 	if (!h->keyed || !stamp_hmac(h->tfm, pkt, pkt + STAMP_HMAC_OFF))
@@ -177,8 +204,7 @@ static enum hrtimer_restart health_tx(struct hrtimer *t)
 			   stamp_len(h->keyed), &marking);
 	if (changed)
 		health_notify(h, old);
-	hrtimer_forward_now(t, health_tx_delay(interval_ms));
-	return HRTIMER_RESTART;
+	return HRTIMER_NORESTART;
 }
 
 static enum hrtimer_restart health_detect(struct hrtimer *t)
@@ -186,13 +212,19 @@ static enum hrtimer_restart health_detect(struct hrtimer *t)
 	struct hotline_health *h = container_of(t, struct hotline_health,
 						detect_timer);
 	bool changed = false;
+	u64 now;
 	u8 old;
 
 	spin_lock(&h->lock);
 	old = h->fsm.state;
-	/* a reply may have come in while we were firing */
-	if (ktime_get_ns() - h->last_valid_ns >= health_detect_ns(h) &&
-	    hl_fsm_expired(&h->fsm)) {
+	now = ktime_get_ns();
+	if (health_self_stalled(h, now)) {
+		/* look again once we have probed (receivers restart us too) */
+		hrtimer_start(t, ms_to_ktime(h->cfg.interval_ms),
+			      HRTIMER_MODE_REL_SOFT);
+	} else if (now - h->last_valid_ns >= health_detect_ns(h) &&
+		   hl_fsm_expired(&h->fsm)) {
+		/* (a reply may have come in while we were firing) */
 		health_changed(h);
 		changed = true;
 	}
@@ -448,6 +480,7 @@ static void health_reset(struct hotline_health *h,
 	hl_fsm_init(&h->fsm);
 	h->since_ns = ktime_get_real_ns();
 	h->last_valid_ns = ktime_get_ns();
+	h->last_tx_ns = h->last_valid_ns;
 	h->refl_seq = 0;
 	h->auth_failures = 0;
 	h->malformed = 0;
@@ -460,12 +493,6 @@ static void health_link(struct hotline_health *h, struct stamp_port *sp)
 {
 	h->port = sp;
 	list_add_tail_rcu(&h->node, &sp->sessions);
-}
-
-static void health_start_timer(struct hotline_health *h)
-{
-	hrtimer_start(&h->tx_timer, health_tx_delay(h->cfg.interval_ms),
-		      HRTIMER_MODE_REL_SOFT);
 }
 
 /* Unlinks and quiesces @h; afterwards nothing else touches it. */
@@ -544,10 +571,10 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
 		restart = h->cfg.interval_ms != cfg->interval_ms;
 		h->cfg = *cfg;
 		h->marking = *marking;
-		spin_unlock_bh(&h->lock);
 		/* a new interval applies now, not after the old one */
 		if (restart)
 			health_start_timer(h);
+		spin_unlock_bh(&h->lock);
 		return 0;
 	}
 

@@ -40,10 +40,13 @@
 #include <sys/socket.h>
 
 #include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/tc_ematch/tc_em_meta.h>
 
 #include <netlink/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/route/class.h>
 #include <netlink/route/classifier.h>
 #include <netlink/route/cls/basic.h>
@@ -210,12 +213,34 @@ static int htb_class(struct tc_ctx *t, uint32_t parent, uint32_t handle,
 	return err ? -1 : 0;
 }
 
+/*
+ * libnl sets NLA_F_NESTED on every nest it writes, the entries of the ematch
+ * list too; but the kernel (tcf_em_tree_validate) compares each entry's raw
+ * nla_type with its 1-based index and answers EINVAL to the flag. So the
+ * flag is taken off those entries before the request is sent.
+ */
+static int ematch_list_unflag(struct nl_msg *msg)
+{
+	struct nlattr *opts, *em, *list, *item;
+	int rem;
+
+	opts = nlmsg_find_attr(nlmsg_hdr(msg), sizeof(struct tcmsg), TCA_OPTIONS);
+	em = opts ? nla_find(nla_data(opts), nla_len(opts), TCA_BASIC_EMATCHES) : NULL;
+	list = em ? nla_find(nla_data(em), nla_len(em), TCA_EMATCH_TREE_LIST) : NULL;
+	if (!list)
+		return -1;
+	nla_for_each_nested(item, list, rem)
+		item->nla_type &= (uint16_t)~NLA_F_NESTED;
+	return 0;
+}
+
 static int hotline_filter(struct tc_ctx *t)
 {
 	struct rtnl_cls *f = rtnl_cls_alloc();
 	struct rtnl_ematch_tree *tree;
 	struct rtnl_ematch *m;
 	struct rtnl_meta_value *l, *r;
+	struct nl_msg *msg;
 	int err;
 
 	tree = rtnl_ematch_tree_alloc(RTNL_EMATCH_PROGID);
@@ -248,8 +273,18 @@ static int hotline_filter(struct tc_ctx *t)
 	rtnl_basic_set_target(f, HL_CLASS_HOT);
 	rtnl_basic_set_ematch(f, tree);	/* f owns the tree now */
 	tc_reset(t);
-	err = rtnl_cls_add(t->sk, f, NLM_F_CREATE | NLM_F_EXCL);
+	err = rtnl_cls_build_add_request(f, NLM_F_CREATE | NLM_F_EXCL, &msg);
 	rtnl_cls_put(f);
+	/* libnl 3.7 frees an ematch without its meta values: they stay ours */
+	rtnl_meta_value_put(l);
+	rtnl_meta_value_put(r);
+	if (!err && ematch_list_unflag(msg)) {
+		nlmsg_free(msg);
+		errorf("libnl-route wrote no ematch list for the filter");
+		return -1;
+	}
+	if (!err)
+		err = nl_send_sync(t->sk, msg);	/* frees msg */
 	if (err)
 		tc_error(t, err, "install the filter priority 7 -> 1:10 "
 			 "(basic, meta ematch)");
@@ -344,7 +379,11 @@ static json_object *tc_head(struct rtnl_tc *tc, const char *type, char *line,
 	char h[HL_FMT_MAX], p[HL_FMT_MAX];
 	uint32_t parent = rtnl_tc_get_parent(tc);
 
-	handle_str(rtnl_tc_get_handle(tc), h);
+	/* filter handles are numbers of their classifier, not class ids */
+	if (!strcmp(type, "filter"))
+		snprintf(h, sizeof(h), "0x%x", rtnl_tc_get_handle(tc));
+	else
+		handle_str(rtnl_tc_get_handle(tc), h);
 	handle_str(parent, p);
 	json_object_object_add(o, "kind", json_object_new_string(rtnl_tc_get_kind(tc)));
 	json_object_object_add(o, "handle", json_object_new_string(h));
@@ -453,7 +492,12 @@ static void show_filter(struct nl_object *obj, void *arg)
 	struct rtnl_tc *tc = TC_CAST(f);
 	const char *kind = rtnl_tc_get_kind(tc);
 	char line[512], cl[HL_FMT_MAX];
-	json_object *o = tc_head(tc, "filter", line, sizeof(line));
+	json_object *o;
+
+	/* the dump heads each preference with a handle-less entry: no filter */
+	if (!rtnl_tc_get_handle(tc))
+		return;
+	o = tc_head(tc, "filter", line, sizeof(line));
 
 	json_object_object_add(o, "pref", json_object_new_int(rtnl_cls_get_prio(f)));
 	line_add(line, sizeof(line), " pref %u", rtnl_cls_get_prio(f));

@@ -1,0 +1,14 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The XDP guard on this kernel: its verifier must take the program, and
+# the whole BPF suite (BPF_PROG_TEST_RUN verdicts, attach to veth, real
+# frames) must pass here as it does on the host.  The binaries come from
+# the host run of selftests/bpf/run.sh (make check runs it first), since
+# the guest's tree is read-only.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -x "$here/../build/selftests/bpf/guard_test" ]; then
+	echo "FAIL: test_guard: build/selftests/bpf/guard_test is missing: run selftests/bpf/run.sh on the host first"
+	exit 1
+fi
+exec "$here/bpf/run.sh" --no-build
