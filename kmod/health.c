@@ -10,7 +10,11 @@
  *                 detection time lost, refreshes why a down session stays
  *                 down, and sends the next probe.
  *   detect_timer  pushed out to detect-mult x interval by every valid
- *                 reply; when it fires the session goes down.
+ *                 reply; when it fires and a probe has also gone
+ *                 unanswered that long, the session goes down; otherwise
+ *                 it looks again when the oldest outstanding probe will
+ *                 be overdue (health_math.h explains why).
+ * Both hold back while our own tx_timer is overdue (health_self_stalled()).
  *
  * Why soft hrtimers that transmit directly, rather than a work item: a
  * soft hrtimer callback runs in softirq context, where building an skb
@@ -113,6 +117,24 @@ static bool health_self_stalled(const struct hotline_health *h, u64 now)
 	return now - h->last_tx_ns > ival + ival / 2;
 }
 
+/*
+ * Under h->lock: declares overdue probes lost and takes the session down
+ * when no valid reply came for the detection time and a probe went
+ * unanswered that long. Returns true on a transition.
+ */
+static bool health_expire(struct hotline_health *h, u64 now)
+{
+	u64 detect = health_detect_ns(h);
+
+	if (health_self_stalled(h, now))
+		return false;
+	hl_fsm_lost(&h->fsm, hl_probes_expire(&h->probes, now, detect));
+	if (now - h->last_valid_ns < detect || !hl_fsm_expired(&h->fsm))
+		return false;
+	h->since_ns = ktime_get_real_ns();
+	return true;
+}
+
 static ktime_t health_tx_delay(u32 interval_ms)
 {
 	u32 us = interval_ms * USEC_PER_MSEC;
@@ -170,23 +192,12 @@ static enum hrtimer_restart health_tx(struct hrtimer *t)
 	struct hotline_health_marking marking;
 	struct stamp_view v = { .err = STAMP_ERR_ESTIMATE };
 	u8 pkt[STAMP_AUTH_LEN];
-	bool changed = false;
-	u64 now, detect;
+	bool changed;
 	u8 old;
 
 	spin_lock(&h->lock);
-	now = ktime_get_ns();
-	detect = health_detect_ns(h);
 	old = h->fsm.state;
-	if (!health_self_stalled(h, now)) {
-		if (hl_probes_expire(&h->probes, now, detect))
-			hl_fsm_lost(&h->fsm);
-		if (now - h->last_valid_ns >= detect &&
-		    hl_fsm_expired(&h->fsm)) {
-			health_changed(h);
-			changed = true;
-		}
-	}
+	changed = health_expire(h, ktime_get_ns());
 	v.ts = health_ntp_now();
 	h->last_tx_ns = ktime_get_ns();
 	v.seq = hl_probes_sent(&h->probes, h->last_tx_ns, v.ts);
@@ -218,15 +229,20 @@ static enum hrtimer_restart health_detect(struct hrtimer *t)
 	spin_lock(&h->lock);
 	old = h->fsm.state;
 	now = ktime_get_ns();
-	if (health_self_stalled(h, now)) {
-		/* look again once we have probed (receivers restart us too) */
-		hrtimer_start(t, ms_to_ktime(h->cfg.interval_ms),
-			      HRTIMER_MODE_REL_SOFT);
-	} else if (now - h->last_valid_ns >= health_detect_ns(h) &&
-		   hl_fsm_expired(&h->fsm)) {
-		/* (a reply may have come in while we were firing) */
-		health_changed(h);
-		changed = true;
+	changed = health_expire(h, now);
+	if (!changed && h->fsm.state != HOTLINE_STATE_DOWN) {
+		/*
+		 * Not yet: we stalled, or no probe is overdue so far. Look
+		 * again when the oldest outstanding one will be (receivers
+		 * restart us too; hrtimer_start() copes with either order).
+		 */
+		u64 when;
+
+		if (health_self_stalled(h, now) ||
+		    !hl_probes_next_expiry(&h->probes, health_detect_ns(h),
+					   &when) || when <= now)
+			when = now + (u64)h->cfg.interval_ms * NSEC_PER_MSEC;
+		hrtimer_start(t, ns_to_ktime(when - now), HRTIMER_MODE_REL_SOFT);
 	}
 	spin_unlock(&h->lock);
 	if (changed)
@@ -591,11 +607,14 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
 	}
 
 	health_stop(h);
-	old = h->fsm.state;
 	old_tfm = h->tfm;
 	h->tfm = tfm;
+	/* status readers (dumps) may still look at us */
+	spin_lock_bh(&h->lock);
+	old = h->fsm.state;
 	health_reset(h, cfg, marking);
 	h->fsm.diag = HOTLINE_DIAG_ADMIN_DOWN;
+	spin_unlock_bh(&h->lock);
 	stamp_lock(h->net);
 	health_link(h, sp);
 	stamp_unlock(h->net);

@@ -17,6 +17,7 @@ iproute2 iputils-ping iperf3 tcpdump tshark nftables ethtool procps
 python3 python3-pyroute2
 gnuplot-nox man-db groff-base
 libssl-dev
+bash-completion jq
 "
 
 missing=""

@@ -14,7 +14,7 @@ attribute it blamed). Run with /usr/bin/python3 (it has pyroute2).
                    health={'probe': '198.51.100.7', 'unauthenticated': True})
         r.ok, r.errno, r.msg, r.bad_attr, r.missing
         hl.set('ch1', dscp=10, local='')        # '' clears local
-        hl.get('ch1').channel                   # dict, see decode_channel()
+        hl.show('ch1').channel                  # dict, see decode_channel()
         hl.dump().channels                      # list of dicts, id order
         hl.delete('ch1')
         # anything at all, as (type, value) TLVs:
@@ -389,16 +389,27 @@ class Reply:
         return '<Reply ok, %d channel(s)>' % len(self.channels)
 
 
-class Hotline(GenericNetlinkSocket):
-    """A socket talking to the hotline family in the current netns."""
+class HotlineSocket(GenericNetlinkSocket):
+    """The pyroute2 socket, bound to the family; extended acks on."""
+
+    def __init__(self):
+        super().__init__(ext_ack=True)
+        self.bind(GENL_NAME, hotlinemsg)
+
+
+class Hotline:
+    """Talks to the hotline family in the current netns (run the script
+    under `ip netns exec NS` for another)."""
 
     CMDS = {'new': CMD.CHANNEL_NEW, 'set': CMD.CHANNEL_SET,
             'del': CMD.CHANNEL_DEL, 'get': CMD.CHANNEL_GET}
 
     def __init__(self):
-        super().__init__(ext_ack=True)
-        self.bind(GENL_NAME, hotlinemsg)
+        self.sock = HotlineSocket()
         self._seq = 0
+
+    def close(self):
+        self.sock.close()
 
     def __enter__(self):
         return self
@@ -417,14 +428,15 @@ class Hotline(GenericNetlinkSocket):
         self._seq += 1
         seq = self._seq
         genl = struct.pack('BBH', cmd, version, reserved)
-        data = struct.pack('IHHII', 16 + 4 + len(body), self.prid, flags, seq, 0) + genl + body
-        self._sendto(data, (0, 0))
+        data = struct.pack('IHHII', 16 + 4 + len(body), self.sock.prid, flags, seq, 0)
+        data += genl + body
+        self.sock._sendto(data, (0, 0))
         return self._collect(data, seq)
 
     def _collect(self, request, seq):
         reply = Reply()
         while True:
-            buf = self._recv(1 << 20)
+            buf = self.sock._recv(1 << 20)
             reply.nmsgs += 1
             off = 0
             while off + 16 <= len(buf):
@@ -492,7 +504,7 @@ class Hotline(GenericNetlinkSocket):
     def delete(self, name):
         return self.raw('del', [(A.NAME, asciiz(name))])
 
-    def get(self, name):
+    def show(self, name):
         return self.raw('get', [(A.NAME, asciiz(name))])
 
     def dump(self):
@@ -503,21 +515,21 @@ class Hotline(GenericNetlinkSocket):
     def subscribe(self, *groups):
         """groups: 'config', 'health'."""
         for g in groups:
-            self.add_membership(g)
+            self.sock.add_membership(g)
 
     def events(self, timeout=1.0):
         """Decoded multicast messages until @timeout seconds pass quietly."""
         while True:
-            r, _, _ = select.select([self.fileno()], [], [], timeout)
+            r, _, _ = select.select([self.sock.fileno()], [], [], timeout)
             if not r:
                 return
-            buf = self._recv(1 << 20)
+            buf = self.sock._recv(1 << 20)
             off = 0
             while off + 16 <= len(buf):
                 mlen, mtype, _, mseq, _ = struct.unpack_from('IHHII', buf, off)
                 if mlen < 16:
                     break
-                if mtype == self.prid and mseq == 0:
+                if mtype == self.sock.prid and mseq == 0:
                     msg = hotlinemsg(buf[off:off + mlen])
                     msg.decode()
                     yield decode_channel(msg)
@@ -575,7 +587,7 @@ def main(argv):
         elif cmd == 'del':
             r = hl.delete(argv[1])
         elif cmd == 'get':
-            r = hl.get(argv[1])
+            r = hl.show(argv[1])
         elif cmd == 'dump':
             r = hl.dump()
         elif cmd == 'monitor':

@@ -64,9 +64,9 @@ for round in 1 2; do
 	if [ "$rc" -ne 0 ]; then
 		fail "round $round: channels in both gateways" "channel add failed"
 	fi
-	ns_a ping -f -w 20 "$B4" >/dev/null 2>&1 &
+	ip netns exec "$NS_A" ping -f -w 20 "$B4" >/dev/null 2>&1 &
 	p4=$!
-	ns_a ping -6 -f -w 20 "$B6" >/dev/null 2>&1 &
+	ip netns exec "$NS_A" ping -6 -f -w 20 "$B6" >/dev/null 2>&1 &
 	p6=$!
 	sleep 2
 	if ! kill -0 "$p4" 2>/dev/null; then

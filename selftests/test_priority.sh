@@ -104,11 +104,11 @@ if check "qdisc wan0 rate 10mbit (HTB) installed" hl qdisc wan0 rate 10mbit; the
 	# never full), the channel must not.
 	if command -v iperf3 >/dev/null; then
 		tmp=$(mktemp -d /tmp/test_priority.XXXXXX)
-		ns_b iperf3 -s -p 5201 -1 >"$tmp/s1.log" 2>&1 &
-		ns_b iperf3 -s -p 5001 -1 >"$tmp/s2.log" 2>&1 &
+		ip netns exec "$NS_B" iperf3 -s -p 5201 -1 >"$tmp/s1.log" 2>&1 &
+		ip netns exec "$NS_B" iperf3 -s -p 5001 -1 >"$tmp/s2.log" 2>&1 &
 		wait_for 20 sh -c "ip netns exec $NS_B ss -ltn | grep -q ':5001 .*' &&
 			ip netns exec $NS_B ss -ltn | grep -q ':5201 '"
-		ns_a iperf3 -c "$B4" -p 5201 -u -b 30M -l 1200 -t 8 -J \
+		ip netns exec "$NS_A" iperf3 -c "$B4" -p 5201 -u -b 30M -l 1200 -t 8 -J \
 			>"$tmp/bulk.json" 2>&1 &
 		bulk=$!
 		sleep 2

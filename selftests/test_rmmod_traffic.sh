@@ -38,12 +38,12 @@ dscp_of_stream() {
 	tshark -r "$tmp/s.pcap" -T fields -e ip.dsfield.dscp 2>/dev/null | sort -u | xargs
 }
 
-ns_b iperf3 -s -1 >"$tmp/server.log" 2>&1 &
+ip netns exec "$NS_B" iperf3 -s -1 >"$tmp/server.log" 2>&1 &
 wait_for 20 sh -c "ip netns exec $NS_B ss -ltn | grep -q ':5201 '" ||
 	fail "setup" "iperf3 server did not start"
-ns_a iperf3 -c "$B4" -P 4 -t "$DURATION" -i 1 -J >"$tmp/client.json" 2>"$tmp/client.err" &
+ip netns exec "$NS_A" iperf3 -c "$B4" -P 4 -t "$DURATION" -i 1 -J >"$tmp/client.json" 2>"$tmp/client.err" &
 client=$!
-ns_a ping -6 -f -w "$DURATION" "$B6" >"$tmp/ping.log" 2>&1 &
+ip netns exec "$NS_A" ping -6 -f -w "$DURATION" "$B6" >"$tmp/ping.log" 2>&1 &
 flood=$!
 
 sleep 2

@@ -19,7 +19,9 @@
 
 #include <json-c/json.h>
 
+#include "config.h"
 #include "hotlinectl.h"
+#include "status.h"
 
 #ifndef HOTLINE_VERSION
 #define HOTLINE_VERSION "unknown"
@@ -78,6 +80,64 @@ static const struct command commands[] = {
 	 * and the XDP guard's "guard attach DEV [mode M] [rate PPS] |
 	 * detach DEV | show" (user/guard.c).
 	 */
+	{
+		"show", cmd_show,
+		"show [NAME]",
+		"  health of each channel: STATE (admin-down, down, init, up, degraded;\n"
+		"  - without probing), SINCE (time since the last change), RTT p50 and\n"
+		"  p99 and jitter in ms, LOSS in % over the window, PROBES sent/received\n"
+		"  -s adds packet and probe counters; -j prints JSON\n"
+	},
+	{
+		"monitor", cmd_monitor,
+		"monitor [--count N]",
+		"  print channel changes and health state changes as they happen, one\n"
+		"  line each, until interrupted (or N events); -j: one JSON object a line\n"
+	},
+	{
+		"stats", cmd_stats,
+		"stats [NAME] [--prometheus|-p]",
+		"  channel and probe counters as a table (-j: JSON), or with\n"
+		"  --prometheus in the Prometheus text format (metrics hotline_*)\n"
+	},
+	{
+		"guard", cmd_guard,
+		"guard [ attach | detach | show | sync | watch ] ...",
+		"  guard attach DEV [mode M] [rate PPS] [burst N] [bytes RATE]\n"
+		"               [byte-burst N] [generic]\n"
+		"  guard detach DEV\n"
+		"  guard show [DEV]       mode, limits, peers, verdict counters (-j JSON)\n"
+		"  guard sync DEV         admit the peers of the channels now\n"
+		"  guard watch DEV        keep the peers in sync and arm the guard while\n"
+		"                         a channel is down or degraded, until interrupted\n"
+		"\n"
+		"  The XDP guard on DEV (the WAN side) always passes packets from hotline\n"
+		"  peers (channel peer prefixes and probe addresses) and rate-limits the\n"
+		"  rest. M: off, monitor (count only), enforce, auto (default: enforce\n"
+		"  while armed by guard watch). PPS packets/s, N packets; RATE tc units\n"
+		"  (20mbit); generic forces generic XDP. attach also syncs the peers.\n"
+	},
+	{
+		"apply", cmd_apply,
+		"apply FILE [--dry-run]",
+		"  make the running channels equal FILE (hotline.conf(5); - reads\n"
+		"  standard input). The whole file is checked first, key files\n"
+		"  included: any error, all of them reported as FILE:LINE, and nothing\n"
+		"  changes. Then channels not in FILE are deleted, changed ones get\n"
+		"  only what differs, missing ones are added; unchanged channels keep\n"
+		"  their id, counters and health session. Each step is printed:\n"
+		"    - del NAME      ~ set NAME FIELD: OLD -> NEW      + add NAME ...\n"
+		"    ~ key NAME: sent again (keys cannot be read back; an unchanged\n"
+		"                key keeps the health session)\n"
+		"  --dry-run, -n   print the steps, change nothing (-j: as JSON)\n"
+	},
+	{
+		"showconf", cmd_showconf,
+		"showconf",
+		"  print the running channels as hotline.conf; apply takes it back\n"
+		"  unchanged. Keys cannot be read from the kernel: a keyed channel\n"
+		"  gets a \"# KeyFile = ...\" comment to replace with its key file.\n"
+	},
 	{
 		"genkey", cmd_genkey,
 		"genkey",

@@ -20,8 +20,11 @@
  * State machine (BFD words):
  *   down --first valid reply--> init --HL_UP_AFTER valid replies in a
  *   row--> up <--thresholds--> degraded; init/up/degraded --no valid
- *   reply for detect-mult x interval--> down. Only valid replies move a
- *   session up. Degraded is entered when, in up, loss over the window
+ *   reply for detect-mult x interval, and a probe lost--> down. Only
+ *   valid replies move a session up. The second condition (a probe
+ *   unanswered for the detection time since the last valid reply) keeps
+ *   RTT jitter alone, replies that are slow but all arrive, from taking
+ *   a session down; it delays a real detection by at most one interval. Degraded is entered when, in up, loss over the window
  *   exceeds max-loss (once HL_LOSS_MIN_SAMPLES probes are resolved) or
  *   p99 RTT exceeds max-rtt; it is left only when every configured metric
  *   is back to HL_HYST_PCT percent of its threshold or below, so a link
@@ -199,6 +202,26 @@ static inline enum hl_reply hl_probes_reply(struct hl_probes *p, __u32 seq,
 	p->recv++;
 	*t1 = s->t1;
 	return r;
+}
+
+/*
+ * When the oldest outstanding probe will be overdue, for the caller's
+ * timer; returns 0 when no probe is outstanding.
+ */
+static inline int hl_probes_next_expiry(const struct hl_probes *p,
+					__u64 detect_ns, __u64 *when)
+{
+	__u32 seq;
+
+	for (seq = p->expire_seq; seq != p->next_seq; seq++) {
+		const struct hl_slot *s = &p->slot[seq & (HL_WINDOW - 1)];
+
+		if (s->seq == seq && s->state == HL_SLOT_SENT) {
+			*when = s->t1 + detect_ns;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* Resolved probes the loss ratio covers now. */
@@ -419,6 +442,7 @@ struct hl_fsm {
 	__u8 diag;		/* enum hotline_health_diag */
 	__u32 flaps;
 	__u32 in_a_row;		/* valid replies since the last loss */
+	__u32 lost_since_reply;	/* probes lost since the last valid reply */
 	__u32 auth_failures;	/* since the last valid reply */
 	__u32 unreachable;	/* ICMP errors since the last valid reply */
 };
@@ -477,6 +501,7 @@ static inline int hl_fsm_reply(struct hl_fsm *f, const struct hl_thresholds *t,
 			       const struct hl_metrics *m)
 {
 	f->in_a_row++;
+	f->lost_since_reply = 0;
 	f->auth_failures = 0;
 	f->unreachable = 0;
 	switch (f->state) {
@@ -500,24 +525,28 @@ static inline int hl_fsm_reply(struct hl_fsm *f, const struct hl_thresholds *t,
 	}
 }
 
-/* Probes were declared lost: "in a row" starts over. */
-static inline void hl_fsm_lost(struct hl_fsm *f)
+/* @n probes were declared lost: "in a row" starts over. */
+static inline void hl_fsm_lost(struct hl_fsm *f, __u32 n)
 {
+	if (!n)
+		return;
 	f->in_a_row = 0;
+	f->lost_since_reply += n;
 }
 
 /*
- * No valid reply for the detection time. A session that is down already
- * only has its diagnostic refreshed (why it stays down), which is not a
- * transition.
+ * No valid reply for the detection time. Only counts once a probe was lost
+ * since the last valid reply (see the top of this file). A session that
+ * is down already only has its diagnostic refreshed (why it stays down),
+ * which is not a transition.
  */
 static inline int hl_fsm_expired(struct hl_fsm *f)
 {
 	__u8 diag = HOTLINE_DIAG_DETECT_EXPIRED;
 
-	f->in_a_row = 0;
-	if (f->state == HOTLINE_STATE_ADMIN_DOWN)
+	if (!f->lost_since_reply || f->state == HOTLINE_STATE_ADMIN_DOWN)
 		return 0;
+	f->in_a_row = 0;
 	if (f->unreachable)
 		diag = HOTLINE_DIAG_PEER_UNREACHABLE;
 	else if (f->auth_failures)

@@ -153,6 +153,8 @@ static void test_probes(void)
 	s = hl_probes_expire(&p, 60 * ms, detect);
 	CHECK("expire_declares_lost", s == 1 && p.lost == 1,
 	      "declared %u lost, want 1", s);
+	CHECK("next_expiry", hl_probes_next_expiry(&p, detect, &t1) &&
+	      t1 == 40 * ms + detect, "oldest outstanding is seq 4, sent at 40 ms");
 	CHECK("reply_late", hl_probes_reply(&p, 1, 1001, &t1) == HL_REPLY_LATE &&
 	      p.late == 1, "a reply after the detect time is late");
 	CHECK("loss_window", hl_probes_window(&p) == 4 &&
@@ -278,7 +280,11 @@ static void test_fsm(void)
 	      f.state == HOTLINE_STATE_UP, "state %u", f.state);
 	CHECK("fsm_degraded_rtt", hl_fsm_reply(&f, &thr, &slow) &&
 	      f.state == HOTLINE_STATE_DEGRADED, "p99 over max-rtt");
+	CHECK("fsm_jitter_not_down", !hl_fsm_expired(&f) &&
+	      f.state == HOTLINE_STATE_DEGRADED,
+	      "down although no probe was lost");
 	f.auth_failures = 3;
+	hl_fsm_lost(&f, 1);
 	CHECK("fsm_down_auth", hl_fsm_expired(&f) &&
 	      f.state == HOTLINE_STATE_DOWN &&
 	      f.diag == HOTLINE_DIAG_AUTH_FAILURES, "diag %u", f.diag);
@@ -287,11 +293,12 @@ static void test_fsm(void)
 	      f.diag == HOTLINE_DIAG_PEER_UNREACHABLE && f.flaps == 6,
 	      "diag %u flaps %u", f.diag, f.flaps);
 	hl_fsm_reply(&f, &thr, &good);
-	hl_fsm_lost(&f);
+	hl_fsm_lost(&f, 1);
 	hl_fsm_reply(&f, &thr, &good);
 	hl_fsm_reply(&f, &thr, &good);
 	CHECK("fsm_loss_breaks_run", f.state == HOTLINE_STATE_INIT,
 	      "up although a probe was lost in the first 3");
+	hl_fsm_lost(&f, 2);
 	CHECK("fsm_expired_detect", hl_fsm_expired(&f) &&
 	      f.diag == HOTLINE_DIAG_DETECT_EXPIRED, "diag %u", f.diag);
 }

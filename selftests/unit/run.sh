@@ -41,7 +41,7 @@ if ! make -s -C "$root/user" BUILD="$build" test; then
 	exit 1
 fi
 
-for t in test_parse test_channel_msg test_output test_key; do
+for t in test_parse test_channel_msg test_output test_key test_config test_status test_prometheus; do
 	run "$t" "$build/unit/$t"
 	run "$t [asan]" "$build/unit-asan/$t" " [asan]"
 done

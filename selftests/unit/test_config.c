@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of user/config.c: every error class with its FILE:LINE and
+ * message, all errors of a file reported, comments and case, key files,
+ * and the round trip print -> parse on generated channel sets.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "key.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/hotline-conf-XXXXXX";
+static char good_key[256], short_key[256];
+
+static size_t parse(const char *text, struct conf *c)
+{
+	return conf_parse(text, strlen(text), "t.conf", dir, CONF_READ_KEYS, c);
+}
+
+static bool has_error(const struct conf *c, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < c->nerrors; i++)
+		if (!strcmp(c->errors[i], want))
+			return true;
+	return false;
+}
+
+static void errors_print(const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nerrors; i++)
+		printf("    %s\n", c->errors[i]);
+}
+
+/* The file gives exactly the one error want (and so no channels). */
+static void expect_error(const char *name, const char *text, const char *want)
+{
+	struct conf c;
+	size_t n = parse(text, &c);
+
+	if (!CHECK(n == 1 && c.n == 0 && has_error(&c, want), name,
+		   "%zu errors, %zu channels; wanted only \"%s\"", n, c.n, want))
+		errors_print(&c);
+	conf_free(&c);
+}
+
+static void test_errors(void)
+{
+	char text[1024], want[512];
+
+	expect_error("unknown key", "[Channel a]\nPeer = 192.0.2.1\nColour = red\n",
+		     "t.conf:3: unknown key \"Colour\"");
+	expect_error("unknown section", "[Peer x]\nPeer = 192.0.2.1\n",
+		     "t.conf:1: unknown section \"[Peer x]\": only [Channel NAME] is known");
+	expect_error("key outside a section", "# head\nPeer = 192.0.2.1\n",
+		     "t.conf:2: Peer outside a [Channel NAME] section");
+	expect_error("bad prefix", "[Channel a]\n\nPeer = 192.0.2.1/24\n",
+		     "t.conf:3: invalid Peer \"192.0.2.1/24\": host bits are set; "
+		     "the network is 192.0.2.0/24");
+	expect_error("duplicate channel",
+		     "[Channel a]\nPeer = 192.0.2.1\n[Channel a]\nPeer = 192.0.2.2\n",
+		     "t.conf:3: duplicate channel \"a\" (first at line 1)");
+	expect_error("duplicate key", "[Channel a]\nPeer = 192.0.2.1\npeer = 192.0.2.2\n",
+		     "t.conf:3: duplicate key Peer (first at line 2)");
+	expect_error("missing Peer", "\n[Channel a]\nDSCP = ef\n",
+		     "t.conf:2: channel \"a\" has no Peer");
+	expect_error("key file unreadable",
+		     "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\nKeyFile = nope.key\n",
+		     "t.conf:4: invalid KeyFile \"nope.key\": cannot open it: "
+		     "No such file or directory");
+	snprintf(text, sizeof(text),
+		 "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\nKeyFile = %s\n",
+		 short_key);
+	snprintf(want, sizeof(want), "t.conf:4: invalid KeyFile \"%s\": it must hold "
+		 "the base64 of a 32-byte key (hotlinectl genkey makes one)", short_key);
+	expect_error("key file of the wrong size", text, want);
+	expect_error("value out of range",
+		     "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\n"
+		     "Unauthenticated = yes\nInterval = 5\n",
+		     "t.conf:5: invalid Interval \"5\": must be a duration of "
+		     "10..60000 ms (like 200, 200ms or 2s)");
+	expect_error("DSCP out of range", "[Channel a]\nPeer = 192.0.2.1\nDSCP = 64\n",
+		     "t.conf:3: invalid DSCP \"64\": must be 0..63 or a name (ef, csN, afNN)");
+	expect_error("health key without Probe",
+		     "[Channel a]\nPeer = 192.0.2.1\nMaxRTT = 50\n",
+		     "t.conf:3: MaxRTT needs Probe");
+	expect_error("Probe without KeyFile or Unauthenticated",
+		     "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\n",
+		     "t.conf:3: Probe needs KeyFile (see hotlinectl genkey) or "
+		     "Unauthenticated = yes");
+	expect_error("Unauthenticated = no is not enough",
+		     "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\nUnauthenticated = no\n",
+		     "t.conf:3: Probe needs KeyFile (see hotlinectl genkey) or "
+		     "Unauthenticated = yes");
+	snprintf(text, sizeof(text),
+		 "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\nKeyFile = %s\n"
+		 "Unauthenticated = yes\n", good_key);
+	expect_error("KeyFile and Unauthenticated", text,
+		     "t.conf:5: KeyFile and Unauthenticated = yes exclude each other");
+	expect_error("bad yes/no", "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\n"
+		     "Unauthenticated = maybe\n",
+		     "t.conf:4: invalid Unauthenticated \"maybe\": must be yes or no");
+	expect_error("Port needs a protocol", "[Channel a]\nPeer = 192.0.2.1\nPort = 443\n",
+		     "t.conf:3: Port needs Protocol tcp, udp or sctp");
+	expect_error("Local of the other family",
+		     "[Channel a]\nPeer = 192.0.2.1\nLocal = 2001:db8::/64\n",
+		     "t.conf:3: Local and Peer must both be IPv4 or both IPv6");
+	expect_error("bad channel name", "[Channel a/b]\nPeer = 192.0.2.1\n",
+		     "t.conf:1: invalid channel name \"a/b\": must be 1..31 "
+		     "characters of A-Z a-z 0-9 . _ -");
+	expect_error("section without a name", "[Channel]\nPeer = 192.0.2.1\n",
+		     "t.conf:1: [Channel] needs a name: [Channel NAME]");
+	expect_error("header without ]", "[Channel a\nPeer = 192.0.2.1\n",
+		     "t.conf:1: section header \"[Channel a\" lacks its ]");
+	expect_error("line without =", "[Channel a]\nPeer 192.0.2.1\n",
+		     "t.conf:2: expected KEY = VALUE or [Channel NAME], not \"Peer 192.0.2.1\"");
+	expect_error("empty value", "[Channel a]\nPeer = 192.0.2.1\nMark =\n",
+		     "t.conf:3: Mark needs a value");
+}
+
+/* A NUL inside the text, which strlen-based helpers cannot express. */
+static void test_nul(void)
+{
+	static const char text[] = "[Channel a]\nPeer = 192.0.2.1\0\n";
+	struct conf c;
+	size_t n = conf_parse(text, sizeof(text) - 1, "t.conf", NULL, 0, &c);
+
+	CHECK(n == 1 && has_error(&c, "t.conf:2: a NUL byte in the line"),
+	      "NUL byte in a line", "%zu errors", n);
+	conf_free(&c);
+}
+
+static void test_all_errors(void)
+{
+	static const char text[] =
+		"Peer = 192.0.2.9\n"			/* 1 outside */
+		"[Channel a]\n"
+		"Peer = 192.0.2.1/33\n"			/* 3 bad prefix */
+		"Colour = red\n"			/* 4 unknown key */
+		"[Channel b]\n"				/* 5 no Peer */
+		"DSCP = 99\n"				/* 6 out of range */
+		"[Channel a]\n"				/* 7 duplicate */
+		"Peer = 192.0.2.7\n";
+	struct conf c;
+	size_t n = parse(text, &c);
+
+	if (!CHECK(n == 6 && c.n == 0 &&
+		   has_error(&c, "t.conf:1: Peer outside a [Channel NAME] section") &&
+		   has_error(&c, "t.conf:3: invalid Peer \"192.0.2.1/33\": prefix length "
+			     "must be 0..32 for IPv4") &&
+		   has_error(&c, "t.conf:4: unknown key \"Colour\"") &&
+		   has_error(&c, "t.conf:5: channel \"b\" has no Peer") &&
+		   has_error(&c, "t.conf:6: invalid DSCP \"99\": must be 0..63 or a "
+			     "name (ef, csN, afNN)") &&
+		   has_error(&c, "t.conf:7: duplicate channel \"a\" (first at line 2)"),
+		   "every error of a file is reported", "%zu errors", n))
+		errors_print(&c);
+	conf_free(&c);
+}
+
+static void test_syntax(void)
+{
+	char text[1024];
+	struct conf c;
+	size_t n;
+
+	snprintf(text, sizeof(text),
+		 "# a comment\n"
+		 "; another\n"
+		 "\n"
+		 "   [ channel   cert ]   \r\n"
+		 "PEER=198.51.100.0/24   # the CERT's net\n"
+		 "\tlocal   =   203.0.113.0/24\n"
+		 "protocol = TCP\n"
+		 "port = 443-444 ; ranges\n"
+		 "dscp = af41\n"
+		 "priority = 1:10\n"
+		 "MARK = 0x10/0xff\n"
+		 "probe = [2001:db8::7]:8620\n"
+		 "localport = 863\n"
+		 "interval = 2s\n"
+		 "detectmult = 5\n"
+		 "keyfile = %s\n"
+		 "maxloss = 5%%\n"
+		 "maxrtt = 150ms\n"
+		 "\n"
+		 "[Channel v6]\n"
+		 "Peer = 2001:db8::1\n"
+		 "Probe = 2001:db8::1\n"
+		 "Unauthenticated = Yes\n",
+		 strrchr(good_key, '/') + 1);
+	n = parse(text, &c);
+	if (!CHECK(n == 0 && c.n == 2, "comments, blanks, case, whitespace",
+		   "%zu errors, %zu channels", n, c.n)) {
+		errors_print(&c);
+		conf_free(&c);
+		return;
+	}
+	{
+		const struct hl_channel *a = &c.v[0].ch, *b = &c.v[1].ch;
+		const struct hl_health *h = &a->health;
+		char p[HL_FMT_MAX], l[HL_FMT_MAX], pr[HL_FMT_MAX];
+
+		CHECK(!strcmp(a->name, "cert") && c.v[0].line == 4 &&
+		      !strcmp(format_prefix(&a->peer, p), "198.51.100.0/24") &&
+		      !strcmp(format_prefix(&a->local, l), "203.0.113.0/24") &&
+		      a->proto == HOTLINE_PROTO_TCP && a->port_min == 443 &&
+		      a->port_max == 444 && a->dscp == 34 && a->priority == 0x10010 &&
+		      a->mark == 0x10 && a->mark_mask == 0xff,
+		      "values of the first channel", "name %s peer %s local %s",
+		      a->name, p, l);
+		CHECK((a->has & HL_HAS_HEALTH) && h->keyed && (h->has & HL_H_KEY) &&
+		      !strcmp(format_probe(&h->probe, pr), "[2001:db8::7]:8620") &&
+		      h->local_port == 863 && h->interval_ms == 2000 &&
+		      h->detect_mult == 5 && h->max_loss_pct == 5 &&
+		      h->max_rtt_ms == 150 && h->key[0] == 0x01 && h->key[31] == 0x20 &&
+		      c.v[0].key_file && !strcmp(c.v[0].key_file, good_key),
+		      "health of the first channel, key file relative to the config",
+		      "probe %s key file %s", pr, c.v[0].key_file);
+		CHECK(!strcmp(b->name, "v6") && (b->has & HL_HAS_HEALTH) &&
+		      !b->health.keyed && (b->health.has & HL_H_UNAUTH) &&
+		      b->health.probe.port == 862 && b->health.interval_ms == 1000 &&
+		      b->health.detect_mult == 3 && b->dscp == 46 && b->priority == 7 &&
+		      b->mark == 0 && b->mark_mask == UINT32_MAX && !c.v[1].key_file,
+		      "defaults of the second channel", "dscp %u", b->dscp);
+	}
+	conf_free(&c);
+
+	n = parse("", &c);
+	CHECK(n == 0 && c.n == 0, "an empty file is no channels", "%zu", n);
+	conf_free(&c);
+	n = parse("[Channel a]\nPeer = 192.0.2.1", &c);
+	CHECK(n == 0 && c.n == 1, "last line without a newline", "%zu", n);
+	conf_free(&c);
+}
+
+/* ---- round trip ---- */
+
+static uint32_t rnd(uint32_t n)
+{
+	return (uint32_t)random() % n;
+}
+
+static void random_prefix(struct hl_prefix *p, uint8_t family)
+{
+	unsigned int bits = family == AF_INET ? 32 : 128, i;
+
+	memset(p, 0, sizeof(*p));
+	p->family = family;
+	p->len = (uint8_t)rnd(bits + 1);
+	for (i = 0; i < bits / 8; i++)
+		p->addr.raw[i] = (uint8_t)rnd(256);
+	for (i = p->len; i < bits; i++)
+		p->addr.raw[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+}
+
+static void random_channel(struct hl_channel *ch, unsigned int i, char **key_file)
+{
+	uint8_t fam = rnd(2) ? AF_INET : AF_INET6;
+	struct hl_health *h = &ch->health;
+
+	channel_init(ch);
+	snprintf(ch->name, sizeof(ch->name), "ch-%u.%c", i, 'a' + (int)rnd(26));
+	ch->has = HL_HAS_NAME | HL_HAS_PEER | HL_HAS_PROTO | HL_HAS_DSCP |
+		  HL_HAS_PRIORITY | HL_HAS_MARK;
+	random_prefix(&ch->peer, fam);
+	if (rnd(2)) {
+		ch->has |= HL_HAS_LOCAL;
+		random_prefix(&ch->local, fam);
+	}
+	ch->proto = (uint8_t)rnd(HOTLINE_PROTO_MAX + 1);
+	if ((ch->proto == HOTLINE_PROTO_TCP || ch->proto == HOTLINE_PROTO_UDP ||
+	     ch->proto == HOTLINE_PROTO_SCTP) && rnd(2)) {
+		ch->has |= HL_HAS_PORT;
+		ch->port_min = (uint16_t)(1 + rnd(65535));
+		ch->port_max = (uint16_t)(ch->port_min + rnd(65536 - ch->port_min));
+	}
+	ch->dscp = (uint8_t)rnd(64);
+	ch->priority = rnd(2) ? rnd(16) : (uint32_t)random();
+	if (rnd(2)) {
+		ch->mark_mask = rnd(2) ? UINT32_MAX : (uint32_t)random() | 1;
+		ch->mark = (uint32_t)random() & ch->mark_mask;
+	}
+	*key_file = NULL;
+	if (!rnd(2))
+		return;
+	ch->has |= HL_HAS_HEALTH;
+	h->has = HL_H_PROBE | HL_H_LOCAL_PORT | HL_H_INTERVAL | HL_H_DETECT_MULT |
+		 HL_H_MAX_LOSS | HL_H_MAX_RTT;
+	h->probe.family = rnd(2) ? AF_INET : AF_INET6;
+	memset(&h->probe.addr, 0, sizeof(h->probe.addr));
+	for (unsigned int j = 0; j < (h->probe.family == AF_INET ? 4u : 16u); j++)
+		h->probe.addr.raw[j] = (uint8_t)rnd(256);
+	h->probe.port = (uint16_t)(1 + rnd(65535));
+	h->local_port = rnd(2) ? HOTLINE_DEFAULT_STAMP_PORT : (uint16_t)(1 + rnd(65535));
+	h->interval_ms = HOTLINE_MIN_INTERVAL_MS +
+			 rnd(HOTLINE_MAX_INTERVAL_MS - HOTLINE_MIN_INTERVAL_MS + 1);
+	h->detect_mult = (uint8_t)(1 + rnd(255));
+	h->max_loss_pct = rnd(2) ? 0 : rnd(101);
+	h->max_rtt_ms = rnd(2) ? 0 : rnd(3600001);
+	if (rnd(2)) {
+		h->keyed = true;
+		h->has |= HL_H_KEY;
+		*key_file = good_key;
+	} else {
+		h->has |= HL_H_UNAUTH;
+	}
+}
+
+static void test_round_trip(void)
+{
+	unsigned int round, fails = 0, total = 0;
+
+	srandom(20240611);
+	for (round = 0; round < 300; round++) {
+		struct hl_channel chs[8];
+		const char *keys[8];
+		char *text = NULL;
+		size_t len = 0, n = 1 + rnd(8), i;
+		FILE *f = open_memstream(&text, &len);
+		struct conf c;
+
+		for (i = 0; i < n; i++)
+			random_channel(&chs[i], (unsigned int)i, (char **)&keys[i]);
+		conf_print(f, chs, keys, n);
+		fclose(f);
+		total++;
+		if (conf_parse(text, len, "gen.conf", NULL, 0, &c) || c.n != n) {
+			if (!fails++) {
+				printf("    round %u:\n%s", round, text);
+				errors_print(&c);
+			}
+		} else {
+			for (i = 0; i < n; i++) {
+				bool keyok = !keys[i] ? !c.v[i].key_file :
+					     c.v[i].key_file && !strcmp(keys[i], c.v[i].key_file);
+
+				if (!conf_channel_equal(&chs[i], &c.v[i].ch) || !keyok) {
+					if (!fails++)
+						printf("    round %u channel %zu differs:\n%s",
+						       round, i, text);
+					break;
+				}
+			}
+		}
+		conf_free(&c);
+		free(text);
+	}
+	CHECK(fails == 0, "round trip: 300 generated channel sets print and parse "
+	      "back equal", "%u of %u differ", fails, total);
+}
+
+static void test_showconf_comment(void)
+{
+	struct hl_channel ch;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct conf c;
+	size_t n;
+
+	channel_init(&ch);
+	strcpy(ch.name, "k");
+	ch.has = HL_HAS_NAME | HL_HAS_PEER | HL_HAS_HEALTH;
+	parse_prefix("192.0.2.0/24", &ch.peer, &(struct parse_error){ 0 });
+	parse_probe("192.0.2.1", 862, &ch.health.probe, &(struct parse_error){ 0 });
+	ch.health.local_port = 862;
+	ch.health.interval_ms = 1000;
+	ch.health.detect_mult = 3;
+	ch.health.keyed = true;
+	conf_print(f, &ch, NULL, 1);
+	fclose(f);
+	CHECK(strstr(text, "\n# KeyFile = <set: the kernel never returns keys") != NULL,
+	      "a keyed channel without its key file prints a KeyFile comment", "%s", text);
+	/* and is refused until the key file is named */
+	n = conf_parse(text, len, "s.conf", NULL, 0, &c);
+	CHECK(n == 1 && has_error(&c, "s.conf:5: Probe needs KeyFile (see hotlinectl "
+				  "genkey) or Unauthenticated = yes"),
+	      "that output needs its KeyFile before apply takes it", "%zu errors", n);
+	conf_free(&c);
+	free(text);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	uint8_t raw[HOTLINE_KEY_LEN];
+	char b64[KEY_B64_LEN + 2], cmd[64];
+	int ret, i;
+
+	unit_init(argc, argv);
+	if (!mkdtemp(dir)) {
+		printf("FAIL: config tests: cannot make a temporary directory\n");
+		return 1;
+	}
+	for (i = 0; i < HOTLINE_KEY_LEN; i++)
+		raw[i] = (uint8_t)(i + 1);
+	base64_encode(raw, sizeof(raw), b64);
+	strcat(b64, "\n");
+	snprintf(good_key, sizeof(good_key), "%s/good.key", dir);
+	snprintf(short_key, sizeof(short_key), "%s/short.key", dir);
+	write_file(good_key, b64);
+	write_file(short_key, "AAAA\n");
+
+	test_errors();
+	test_nul();
+	test_all_errors();
+	test_syntax();
+	test_round_trip();
+	test_showconf_comment();
+	ret = unit_done();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		printf("FAIL: config tests: cannot remove %s\n", dir);
+	return ret;
+}

@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hotline.conf, read and written. A hand parser rather than a library: the
+ * format is small, and a hand parser can report every mistake with its line
+ * instead of stopping at the first. Values go through parse.c, so a file
+ * accepts exactly what the command line accepts, and the printer uses the
+ * formatters of parse.c, so what it prints parses back to the same channel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "key.h"
+
+#define LINE_MAX_LEN	4096
+#define FILE_MAX_LEN	(16u << 20)
+
+enum conf_key {
+	K_PEER, K_LOCAL, K_PROTOCOL, K_PORT, K_DSCP, K_PRIORITY, K_MARK,
+	K_PROBE, K_LOCALPORT, K_INTERVAL, K_DETECTMULT, K_KEYFILE, K_UNAUTH,
+	K_MAXLOSS, K_MAXRTT, K_COUNT
+};
+
+/* Spelled as the documentation and the printer spell them. */
+static const char *const key_names[K_COUNT] = {
+	[K_PEER] = "Peer", [K_LOCAL] = "Local", [K_PROTOCOL] = "Protocol",
+	[K_PORT] = "Port", [K_DSCP] = "DSCP", [K_PRIORITY] = "Priority",
+	[K_MARK] = "Mark", [K_PROBE] = "Probe", [K_LOCALPORT] = "LocalPort",
+	[K_INTERVAL] = "Interval", [K_DETECTMULT] = "DetectMult",
+	[K_KEYFILE] = "KeyFile", [K_UNAUTH] = "Unauthenticated",
+	[K_MAXLOSS] = "MaxLoss", [K_MAXRTT] = "MaxRTT",
+};
+
+/* The keys that only mean something with Probe. */
+static bool key_is_health(enum conf_key k)
+{
+	return k >= K_LOCALPORT && k <= K_MAXRTT;
+}
+
+#define MAX_RTT_MS	3600000u
+
+struct parser {
+	struct conf *c;
+	const char *fname;
+	const char *base_dir;
+	unsigned int flags;
+	unsigned int line;
+	/* the section being read */
+	enum { SEC_NONE, SEC_CHANNEL, SEC_IGNORED } sec;
+	struct conf_channel cur;
+	bool cur_dup;			/* a repeated name: checked, not kept */
+	bool unauth;			/* Unauthenticated = yes */
+	unsigned int key_line[K_COUNT];	/* 0: not given */
+	bool key_bad[K_COUNT];		/* given with a value refused */
+	bool syntax_bad;		/* a line that is not KEY = VALUE */
+	size_t errors_at_start;
+	unsigned int *error_lines;	/* of c->errors, to sort them */
+	struct seen_name {		/* every section name, kept or not */
+		char name[HOTLINE_NAME_MAX + 1];
+		unsigned int line;
+	} *seen;
+	size_t nseen;
+};
+
+static void conf_error(struct parser *p, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void conf_error(struct parser *p, unsigned int line, const char *fmt, ...)
+{
+	struct conf *c = p->c;
+	char *msg, *full;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	if (line)
+		n = asprintf(&full, "%s:%u: %s", p->fname, line, msg);
+	else
+		n = asprintf(&full, "%s: %s", p->fname, msg);
+	free(msg);
+	if (n < 0)
+		abort();
+	c->errors = realloc(c->errors, (c->nerrors + 1) * sizeof(*c->errors));
+	p->error_lines = realloc(p->error_lines,
+				 (c->nerrors + 1) * sizeof(*p->error_lines));
+	if (!c->errors || !p->error_lines)
+		abort();
+	p->error_lines[c->nerrors] = line;
+	c->errors[c->nerrors++] = full;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+/* A comment starts a line, or follows whitespace: no value has either. */
+static void strip_comment(char *s)
+{
+	char *q;
+
+	for (q = s; *q; q++) {
+		if ((*q == '#' || *q == ';') &&
+		    (q == s || q[-1] == ' ' || q[-1] == '\t')) {
+			*q = '\0';
+			return;
+		}
+	}
+}
+
+static int parse_bool(const char *s, bool *v, struct parse_error *e)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*v = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*v = false;
+			return 0;
+		}
+	}
+	snprintf(e->why, sizeof(e->why), "must be yes or no");
+	return -1;
+}
+
+static char *key_path(const struct parser *p, const char *v)
+{
+	char *path;
+
+	if (v[0] == '/' || !p->base_dir)
+		path = strdup(v);
+	else if (asprintf(&path, "%s/%s", p->base_dir, v) < 0)
+		path = NULL;
+	if (!path)
+		abort();
+	return path;
+}
+
+/* Parses one value into the section's channel; -1 with e set when bad. */
+static int key_value(struct parser *p, enum conf_key k, const char *v,
+		     struct parse_error *e)
+{
+	struct hl_channel *ch = &p->cur.ch;
+	struct hl_health *h = &ch->health;
+	uint32_t n;
+
+	switch (k) {
+	case K_PEER:
+		ch->has |= HL_HAS_PEER;
+		return parse_prefix(v, &ch->peer, e);
+	case K_LOCAL:
+		ch->has |= HL_HAS_LOCAL;
+		return parse_prefix(v, &ch->local, e);
+	case K_PROTOCOL:
+		return parse_proto(v, &ch->proto, e);
+	case K_PORT:
+		ch->has |= HL_HAS_PORT;
+		return parse_port_range(v, &ch->port_min, &ch->port_max, e);
+	case K_DSCP:
+		return parse_dscp(v, &ch->dscp, e);
+	case K_PRIORITY:
+		return parse_priority(v, &ch->priority, e);
+	case K_MARK:
+		return parse_mark(v, &ch->mark, &ch->mark_mask, e);
+	case K_PROBE:
+		h->has |= HL_H_PROBE;
+		return parse_probe(v, HOTLINE_DEFAULT_STAMP_PORT, &h->probe, e);
+	case K_LOCALPORT:
+		return parse_port(v, &h->local_port, e);
+	case K_INTERVAL:
+		return parse_duration_ms(v, HOTLINE_MIN_INTERVAL_MS,
+					 HOTLINE_MAX_INTERVAL_MS, &h->interval_ms, e);
+	case K_DETECTMULT:
+		if (parse_u32(v, 1, 255, &n, e))
+			return -1;
+		h->detect_mult = (uint8_t)n;
+		return 0;
+	case K_KEYFILE:
+		free(p->cur.key_file);
+		p->cur.key_file = key_path(p, v);
+		h->has |= HL_H_KEY;
+		h->keyed = true;
+		if (!(p->flags & CONF_READ_KEYS))
+			return 0;
+		return key_file_read(p->cur.key_file, h->key, e);
+	case K_UNAUTH:
+		return parse_bool(v, &p->unauth, e);
+	case K_MAXLOSS:
+		return parse_percent(v, &h->max_loss_pct, e);
+	case K_MAXRTT:
+		return parse_duration_ms(v, 0, MAX_RTT_MS, &h->max_rtt_ms, e);
+	case K_COUNT:
+		break;
+	}
+	return -1;
+}
+
+static bool port_proto(uint8_t proto)
+{
+	return proto == HOTLINE_PROTO_TCP || proto == HOTLINE_PROTO_UDP ||
+	       proto == HOTLINE_PROTO_SCTP;
+}
+
+static void section_reset(struct parser *p)
+{
+	memset(&p->cur, 0, sizeof(p->cur));
+	channel_init(&p->cur.ch);
+	p->cur.ch.health.probe.port = HOTLINE_DEFAULT_STAMP_PORT;
+	p->cur.ch.health.local_port = HOTLINE_DEFAULT_STAMP_PORT;
+	p->cur.ch.health.interval_ms = HOTLINE_DEFAULT_INTERVAL_MS;
+	p->cur.ch.health.detect_mult = HOTLINE_DEFAULT_DETECT_MULT;
+	p->cur_dup = false;
+	p->unauth = false;
+	p->syntax_bad = false;
+	memset(p->key_line, 0, sizeof(p->key_line));
+	memset(p->key_bad, 0, sizeof(p->key_bad));
+}
+
+/* The rules across keys, once the whole section has been read. */
+static void section_end(struct parser *p)
+{
+	struct conf_channel *cc = &p->cur;
+	struct hl_channel *ch = &cc->ch;
+	struct hl_health *h = &ch->health;
+	const char *name = ch->name;
+	struct conf *c = p->c;
+	int k;
+
+	if (p->sec != SEC_CHANNEL)
+		goto out;
+	/*
+	 * A rule is checked only when the keys it is about were read well:
+	 * one mistake gets one message, not a cascade.
+	 */
+	if (!p->key_line[K_PEER] && !p->syntax_bad)
+		conf_error(p, cc->line, "channel \"%s\" has no Peer", name);
+	if (p->key_line[K_PEER] && p->key_line[K_LOCAL] && !p->key_bad[K_PEER] &&
+	    !p->key_bad[K_LOCAL] && ch->local.family != ch->peer.family)
+		conf_error(p, p->key_line[K_LOCAL],
+			   "Local and Peer must both be IPv4 or both IPv6");
+	if (p->key_line[K_PORT] && !p->key_bad[K_PORT] &&
+	    !p->key_bad[K_PROTOCOL] && !port_proto(ch->proto))
+		conf_error(p, p->key_line[K_PORT],
+			   "Port needs Protocol tcp, udp or sctp");
+	if (!p->key_line[K_PROBE]) {
+		for (k = 0; k < K_COUNT; k++)
+			if (key_is_health(k) && p->key_line[k])
+				conf_error(p, p->key_line[k], "%s needs Probe",
+					   key_names[k]);
+	} else if (p->key_bad[K_PROBE] || p->key_bad[K_KEYFILE] ||
+		   p->key_bad[K_UNAUTH]) {
+		/* said already */
+	} else if (p->key_line[K_KEYFILE] && p->unauth) {
+		conf_error(p, p->key_line[K_UNAUTH],
+			   "KeyFile and Unauthenticated = yes exclude each other");
+	} else if (!p->key_line[K_KEYFILE] && !p->unauth) {
+		conf_error(p, p->key_line[K_PROBE],
+			   "Probe needs KeyFile (see hotlinectl genkey) or "
+			   "Unauthenticated = yes");
+	}
+	if (h->has & HL_H_PROBE) {
+		ch->has |= HL_HAS_HEALTH;
+		h->has |= HL_H_LOCAL_PORT | HL_H_INTERVAL | HL_H_DETECT_MULT |
+			  HL_H_MAX_LOSS | HL_H_MAX_RTT;
+		if (p->unauth)
+			h->has |= HL_H_UNAUTH;
+	} else {
+		memset(h, 0, sizeof(*h));
+	}
+	ch->has |= HL_HAS_PROTO | HL_HAS_DSCP | HL_HAS_PRIORITY | HL_HAS_MARK;
+	if (p->cur_dup || c->nerrors > p->errors_at_start)
+		goto out;
+	c->v = realloc(c->v, (c->n + 1) * sizeof(*c->v));
+	if (!c->v)
+		abort();
+	c->v[c->n++] = *cc;
+	p->sec = SEC_NONE;
+	return;
+out:
+	free(cc->key_file);
+	memset(h->key, 0, sizeof(h->key));
+	p->sec = SEC_NONE;
+}
+
+static void section_start(struct parser *p, char *s)
+{
+	size_t len = strlen(s), i;
+	struct parse_error e;
+	char *word, *name;
+
+	section_end(p);
+	section_reset(p);
+	p->errors_at_start = p->c->nerrors;
+	p->sec = SEC_IGNORED;
+	if (s[len - 1] != ']') {
+		conf_error(p, p->line, "section header \"%s\" lacks its ]", s);
+		return;
+	}
+	s[len - 1] = '\0';
+	word = trim(s + 1);
+	name = word + strcspn(word, " \t");
+	if (*name)
+		*name++ = '\0';
+	name = trim(name);
+	if (strcasecmp(word, "Channel")) {
+		conf_error(p, p->line, "unknown section \"[%s%s%s]\": only [Channel NAME] is known",
+			   word, *name ? " " : "", name);
+		return;
+	}
+	p->sec = SEC_CHANNEL;
+	p->cur.line = p->line;
+	if (!*name) {
+		conf_error(p, p->line, "[Channel] needs a name: [Channel NAME]");
+		p->cur_dup = true;
+		return;
+	}
+	if (parse_name(name, p->cur.ch.name, &e)) {
+		conf_error(p, p->line, "invalid channel name \"%s\": %s", name, e.why);
+		p->cur_dup = true;
+		return;
+	}
+	p->cur.ch.has |= HL_HAS_NAME;
+	for (i = 0; i < p->nseen; i++) {
+		if (!strcmp(p->seen[i].name, p->cur.ch.name)) {
+			conf_error(p, p->line, "duplicate channel \"%s\" (first at line %u)",
+				   name, p->seen[i].line);
+			p->cur_dup = true;
+			return;
+		}
+	}
+	p->seen = realloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
+	if (!p->seen)
+		abort();
+	strcpy(p->seen[p->nseen].name, p->cur.ch.name);
+	p->seen[p->nseen++].line = p->line;
+}
+
+static void key_line(struct parser *p, char *s)
+{
+	char *eq = strchr(s, '=');
+	struct parse_error e;
+	char *key, *val;
+	int k;
+
+	if (!eq) {
+		conf_error(p, p->line, "expected KEY = VALUE or [Channel NAME], not \"%s\"", s);
+		p->syntax_bad = true;
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	if (!*key) {
+		conf_error(p, p->line, "a value without a key");
+		return;
+	}
+	for (k = 0; k < K_COUNT; k++)
+		if (!strcasecmp(key, key_names[k]))
+			break;
+	if (p->sec == SEC_NONE) {
+		conf_error(p, p->line, "%s outside a [Channel NAME] section",
+			   k < K_COUNT ? key_names[k] : key);
+		return;
+	}
+	if (p->sec == SEC_IGNORED)
+		return;		/* said once, at the section header */
+	if (k == K_COUNT) {
+		conf_error(p, p->line, "unknown key \"%s\"", key);
+		return;
+	}
+	if (p->key_line[k]) {
+		conf_error(p, p->line, "duplicate key %s (first at line %u)",
+			   key_names[k], p->key_line[k]);
+		return;
+	}
+	p->key_line[k] = p->line;
+	if (!*val) {
+		conf_error(p, p->line, "%s needs a value", key_names[k]);
+		p->key_bad[k] = true;
+		return;
+	}
+	if (key_value(p, k, val, &e)) {
+		conf_error(p, p->line, "invalid %s \"%s\": %s", key_names[k], val, e.why);
+		p->key_bad[k] = true;
+	}
+}
+
+/* By line, stable: the rules checked at a section's end come in order. */
+static void errors_sort(struct conf *c, unsigned int *lines)
+{
+	size_t i, j;
+
+	for (i = 1; i < c->nerrors; i++) {
+		unsigned int l = lines[i];
+		char *e = c->errors[i];
+
+		for (j = i; j > 0 && lines[j - 1] > l; j--) {
+			lines[j] = lines[j - 1];
+			c->errors[j] = c->errors[j - 1];
+		}
+		lines[j] = l;
+		c->errors[j] = e;
+	}
+}
+
+size_t conf_parse(const char *text, size_t len, const char *fname,
+		  const char *base_dir, unsigned int flags, struct conf *c)
+{
+	struct parser p = {
+		.c = c, .fname = fname, .base_dir = base_dir, .flags = flags,
+	};
+	char buf[LINE_MAX_LEN + 1];
+	size_t pos = 0;
+
+	memset(c, 0, sizeof(*c));
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		char *s;
+
+		p.line++;
+		if (n > LINE_MAX_LEN) {
+			conf_error(&p, p.line, "line longer than %d bytes", LINE_MAX_LEN);
+			p.syntax_bad = true;
+		} else if (memchr(text + pos, '\0', n)) {
+			conf_error(&p, p.line, "a NUL byte in the line");
+			p.syntax_bad = true;
+		} else {
+			memcpy(buf, text + pos, n);
+			buf[n] = '\0';
+			strip_comment(buf);
+			s = trim(buf);
+			if (*s == '[')
+				section_start(&p, s);
+			else if (*s)
+				key_line(&p, s);
+		}
+		pos += n + 1;
+	}
+	section_end(&p);
+	memset(buf, 0, sizeof(buf));
+	errors_sort(c, p.error_lines);
+	free(p.error_lines);
+	free(p.seen);
+	if (c->nerrors) {
+		size_t i;
+
+		for (i = 0; i < c->n; i++) {
+			free(c->v[i].key_file);
+			memset(c->v[i].ch.health.key, 0, HOTLINE_KEY_LEN);
+		}
+		free(c->v);
+		c->v = NULL;
+		c->n = 0;
+	}
+	return c->nerrors;
+}
+
+static size_t conf_fail(struct conf *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static size_t conf_fail(struct conf *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	memset(c, 0, sizeof(*c));
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	c->errors = malloc(sizeof(*c->errors));
+	if (!c->errors)
+		abort();
+	c->errors[0] = msg;
+	c->nerrors = 1;
+	return 1;
+}
+
+size_t conf_load(const char *path, unsigned int flags, struct conf *c)
+{
+	bool is_stdin = !strcmp(path, "-");
+	const char *fname = is_stdin ? "<stdin>" : path;
+	char *text = NULL, *dir = NULL, *slash;
+	size_t len = 0, cap = 0, ret;
+	int fd;
+
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return conf_fail(c, "%s: cannot open it: %s", fname, strerror(errno));
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			cap = cap ? 2 * cap : 8192;
+			text = realloc(text, cap);
+			if (!text)
+				abort();
+		}
+		n = read(fd, text + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			if (!is_stdin)
+				close(fd);
+			free(text);
+			return conf_fail(c, "%s: cannot read it: %s", fname,
+					 strerror(err));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > FILE_MAX_LEN) {
+			if (!is_stdin)
+				close(fd);
+			free(text);
+			return conf_fail(c, "%s: larger than %u bytes", fname,
+					 FILE_MAX_LEN);
+		}
+	}
+	if (!is_stdin)
+		close(fd);
+	if (!is_stdin) {
+		dir = strdup(path);
+		if (!dir)
+			abort();
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			strcpy(dir, ".");
+	}
+	ret = conf_parse(text, len, fname, dir, flags, c);
+	free(dir);
+	free(text);
+	return ret;
+}
+
+void conf_free(struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].key_file);
+		memset(c->v[i].ch.health.key, 0, HOTLINE_KEY_LEN);
+	}
+	for (i = 0; i < c->nerrors; i++)
+		free(c->errors[i]);
+	free(c->v);
+	free(c->errors);
+	memset(c, 0, sizeof(*c));
+}
+
+static void print_channel(FILE *f, const struct hl_channel *ch, const char *key_file)
+{
+	const struct hl_health *h = &ch->health;
+	char buf[HL_FMT_MAX];
+
+	fprintf(f, "[Channel %s]\n", ch->name);
+	fprintf(f, "Peer = %s\n", format_prefix(&ch->peer, buf));
+	if ((ch->has & HL_HAS_LOCAL) && ch->local.family)
+		fprintf(f, "Local = %s\n", format_prefix(&ch->local, buf));
+	if (ch->proto != HOTLINE_PROTO_ANY && proto_name(ch->proto))
+		fprintf(f, "Protocol = %s\n", proto_name(ch->proto));
+	if ((ch->has & HL_HAS_PORT) && ch->port_min)
+		fprintf(f, "Port = %s\n",
+			format_port_range(ch->port_min, ch->port_max, buf));
+	fprintf(f, "DSCP = %s\n", format_dscp(ch->dscp, buf));
+	fprintf(f, "Priority = %s\n", format_priority(ch->priority, buf));
+	if (ch->mark || ch->mark_mask != UINT32_MAX)
+		fprintf(f, "Mark = %s\n", format_mark(ch->mark, ch->mark_mask, buf));
+	if (!(ch->has & HL_HAS_HEALTH))
+		return;
+	fprintf(f, "Probe = %s\n", format_probe(&h->probe, buf));
+	if (h->local_port != HOTLINE_DEFAULT_STAMP_PORT)
+		fprintf(f, "LocalPort = %u\n", h->local_port);
+	fprintf(f, "Interval = %u\n", h->interval_ms);
+	fprintf(f, "DetectMult = %u\n", h->detect_mult);
+	if (h->keyed && key_file)
+		fprintf(f, "KeyFile = %s\n", key_file);
+	else if (h->keyed)
+		fprintf(f, "# KeyFile = <set: the kernel never returns keys; "
+			"name the key file here>\n");
+	else
+		fprintf(f, "Unauthenticated = yes\n");
+	if (h->max_loss_pct)
+		fprintf(f, "MaxLoss = %u\n", h->max_loss_pct);
+	if (h->max_rtt_ms)
+		fprintf(f, "MaxRTT = %u\n", h->max_rtt_ms);
+}
+
+void conf_print(FILE *f, const struct hl_channel *chs, const char *const *key_files,
+		size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc('\n', f);
+		print_channel(f, &chs[i], key_files ? key_files[i] : NULL);
+	}
+}
+
+static bool prefix_equal(const struct hl_prefix *a, const struct hl_prefix *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (!a->family)
+		return true;
+	return a->len == b->len &&
+	       !memcmp(&a->addr, &b->addr, a->family == AF_INET ? 4 : 16);
+}
+
+static bool endpoint_equal(const struct hl_endpoint *a, const struct hl_endpoint *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(&a->addr, &b->addr, a->family == AF_INET ? 4 : 16);
+}
+
+bool conf_channel_equal(const struct hl_channel *a, const struct hl_channel *b)
+{
+	const struct hl_health *ha = &a->health, *hb = &b->health;
+	bool local_a = (a->has & HL_HAS_LOCAL) && a->local.family;
+	bool local_b = (b->has & HL_HAS_LOCAL) && b->local.family;
+	bool port_a = (a->has & HL_HAS_PORT) && a->port_min;
+	bool port_b = (b->has & HL_HAS_PORT) && b->port_min;
+
+	if (strcmp(a->name, b->name) || !prefix_equal(&a->peer, &b->peer) ||
+	    local_a != local_b || (local_a && !prefix_equal(&a->local, &b->local)) ||
+	    a->proto != b->proto || port_a != port_b ||
+	    (port_a && (a->port_min != b->port_min || a->port_max != b->port_max)) ||
+	    a->dscp != b->dscp || a->priority != b->priority ||
+	    a->mark != b->mark || a->mark_mask != b->mark_mask ||
+	    !(a->has & HL_HAS_HEALTH) != !(b->has & HL_HAS_HEALTH))
+		return false;
+	if (!(a->has & HL_HAS_HEALTH))
+		return true;
+	return endpoint_equal(&ha->probe, &hb->probe) &&
+	       ha->local_port == hb->local_port &&
+	       ha->interval_ms == hb->interval_ms &&
+	       ha->detect_mult == hb->detect_mult && ha->keyed == hb->keyed &&
+	       ha->max_loss_pct == hb->max_loss_pct &&
+	       ha->max_rtt_ms == hb->max_rtt_ms;
+}

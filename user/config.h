@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hotline.conf: the declarative channel table that `apply` makes true and
+ * `showconf` prints (the format is in docs/hotline.conf.5).
+ *
+ * The parser is a pure function of the text (plus reading key files when
+ * asked to), so the unit tests and the fuzzer drive it directly. It never
+ * stops at the first mistake: every error of the file is collected, each as
+ * "FILE:LINE: message", and a file with any error yields no channels.
+ */
+#ifndef HOTLINECTL_CONFIG_H
+#define HOTLINECTL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "channel.h"
+
+/* One [Channel NAME] section, with every default filled in. */
+struct conf_channel {
+	struct hl_channel ch;	/* health.has: HL_H_KEY or HL_H_UNAUTH */
+	char *key_file;		/* as resolved; NULL when there is none */
+	unsigned int line;	/* of the [Channel NAME] header */
+};
+
+struct conf {
+	struct conf_channel *v;
+	size_t n;
+	char **errors;		/* "FILE:LINE: message" */
+	size_t nerrors;
+};
+
+enum conf_flags {
+	CONF_READ_KEYS	= 1 << 0,	/* read each KeyFile into health.key */
+};
+
+/*
+ * Parses text (len bytes, need not be NUL-terminated) named fname in the
+ * messages. KeyFile paths that are relative are taken from the directory
+ * of fname (base_dir, or the current directory when NULL). Returns the
+ * number of errors; c is always filled and must be freed.
+ */
+size_t conf_parse(const char *text, size_t len, const char *fname,
+		  const char *base_dir, unsigned int flags, struct conf *c);
+
+/* Reads a whole file ("-" is standard input) and parses it. */
+size_t conf_load(const char *path, unsigned int flags, struct conf *c);
+
+void conf_free(struct conf *c);
+
+/*
+ * Prints channels in hotline.conf form; key_files[i] is the KeyFile of
+ * chs[i] (NULL: a keyed channel gets a comment saying the key cannot be
+ * read back from the kernel). key_files may be NULL altogether.
+ */
+void conf_print(FILE *f, const struct hl_channel *chs, const char *const *key_files,
+		size_t n);
+
+/* Compares what a config can say about two channels (not id or counters). */
+bool conf_channel_equal(const struct hl_channel *a, const struct hl_channel *b);
+
+/* The commands (apply.c). */
+int cmd_apply(int argc, char **argv);
+int cmd_showconf(int argc, char **argv);
+
+#endif
