@@ -81,3 +81,85 @@ deps:
 clean:
 	rm -rf $(BUILD)
 	-@$(MAKE) -s -C user clean BUILD=$(BUILD)
+
+# ---- install, uninstall, dkms-install ----
+#
+#   make install [KVER=K] [PREFIX=/usr/local] [DESTDIR=]
+#	hotline.ko for kernel K (default: the running one) when its headers
+#	are installed, into /lib/modules/K/updates/kmod (depmod is run unless
+#	DESTDIR is set: a package runs it when installed); hotlinectl into
+#	PREFIX/sbin; the man pages, the bash completion; the systemd units
+#	into UNITDIR; /etc/hotline/hotline.conf from the example unless one
+#	exists. `make uninstall` with the same variables removes exactly that
+#	(the config only if it is still the example).
+#   make dkms-install [DKMS=dkms]
+#	the module's sources to /usr/src/hotline-VERSION and dkms add, build,
+#	install. DKMS=echo with DESTDIR=DIR only lays out the tree.
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+UNITDIR		?= /lib/systemd/system
+CONFDIR		?= /etc/hotline
+INSTALL_KVER	:= $(if $(KVER),$(KVER),$(shell uname -r))
+INSTALL_MODDIR	:= /lib/modules/$(INSTALL_KVER)/updates/kmod
+UNITS		:= hotline.service hotline-monitor.service
+DKMS		?= dkms
+DKMS_SRC	= $(DESTDIR)/usr/src/hotline-$(HOTLINE_VERSION)
+
+install: user
+	@if [ -d /lib/modules/$(INSTALL_KVER)/build ]; then \
+		$(MAKE) -s kmod KVER=$(INSTALL_KVER) || exit 1; \
+		echo "  INSTALL $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko"; \
+		$(MAKE) -s -C /lib/modules/$(INSTALL_KVER)/build \
+			M=$(BUILD)/kmod/$(INSTALL_KVER) INSTALL_MOD_PATH=$(DESTDIR) \
+			INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
+			modules_install 2>&1 | grep -v "missing 'System.map'"; \
+		test -f $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko || exit 1; \
+		if [ -z "$(DESTDIR)" ]; then depmod -a $(INSTALL_KVER) || exit 1; fi; \
+	else \
+		echo "install: no headers for kernel $(INSTALL_KVER), so no module:" \
+		     "install them, give KVER=, or use make dkms-install" >&2; \
+	fi
+	@echo "  INSTALL hotlinectl, man pages, completion, units, $(CONFDIR)"
+	@install -D -m 0755 user/hotlinectl $(DESTDIR)$(SBINDIR)/hotlinectl
+	@install -D -m 0644 docs/hotlinectl.8 $(DESTDIR)$(MANDIR)/man8/hotlinectl.8
+	@install -D -m 0644 docs/hotline.conf.5 $(DESTDIR)$(MANDIR)/man5/hotline.conf.5
+	@install -D -m 0644 contrib/hotlinectl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/hotlinectl
+	@install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	@set -e; for u in $(UNITS); do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/$$u >$(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+	@install -d -m 0755 $(DESTDIR)$(CONFDIR)
+	@test -e $(DESTDIR)$(CONFDIR)/hotline.conf || \
+		install -m 0644 docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko
+	-@rmdir $(DESTDIR)$(INSTALL_MODDIR) $(DESTDIR)/lib/modules/$(INSTALL_KVER)/updates 2>/dev/null
+	@if [ -z "$(DESTDIR)" ] && [ -d /lib/modules/$(INSTALL_KVER)/kernel ]; then \
+		depmod -a $(INSTALL_KVER); fi
+	rm -f $(DESTDIR)$(SBINDIR)/hotlinectl $(DESTDIR)$(MANDIR)/man8/hotlinectl.8 \
+		$(DESTDIR)$(MANDIR)/man5/hotline.conf.5 $(DESTDIR)$(BASHCOMPDIR)/hotlinectl
+	rm -f $(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
+	@if cmp -s docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf; then \
+		echo "rm -f $(DESTDIR)$(CONFDIR)/hotline.conf"; \
+		rm -f $(DESTDIR)$(CONFDIR)/hotline.conf; \
+		rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONFDIR)/hotline.conf ]; then \
+		echo "uninstall: keeping $(DESTDIR)$(CONFDIR)/hotline.conf (edited)"; \
+	fi
+
+dkms-install:
+	@echo "  DKMS    $(DKMS_SRC)"
+	@rm -rf $(DKMS_SRC)
+	@install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux $(DKMS_SRC)/include/hotline
+	@install -m 0644 Kbuild $(DKMS_SRC)/Kbuild
+	@install -m 0644 kmod/Kbuild $(wildcard kmod/*.c kmod/*.h) $(DKMS_SRC)/kmod/
+	@install -m 0644 $(wildcard include/uapi/linux/*.h) $(DKMS_SRC)/include/uapi/linux/
+	@install -m 0644 $(wildcard include/hotline/*.h) $(DKMS_SRC)/include/hotline/
+	@sed 's/@VERSION@/$(HOTLINE_VERSION)/g' dkms.conf >$(DKMS_SRC)/dkms.conf
+	$(DKMS) add $(DKMS_SRC)
+	$(DKMS) build -m hotline -v $(HOTLINE_VERSION)
+	$(DKMS) install -m hotline -v $(HOTLINE_VERSION)

@@ -47,12 +47,12 @@ expect "v6 reachable before any channel" ping_ok 6 "$B6"
 # sees the replies to hostA after hotline's egress hook.
 ns_gw2 nft -f - <<EOF || fail "setup" "nft ruleset refused"
 table inet hlmarks {
-	chain fwd {
+	chain count_forward {
 		type filter hook forward priority 0;
 		ip saddr $A4 meta mark 0x10 counter
 		ip6 saddr $A6 meta mark 0x10 counter
 	}
-	chain post {
+	chain count_postrouting {
 		type filter hook postrouting priority 300;
 		ip daddr $A4 icmp type echo-reply meta mark 0x10 counter
 		ip6 daddr $A6 icmpv6 type echo-reply meta mark 0x10 counter
@@ -95,7 +95,7 @@ ns_gw2 ip -6 rule del fwmark 0x10 lookup 100 priority 100
 # the prohibit table, so 0x10 (mask ignored) or 0x103 (no mark) pass.
 ns_gw2 nft -f - <<EOF || fail "setup" "nft ruleset refused"
 table inet hlpremark {
-	chain pre {
+	chain premark {
 		type filter hook prerouting priority -300;
 		ip saddr $A4 meta mark set 0x103
 		ip6 saddr $A6 meta mark set 0x103

@@ -38,12 +38,12 @@ delta() {
 	echo $(( ${a:-0} - ${b:-0} ))
 }
 
-# others BEFORE AFTER CLASSID: packets all the other classes sent.
-others() {
-	local total=0 c
-	for c in $(awk '{ print $1 }' <<<"$2"); do
-		[ "$c" = "$3" ] && continue
-		total=$((total + $(delta "$1" "$2" "$c")))
+# sum_delta BEFORE AFTER CLASSID...: packets those classes sent.
+sum_delta() {
+	local b=$1 a=$2 total=0 c
+	shift 2
+	for c in "$@"; do
+		total=$((total + $(delta "$b" "$a" "$c")))
 	done
 	echo "$total"
 }
@@ -61,17 +61,19 @@ in_range() {
 # may land in the top band too; nothing else may.
 SLACK=2
 
-# one_round QDISC-NAME TOPCLASS: send both kinds and read the counters.
+# one_round QDISC-NAME TOPCLASS OTHERCLASS...: send both kinds and read
+# the counters of the leaf classes.
 one_round() {
-	local before after top rest
+	local name=$1 topc=$2 before after top rest
+	shift 2
 	before=$(class_pkts)
-	send_udp "$N" 5001 || fail "$1: send" "sending channel traffic failed"
-	send_udp "$M" 5009 || fail "$1: send" "sending other traffic failed"
+	send_udp "$N" 5001 || fail "$name: send" "sending channel traffic failed"
+	send_udp "$M" 5009 || fail "$name: send" "sending other traffic failed"
 	after=$(class_pkts)
-	top=$(delta "$before" "$after" "$2")
-	rest=$(others "$before" "$after" "$2")
-	in_range "$1: channel packets queued in $2" "$N" "$((N + SLACK))" "$top"
-	in_range "$1: other packets queued below $2" "$M" "$((M + SLACK))" "$rest"
+	top=$(delta "$before" "$after" "$topc")
+	rest=$(sum_delta "$before" "$after" "$@")
+	in_range "$name: channel packets queued in $topc" "$N" "$((N + SLACK))" "$top"
+	in_range "$name: other packets queued in $*" "$M" "$((M + SLACK))" "$rest"
 }
 
 check "add channel" hl channel add prio-udp peer "$B4/32" proto udp port 5001
@@ -86,7 +88,7 @@ if check "qdisc wan0 (prio) installed" hl qdisc wan0; then
 		fail "prio: root qdisc is prio 1:" "tc shows something else" \
 			"$(ns_gw1 tc qdisc show dev wan0)"
 	fi
-	one_round prio 1:1
+	one_round prio 1:1 1:2 1:3
 fi
 
 # HTB with a rate
@@ -97,22 +99,24 @@ if check "qdisc wan0 rate 10mbit (HTB) installed" hl qdisc wan0 rate 10mbit; the
 		fail "htb: root qdisc is htb 1:" "tc shows something else" \
 			"$(ns_gw1 tc qdisc show dev wan0)"
 	fi
-	one_round htb 1:10
+	one_round htb 1:10 1:20
 
-	# Congestion: 30 Mbit/s of other traffic into a 10 Mbit/s link while
-	# the channel sends 1 Mbit/s. The flood must lose (or the link was
-	# never full), the channel must not.
-	if command -v iperf3 >/dev/null; then
+	# Congestion: 8 Mbit/s of other traffic into a 2 Mbit/s link (a rate
+	# the emulated VM can overrun) while the channel sends 256 kbit/s.
+	# The flood must lose (or the link was never full), the channel not.
+	if ! hl qdisc wan0 rate 2mbit >/dev/null; then
+		fail "htb congestion: qdisc wan0 rate 2mbit replaces the qdisc" "hotlinectl failed"
+	elif command -v iperf3 >/dev/null; then
 		tmp=$(mktemp -d /tmp/test_priority.XXXXXX)
 		ip netns exec "$NS_B" iperf3 -s -p 5201 -1 >"$tmp/s1.log" 2>&1 &
 		ip netns exec "$NS_B" iperf3 -s -p 5001 -1 >"$tmp/s2.log" 2>&1 &
 		wait_for 20 sh -c "ip netns exec $NS_B ss -ltn | grep -q ':5001 .*' &&
 			ip netns exec $NS_B ss -ltn | grep -q ':5201 '"
-		ip netns exec "$NS_A" iperf3 -c "$B4" -p 5201 -u -b 30M -l 1200 -t 8 -J \
+		ip netns exec "$NS_A" iperf3 -c "$B4" -p 5201 -u -b 8M -l 1200 -t 8 -J \
 			>"$tmp/bulk.json" 2>&1 &
 		bulk=$!
 		sleep 2
-		ns_a iperf3 -c "$B4" -p 5001 -u -b 1M -l 1200 -t 4 -J \
+		ns_a iperf3 -c "$B4" -p 5001 -u -b 256K -l 1200 -t 4 -J \
 			>"$tmp/hot.json" 2>&1
 		wait "$bulk"
 		hot_loss=$(jq -r '.end.sum.lost_percent // empty' "$tmp/hot.json" 2>/dev/null)

@@ -12,7 +12,7 @@ for tool in iperf3 tcpdump tshark jq; do
 	command -v "$tool" >/dev/null || { fail "tools" "$tool not installed (make deps)"; exit 1; }
 done
 
-DURATION=16	# seconds of iperf3
+DURATION=24	# seconds of iperf3
 RMMOD_AT=6	# seconds into it
 tmp=$(mktemp -d /tmp/test_rmmod_traffic.XXXXXX)
 
@@ -33,7 +33,7 @@ check "probing channel gw2 -> gw1" \
 # dscp_of_stream: DSCP values of the next 20 segments hostA sends to the
 # iperf3 port, as hostB receives them.
 dscp_of_stream() {
-	ns_b timeout 20 tcpdump -i eth0 -nn -c 20 -w "$tmp/s.pcap" \
+	ns_b timeout 15 tcpdump -i eth0 -nn -U -c 20 -w "$tmp/s.pcap" \
 		"tcp dst port 5201 and src host $A4 and greater 500" 2>/dev/null
 	tshark -r "$tmp/s.pcap" -T fields -e ip.dsfield.dscp 2>/dev/null | sort -u | xargs
 }

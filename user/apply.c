@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * `hotlinectl apply FILE [--dry-run]` and `hotlinectl showconf`.
+ * `hotlinectl apply FILE [--dry-run | --check]` and `hotlinectl showconf`.
  *
  * apply reads and checks the whole file (key files included) before it
  * talks to the kernel, so a file with any mistake changes nothing. Then it
@@ -394,7 +394,7 @@ int cmd_apply(int argc, char **argv)
 {
 	struct hl_channel_list running = { 0 };
 	const char *path = NULL;
-	bool dry_run = false;
+	bool dry_run = false, check_only = false;
 	struct plan plan = { 0 };
 	struct conf c;
 	struct hl_nl nl;
@@ -403,6 +403,8 @@ int cmd_apply(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n"))
 			dry_run = true;
+		else if (!strcmp(argv[i], "--check"))
+			check_only = true;
 		else if (!path)
 			path = argv[i];
 		else
@@ -411,12 +413,18 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (!path)
 		return usage_error("apply needs a FILE (- for standard input)");
+	if (dry_run && check_only)
+		return usage_error("apply takes --dry-run or --check, not both");
 	if (conf_load(path, CONF_READ_KEYS, &c)) {
 		conf_errors_print(&c);
 		errorf("%s: %zu error%s, nothing was changed", path, c.nerrors,
 		       c.nerrors == 1 ? "" : "s");
 		conf_free(&c);
 		return EXIT_ERROR;
+	}
+	if (check_only) {
+		conf_free(&c);
+		return EXIT_OK;
 	}
 	if (hlnl_open(&nl)) {
 		conf_free(&c);

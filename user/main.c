@@ -119,7 +119,7 @@ static const struct command commands[] = {
 	},
 	{
 		"apply", cmd_apply,
-		"apply FILE [--dry-run]",
+		"apply FILE [--dry-run | --check]",
 		"  make the running channels equal FILE (hotline.conf(5); - reads\n"
 		"  standard input). The whole file is checked first, key files\n"
 		"  included: any error, all of them reported as FILE:LINE, and nothing\n"
@@ -130,6 +130,7 @@ static const struct command commands[] = {
 		"    ~ key NAME: sent again (keys cannot be read back; an unchanged\n"
 		"                key keeps the health session)\n"
 		"  --dry-run, -n   print the steps, change nothing (-j: as JSON)\n"
+		"  --check         only read and check FILE; needs no module\n"
 	},
 	{
 		"showconf", cmd_showconf,

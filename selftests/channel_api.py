@@ -1,0 +1,371 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""channel_api.py: the pyhotline side of the channel API tests and the
+fast channel loader of the benchmarks. Run with /usr/bin/python3 (it has
+pyroute2), under `ip netns exec NS` to act in another namespace.
+
+    channel_api.py api            add/get/set/del/dump, then every invalid
+                                  request: rejected, extack names the
+                                  attribute, table unchanged
+    channel_api.py unpriv NAME    (as an unprivileged user) NEW/SET/DEL get
+                                  EPERM, GET and dump work and see NAME
+    channel_api.py gen N FILE     N channels "NAME PEER" (v4/v6 hosts and
+                                  prefixes, canonical text) into FILE
+    channel_api.py add FILE [OPTION=VALUE...]
+                                  add FILE's channels, many per send(); the
+                                  options (proto, dscp, mark, ...) apply to
+                                  all of them
+    channel_api.py del FILE       delete FILE's channels, batched
+    channel_api.py names          "NAME PEER" of every channel, one dump
+
+api and unpriv print one line per check, "PASS<TAB>name" or
+"FAIL<TAB>name<TAB>why", for the calling test script to report.
+"""
+
+import errno
+import ipaddress
+import os
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyhotline import (A, P, NLM_F_ACK, NLM_F_REQUEST, Hotline, Reply,  # noqa: E402
+                       asciiz, channel_attrs, encode_attrs, u8, u16, u32)
+
+NLMSG_ERROR = 2
+GENL_CMD_NEW, GENL_CMD_DEL = 1, 3
+
+
+def report(ok, name, why=''):
+    if ok:
+        print('PASS\t%s' % name, flush=True)
+    else:
+        print('FAIL\t%s\t%s' % (name, why), flush=True)
+    return ok
+
+
+def table(hl):
+    """The whole table as comparable data (stats included: nothing flows)."""
+    r = hl.dump()
+    if not r.ok:
+        return ('dump failed', r.errno, r.msg)
+    return sorted((tuple(sorted((k, repr(v)) for k, v in c.items())) for c in r.channels))
+
+
+# --- api ---------------------------------------------------------------------
+
+def check_api():
+    hl = Hotline()
+
+    # Round trip of every field, through the kernel and back.
+    r = hl.add('api-full', peer='198.51.100.0/24', local='203.0.113.0/28',
+               proto='udp', port=(5000, 5010), dscp=34, priority=0x10010,
+               mark=0x10, mark_mask=0xf0)
+    report(r.ok, 'pyhotline add with every field', repr(r))
+    c = hl.show('api-full').channel or {}
+    want = {'name': 'api-full', 'peer': '198.51.100.0/24', 'local': '203.0.113.0/28',
+            'proto': 'udp', 'port': (5000, 5010), 'dscp': 34, 'priority': 0x10010,
+            'mark': 0x10, 'mark_mask': 0xf0}
+    got = {k: c.get(k) for k in want}
+    report(got == want, 'pyhotline get returns what was added', '%r != %r' % (got, want))
+    report(isinstance(c.get('id'), int) and c.get('id', 0) > 0, 'kernel assigned an id',
+           repr(c.get('id')))
+    report(c.get('stats') == {'rx_packets': 0, 'rx_bytes': 0, 'tx_packets': 0,
+                              'tx_bytes': 0}, 'new channel has zero counters',
+           repr(c.get('stats')))
+
+    r = hl.add('api-def', peer='2001:db8::/48')
+    c = hl.show('api-def').channel or {}
+    got = {k: c.get(k) for k in ('peer', 'local', 'proto', 'port', 'dscp', 'priority',
+                                 'mark', 'mark_mask')}
+    want = {'peer': '2001:db8::/48', 'local': None, 'proto': 'any', 'port': None,
+            'dscp': 46, 'priority': 7, 'mark': 0, 'mark_mask': 0xffffffff}
+    report(r.ok and got == want, 'pyhotline add with defaults (v6)', '%r %r' % (r, got))
+
+    first_id = (hl.show('api-full').channel or {}).get('id')
+    r = hl.set('api-full', dscp=10, port=(0, 0), proto='any', local='')
+    c = hl.show('api-full').channel or {}
+    got = {k: c.get(k) for k in ('peer', 'local', 'proto', 'port', 'dscp', 'mark', 'id')}
+    want = {'peer': '198.51.100.0/24', 'local': None, 'proto': 'any', 'port': None,
+            'dscp': 10, 'mark': 0x10, 'id': first_id}
+    report(r.ok and got == want, 'pyhotline set changes only what is given, keeps the id',
+           '%r %r' % (r, got))
+
+    r = hl.dump()
+    names = [c['name'] for c in r.channels]
+    report(r.ok and names == ['api-full', 'api-def'], 'pyhotline dump in id order', repr(names))
+
+    r = hl.delete('api-def')
+    g = hl.show('api-def')
+    report(r.ok and g.errno == errno.ENOENT, 'pyhotline del, then get is ENOENT', '%r %r' % (r, g))
+
+    # A known state for the invalid requests: a udp port channel.
+    hl.set('api-full', proto='udp', port=(5000, 5010))
+    before = table(hl)
+
+    def bad(name, send, want_errno, words, attr=None, missing=None):
+        """@send() must fail with @want_errno, its extack message must name
+        the attribute (one of @words, case-insensitive), the blamed or
+        missing attribute must be @attr / @missing, and the table must be
+        as before."""
+        r = send()
+        if r.errno != want_errno:
+            report(False, name, 'expected %s, got %r' % (errno.errorcode[want_errno], r))
+        else:
+            report(True, name + ': rejected with ' + errno.errorcode[want_errno])
+            msg = (r.msg or '').lower()
+            report(any(w in msg for w in words), name + ': extack message names the attribute',
+                   'message %r mentions none of %s' % (r.msg, words))
+            if attr:
+                report(r.bad_attr == attr, name + ': extack points at ' + attr,
+                       'blamed %r' % r.bad_attr)
+            if missing:
+                report(r.missing == missing, name + ': extack reports missing ' + missing,
+                       'missing %r' % r.missing)
+        after = table(hl)
+        report(after == before, name + ': table unchanged',
+               'before %r after %r' % (before, after))
+
+    PEER, LOCAL = 'HOTLINE_A_CHANNEL_PEER', 'HOTLINE_A_CHANNEL_LOCAL'
+    LEN = '/HOTLINE_A_PREFIX_LEN'
+    ADDR4, ADDR6 = '/HOTLINE_A_PREFIX_ADDR4', '/HOTLINE_A_PREFIX_ADDR6'
+    NAME = 'HOTLINE_A_CHANNEL_NAME'
+    EINVAL = errno.EINVAL
+
+    bad('prefix length 33 (v4)', lambda: hl.add('x', peer='10.0.0.0/33'), EINVAL,
+        ['peer'], PEER + LEN)
+    bad('prefix length 129 (v6)', lambda: hl.add('x', peer='2001:db8::/129'), EINVAL,
+        ['peer'], PEER + LEN)
+    bad('host bits set (v4 peer)', lambda: hl.add('x', peer='10.0.0.1/24'), EINVAL,
+        ['peer'], PEER + ADDR4)
+    bad('host bits set (v6 local)',
+        lambda: hl.add('x', peer='2001:db8::/32', local='2001:db8:1::1/64'), EINVAL,
+        ['local'], LOCAL + ADDR6)
+    bad('dscp 64', lambda: hl.add('x', peer='10.0.0.0/8', dscp=64), EINVAL,
+        ['dscp'], 'HOTLINE_A_CHANNEL_DSCP')
+    bad('name of 32 bytes', lambda: hl.add('n' * 32, peer='10.0.0.0/8'), EINVAL,
+        ['name'], NAME)
+    bad('name with a space', lambda: hl.add('bad name', peer='10.0.0.0/8'), EINVAL,
+        ['name'], NAME)
+    bad('name with a slash', lambda: hl.add('a/b', peer='10.0.0.0/8'), EINVAL,
+        ['name'], NAME)
+    bad('empty name', lambda: hl.add('', peer='10.0.0.0/8'), EINVAL, ['name'], NAME)
+    bad('unknown attribute',
+        lambda: hl.raw('new', channel_attrs('x', peer='10.0.0.0/8') + [(99, u32(1))]),
+        EINVAL, ['unknown', 'attribute'], 'HOTLINE_A_CHANNEL_99')
+    bad('unknown attribute inside peer',
+        lambda: hl.raw('new', [(A.NAME, asciiz('x')),
+                               (A.PEER, [(P.ADDR4, b'\x0a\0\0\0'), (P.LEN, u8(8)),
+                                         (9, u8(0))])]),
+        EINVAL, ['unknown', 'attribute', 'peer'], PEER + '/HOTLINE_A_PREFIX_9')
+    bad('reply-only attribute (id) in a request',
+        lambda: hl.raw('new', channel_attrs('x', peer='10.0.0.0/8') + [(A.ID, u32(5))]),
+        EINVAL, ['id'], 'HOTLINE_A_CHANNEL_ID')
+    bad('missing name', lambda: hl.raw('new', [(A.PEER, [(P.ADDR4, b'\x0a\0\0\0'),
+                                                         (P.LEN, u8(8))])]),
+        EINVAL, ['name'], missing=NAME)
+    bad('missing peer', lambda: hl.raw('new', [(A.NAME, asciiz('x'))]), EINVAL,
+        ['peer'], missing=PEER)
+    bad('peer without a length',
+        lambda: hl.raw('new', [(A.NAME, asciiz('x')), (A.PEER, [(P.ADDR4, b'\x0a\0\0\0')])]),
+        EINVAL, ['peer'], missing=PEER + LEN)
+    bad('peer address of 3 bytes',
+        lambda: hl.raw('new', [(A.NAME, asciiz('x')),
+                               (A.PEER, [(P.ADDR4, b'\x0a\0\0'), (P.LEN, u8(8))])]),
+        EINVAL, ['peer', 'addr'], PEER + ADDR4)
+    bad('peer with both ADDR4 and ADDR6',
+        lambda: hl.raw('new', [(A.NAME, asciiz('x')),
+                               (A.PEER, [(P.ADDR4, b'\x0a\0\0\0'), (P.ADDR6, b'\0' * 16),
+                                         (P.LEN, u8(8))])]),
+        EINVAL, ['peer'])
+    bad('proto 5 (no such protocol)', lambda: hl.add('x', peer='10.0.0.0/8', proto=5),
+        EINVAL, ['proto'], 'HOTLINE_A_CHANNEL_PROTO')
+    bad('port range reversed',
+        lambda: hl.add('x', peer='10.0.0.0/8', proto='udp', port=(6000, 5000)), EINVAL,
+        ['port'])
+    bad('port min without max',
+        lambda: hl.raw('new', channel_attrs('x', peer='10.0.0.0/8', proto='udp') +
+                       [(A.PORT_MIN, u16(5000))]), EINVAL, ['port'])
+    bad('ports with proto any', lambda: hl.add('x', peer='10.0.0.0/8', port=5000),
+        EINVAL, ['port'])
+    bad('ports with proto icmp',
+        lambda: hl.add('x', peer='10.0.0.0/8', proto='icmp', port=5000), EINVAL, ['port'])
+    bad('local of the other family',
+        lambda: hl.add('x', peer='10.0.0.0/8', local='2001:db8::/32'), EINVAL, ['local'])
+    bad('duplicate name', lambda: hl.add('api-full', peer='10.0.0.0/8'), errno.EEXIST,
+        ['name', 'exist'], NAME)
+    bad('set of an unknown channel', lambda: hl.set('nope', dscp=1), errno.ENOENT,
+        ['name', 'channel'], NAME)
+    bad('del of an unknown channel', lambda: hl.delete('nope'), errno.ENOENT,
+        ['name', 'channel'], NAME)
+    bad('get of an unknown channel', lambda: hl.show('nope'), errno.ENOENT,
+        ['name', 'channel'], NAME)
+    bad('set leaving ports on proto any', lambda: hl.set('api-full', proto='any'),
+        EINVAL, ['port', 'proto'])
+    bad('set to a local of the other family',
+        lambda: hl.set('api-full', local='2001:db8::/32'), EINVAL, ['local'])
+    bad('set with dscp 64 and a valid mark',
+        lambda: hl.set('api-full', dscp=64, mark=0x99), EINVAL, ['dscp'])
+    bad('set with a bad health nest and a valid dscp',
+        lambda: hl.set('api-full', dscp=1, health={'interval': 5, 'unauthenticated': True}),
+        EINVAL, ['health', 'probe', 'interval'])
+    hl.delete('api-full')
+    hl.close()
+
+
+def check_unpriv(name):
+    hl = Hotline()
+    for what, send in (('add', lambda: hl.add('unpriv', peer='10.9.0.0/16')),
+                       ('set', lambda: hl.set(name, dscp=1)),
+                       ('del', lambda: hl.delete(name))):
+        r = send()
+        report(r.errno == errno.EPERM, 'unprivileged %s is EPERM (pyhotline)' % what, repr(r))
+    r = hl.dump()
+    report(r.ok and [c['name'] for c in r.channels] == [name],
+           'unprivileged dump works (pyhotline)', repr(r))
+    r = hl.show(name)
+    report(r.ok and r.channel and r.channel['dscp'] != 1,
+           'unprivileged get works, channel unchanged (pyhotline)', repr(r))
+    hl.close()
+
+
+# --- bulk --------------------------------------------------------------------
+
+def gen(n, path):
+    """A mix like a real deployment's: mostly host peers, some prefixes,
+    both families; names are the index, so they are unique and short."""
+    with open(path, 'w') as f:
+        for i in range(n):
+            k = i % 10
+            if k < 4:       # IPv4 hosts
+                peer = '%s/32' % ipaddress.IPv4Address((10 << 24) + (128 << 16) + i)
+            elif k < 6:     # IPv4 prefixes of a few lengths
+                plen = (24, 28, 20)[i % 3]
+                base = ipaddress.IPv4Address((100 << 24) + (64 << 16) + (i << 12))
+                peer = str(ipaddress.ip_network('%s/%d' % (base, plen)))
+            elif k < 9:     # IPv6 hosts
+                peer = '%s/128' % ipaddress.IPv6Address((0x20010db8 << 96) + (1 << 64) + i)
+            else:           # IPv6 prefixes
+                plen = (64, 48)[i % 2]
+                peer = str(ipaddress.ip_network(
+                    '%s/%d' % (ipaddress.IPv6Address((0x20010db8 << 96) + ((i + 2) << 80)), plen),
+                    strict=False))
+            f.write('c%d %s\n' % (i, peer))
+
+
+def parse_opts(args):
+    kw = {}
+    for a in args:
+        k, _, v = a.partition('=')
+        if k == 'proto':
+            kw[k] = v
+        elif k == 'port':
+            lo, _, hi = v.partition('-')
+            kw[k] = (int(lo), int(hi or lo))
+        elif k in ('dscp', 'priority', 'mark', 'mark_mask'):
+            kw[k] = int(v, 0)
+        else:
+            raise SystemExit('channel_api.py: unknown option %r' % k)
+    return kw
+
+
+def batched(hl, cmd, bodies, per_send=400):
+    """Send @bodies (attribute bytes) as @cmd requests, @per_send netlink
+    messages in one send(), and collect every ack. Returns the errors
+    as (index, errno, extack message)."""
+    sock = hl.sock
+    errors = []
+    seq0 = 1 << 20
+    for start in range(0, len(bodies), per_send):
+        chunk = bodies[start:start + per_send]
+        buf = bytearray()
+        for i, body in enumerate(chunk):
+            seq = seq0 + start + i
+            genl = struct.pack('BBH', cmd, 1, 0)
+            buf += struct.pack('IHHII', 20 + len(body), sock.prid,
+                               NLM_F_REQUEST | NLM_F_ACK, seq, 0) + genl + body
+        sock._sendto(bytes(buf), (0, 0))
+        pending = len(chunk)
+        while pending:
+            data = sock._recv(1 << 20)
+            off = 0
+            while off + 16 <= len(data):
+                mlen, mtype, mflags, mseq, _ = struct.unpack_from('IHHII', data, off)
+                if mlen < 16:
+                    break
+                if mtype == NLMSG_ERROR and mseq >= seq0:
+                    r = Reply()
+                    Hotline._parse_ack(data[off:off + mlen], mflags, b'', r)
+                    if r.errno:
+                        errors.append((mseq - seq0, r.errno, r.msg))
+                    pending -= 1
+                off += (mlen + 3) & ~3
+    return errors
+
+
+def read_list(path):
+    with open(path) as f:
+        return [line.split() for line in f if line.strip()]
+
+
+def bulk(mode, path, opts):
+    items = read_list(path)
+    hl = Hotline()
+    # Room for a whole batch of acks even when each carries an error.
+    hl.sock.setsockopt(1, 8, 8 << 20)        # SOL_SOCKET, SO_RCVBUF
+    t0 = time.monotonic()
+    if mode == 'add':
+        kw = parse_opts(opts)
+        bodies = [encode_attrs(channel_attrs(n, peer=p, **kw)) for n, p in items]
+        errors = batched(hl, GENL_CMD_NEW, bodies)
+    else:
+        bodies = [encode_attrs([(A.NAME, asciiz(n))]) for n, _ in items]
+        errors = batched(hl, GENL_CMD_DEL, bodies)
+    dt = time.monotonic() - t0
+    hl.close()
+    for i, e, msg in errors[:10]:
+        print('channel_api: %s %s: %s (%s)' % (mode, items[i][0], os.strerror(e), msg),
+              file=sys.stderr)
+    print('%s %d channels in %.2f s, %d errors' % (mode, len(items), dt, len(errors)),
+          file=sys.stderr)
+    return 1 if errors else 0
+
+
+def names():
+    hl = Hotline()
+    r = hl.dump()
+    hl.close()
+    if not r.ok:
+        print('channel_api: dump failed: %r' % r, file=sys.stderr)
+        return 1
+    if r.dump_intr:
+        print('channel_api: dump was interrupted by a change', file=sys.stderr)
+        return 1
+    sys.stdout.write(''.join('%s %s\n' % (c['name'], c['peer']) for c in r.channels))
+    return 0
+
+
+def main(argv):
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    mode = argv[0]
+    if mode == 'api':
+        check_api()
+    elif mode == 'unpriv' and len(argv) == 2:
+        check_unpriv(argv[1])
+    elif mode == 'gen' and len(argv) == 3:
+        gen(int(argv[1]), argv[2])
+    elif mode in ('add', 'del') and len(argv) >= 2:
+        return bulk(mode, argv[1], argv[2:])
+    elif mode == 'names':
+        return names()
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
