@@ -86,7 +86,8 @@ clean:
 #
 #   make install [KVER=K] [PREFIX=/usr/local] [DESTDIR=]
 #	hotline.ko for kernel K (default: the running one) when its headers
-#	are installed, into /lib/modules/K/updates/kmod (depmod is run unless
+#	are installed, into /lib/modules/K/updates/kmod, compressed when
+#	K's modules are (depmod is run unless
 #	DESTDIR is set: a package runs it when installed); hotlinectl into
 #	PREFIX/sbin; the man pages, the bash completion; the systemd units
 #	into UNITDIR; /etc/hotline/hotline.conf from the example unless one
@@ -109,12 +110,12 @@ DKMS_SRC	= $(DESTDIR)/usr/src/hotline-$(HOTLINE_VERSION)
 install: user
 	@if [ -d /lib/modules/$(INSTALL_KVER)/build ]; then \
 		$(MAKE) -s kmod KVER=$(INSTALL_KVER) || exit 1; \
-		echo "  INSTALL $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko"; \
+		echo "  INSTALL $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko (compressed if the kernel's are)"; \
 		$(MAKE) -s -C /lib/modules/$(INSTALL_KVER)/build \
 			M=$(BUILD)/kmod/$(INSTALL_KVER) INSTALL_MOD_PATH=$(DESTDIR) \
 			INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
 			modules_install 2>&1 | grep -v "missing 'System.map'"; \
-		test -f $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko || exit 1; \
+		ls $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko* >/dev/null || exit 1; \
 		if [ -z "$(DESTDIR)" ]; then depmod -a $(INSTALL_KVER) || exit 1; fi; \
 	else \
 		echo "install: no headers for kernel $(INSTALL_KVER), so no module:" \
@@ -136,7 +137,7 @@ install: user
 		install -m 0644 docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko
+	rm -f $(foreach e,ko ko.xz ko.zst ko.gz,$(DESTDIR)$(INSTALL_MODDIR)/hotline.$(e))
 	-@rmdir $(DESTDIR)$(INSTALL_MODDIR) $(DESTDIR)/lib/modules/$(INSTALL_KVER)/updates 2>/dev/null
 	@if [ -z "$(DESTDIR)" ] && [ -d /lib/modules/$(INSTALL_KVER)/kernel ]; then \
 		depmod -a $(INSTALL_KVER); fi

@@ -24,7 +24,7 @@ field() {
 
 names() { hl -j "$@" channel show | jq -r '.[].name' | sort | xargs; }
 # the whole table, counters included, for "nothing changed" checks
-table() { hl -j -s "$@" channel show; }
+table() { hl -j -s channel show; }
 
 # ---- without the module ----
 printf '[Channel a]\nPeer = 192.0.2.1\n' >"$tmp/one.conf"
@@ -104,7 +104,10 @@ check_eq "the same file again: only d's key is re-sent" \
 	"~ key d: sent again from $tmp/k1.key (an unchanged key keeps the health session)" "$out"
 check_eq "the same file again: every id kept" "$ids_before" "$(ids)"
 sess2=$(session d)
-if [ "${sess1% *}" = "${sess2% *}" ] && [ "${sess2#* }" -ge "${sess1#* }" ] &&
+if [ "$sess1" = "null null" ]; then
+	skip "the same key sent again keeps d's health session" \
+		"this hotline.ko reports no health status"
+elif [ "${sess1% *}" = "${sess2% *}" ] && [ "${sess2#* }" -ge "${sess1#* }" ] &&
    [ "${sess1#* }" -ge 1 ]; then
 	pass "the same key sent again keeps d's health session ($sess1 / $sess2)"
 else
@@ -157,7 +160,10 @@ out=$(hl apply "$tmp/second.conf" 2>&1)
 rc=$?
 sess2=$(session d)
 check_eq "apply of a partly matching file succeeds" 0 "$rc"
-if [ "${sess2#* }" -lt "${sess1#* }" ]; then
+if [ "$sess1" = "null null" ]; then
+	skip "a new key file starts a new health session for d" \
+		"this hotline.ko reports no health status"
+elif [ "${sess2#* }" -lt "${sess1#* }" ]; then
 	pass "a new key file starts a new health session for d ($sess1 / $sess2)"
 else
 	fail "a new key file starts a new health session for d" "since/probes $sess1 then $sess2"
@@ -200,6 +206,28 @@ $tmp/broken.conf:10: invalid KeyFile \"$tmp/missing.key\": cannot open it: No su
 hotlinectl: $tmp/broken.conf: 3 errors, nothing was changed"
 check_eq "a broken file: every error with its line" "$want" "$out"
 check_eq "a broken file: the table is unchanged" "$before" "$(table)"
+
+# ---- the kernel refuses a step: apply stops there and says so ----
+# (224.0.0.1 passes the file's checks; the module wants a unicast probe)
+{ cat "$tmp/second.conf"; printf '[Channel f1]\nPeer = 192.0.2.64/26\n'
+  printf '[Channel f2]\nPeer = 192.0.2.32/27\nProbe = 224.0.0.1\nUnauthenticated = yes\n'
+} | sed 's/^DSCP = ef$/DSCP = cs1/' >"$tmp/refused.conf"
+hl apply "$tmp/refused.conf" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check_eq "a refused step: exit 1" 1 "$rc"
+check_eq "a refused step: the steps before it are printed" \
+	"~ set b DSCP: ef -> cs1
+~ key d: sent again from $tmp/k2.key (an unchanged key keeps the health session)
++ add f1 peer 192.0.2.64/26 dscp ef priority 7" "$(cat "$tmp/out")"
+if grep -q "not a unicast address" "$tmp/err" &&
+   grep -q "^hotlinectl: apply stopped at step 4 of 4 (add f2): the steps printed above were applied, none after it$" "$tmp/err"; then
+	pass "a refused step: the kernel's reason and the step are reported"
+else
+	fail "a refused step: the kernel's reason and the step are reported" "stderr:" "$(cat "$tmp/err")"
+fi
+check_eq "a refused step: what was applied stays, nothing after it" "a b d e f1 8" \
+	"$(names) $(field b .dscp)"
+check "back to the second file" hl apply "$tmp/second.conf"
 
 # ---- showconf | apply -: a no-op, in another namespace (-N) ----
 ip netns add "$T"

@@ -12,6 +12,7 @@
 require_modules sch_prio sch_htb
 hl() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
 
+B4X=10.2.0.3	# hostB's second address: not a channel peer
 N=40	# channel datagrams per round
 M=40	# other datagrams per round
 
@@ -101,40 +102,62 @@ if check "qdisc wan0 rate 10mbit (HTB) installed" hl qdisc wan0 rate 10mbit; the
 	fi
 	one_round htb 1:10 1:20
 
-	# Congestion: 8 Mbit/s of other traffic into a 2 Mbit/s link (a rate
-	# the emulated VM can overrun) while the channel sends 256 kbit/s.
-	# The flood must lose (or the link was never full), the channel not.
-	if ! hl qdisc wan0 rate 2mbit >/dev/null; then
-		fail "htb congestion: qdisc wan0 rate 2mbit replaces the qdisc" "hotlinectl failed"
+	# Congestion: 8 Mbit/s of other traffic into a 1 Mbit/s link (a rate
+	# even a slow emulated VM overruns). Its queue grows to seconds, so
+	# pings to hostB's second address (not a channel peer) are late or
+	# lost, while pings to hostB itself (an icmp channel) and the udp
+	# channel's datagrams go first: no loss, little delay.
+	if ! hl qdisc wan0 rate 1mbit >/dev/null; then
+		fail "htb congestion: qdisc wan0 rate 1mbit replaces the qdisc" "hotlinectl failed"
 	elif command -v iperf3 >/dev/null; then
 		tmp=$(mktemp -d /tmp/test_priority.XXXXXX)
+		hl channel add prio-icmp peer "$B4/32" proto icmp >/dev/null ||
+			fail "htb congestion: add icmp channel" "hotlinectl failed"
+		ns_b ip addr add "$B4X/$PLEN4" dev eth0
+		ns_a ping -c1 -W5 "$B4X" >/dev/null
 		ip netns exec "$NS_B" iperf3 -s -p 5201 -1 >"$tmp/s1.log" 2>&1 &
 		ip netns exec "$NS_B" iperf3 -s -p 5001 -1 >"$tmp/s2.log" 2>&1 &
-		wait_for 20 sh -c "ip netns exec $NS_B ss -ltn | grep -q ':5001 .*' &&
+		wait_for 20 sh -c "ip netns exec $NS_B ss -ltn | grep -q ':5001 ' &&
 			ip netns exec $NS_B ss -ltn | grep -q ':5201 '"
-		ip netns exec "$NS_A" iperf3 -c "$B4" -p 5201 -u -b 8M -l 1200 -t 8 -J \
+		ip netns exec "$NS_A" iperf3 -c "$B4" -p 5201 -u -b 8M -l 1200 -t 10 -J \
 			>"$tmp/bulk.json" 2>&1 &
 		bulk=$!
-		sleep 2
-		ns_a iperf3 -c "$B4" -p 5001 -u -b 256K -l 1200 -t 4 -J \
-			>"$tmp/hot.json" 2>&1
-		wait "$bulk"
+		sleep 3
+		ip netns exec "$NS_A" ping -c 10 -i 0.3 -W 3 "$B4X" >"$tmp/ping-other.log" 2>&1 &
+		pother=$!
+		ip netns exec "$NS_A" ping -c 10 -i 0.3 -W 3 "$B4" >"$tmp/ping-hot.log" 2>&1 &
+		phot=$!
+		ns_a iperf3 -c "$B4" -p 5001 -u -b 128K -l 1200 -t 4 -J >"$tmp/hot.json" 2>&1
+		wait "$pother" "$phot" "$bulk"
+		# rtt LOG: "RECEIVED AVG-MS" of a ping run (AVG 0 when none came back).
+		rtt() {
+			local rcvd avg
+			rcvd=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1")
+			avg=$(sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$1")
+			echo "${rcvd:-0} ${avg:-0}"
+		}
+		read -r other_n other_ms <<<"$(rtt "$tmp/ping-other.log")"
+		read -r hot_n hot_ms <<<"$(rtt "$tmp/ping-hot.log")"
 		hot_loss=$(jq -r '.end.sum.lost_percent // empty' "$tmp/hot.json" 2>/dev/null)
-		bulk_loss=$(jq -r '.end.sum.lost_percent // empty' "$tmp/bulk.json" 2>/dev/null)
-		if [ -z "$hot_loss" ] || [ -z "$bulk_loss" ]; then
-			fail "htb congestion: measured" "iperf3 gave no result" \
-				"$(tail -5 "$tmp/hot.json" "$tmp/bulk.json")"
-		elif awk -v b="$bulk_loss" 'BEGIN { exit !(b < 30) }'; then
-			fail "htb congestion: link saturated" \
-				"the flood lost only $bulk_loss%, the link was not full"
+		if [ "$other_n" -le 5 ] || awk -v m="$other_ms" 'BEGIN { exit !(m > 300) }'; then
+			pass "htb congestion: link congested (other pings: $other_n/10 back, avg ${other_ms} ms)"
 		else
-			pass "htb congestion: link saturated (flood lost $bulk_loss%)"
-			if awk -v h="$hot_loss" 'BEGIN { exit !(h < 1) }'; then
-				pass "htb congestion: channel lost $hot_loss% (< 1%)"
-			else
-				fail "htb congestion: channel keeps its packets" \
-					"channel lost $hot_loss% while the flood lost $bulk_loss%"
-			fi
+			fail "htb congestion: link congested" \
+				"other pings came back ($other_n/10, avg ${other_ms} ms): no queue formed"
+		fi
+		if [ "$hot_n" -eq 10 ] && awk -v m="$hot_ms" 'BEGIN { exit !(m < 100) }'; then
+			pass "htb congestion: channel pings all back, avg ${hot_ms} ms (< 100)"
+		else
+			fail "htb congestion: channel pings all back fast" \
+				"$hot_n/10 back, avg ${hot_ms} ms" "$(tail -3 "$tmp/ping-hot.log")"
+		fi
+		if [ -z "$hot_loss" ]; then
+			fail "htb congestion: udp channel measured" "iperf3 gave no result" \
+				"$(tail -5 "$tmp/hot.json")"
+		elif awk -v h="$hot_loss" 'BEGIN { exit !(h < 1) }'; then
+			pass "htb congestion: udp channel lost $hot_loss% (< 1%)"
+		else
+			fail "htb congestion: udp channel keeps its packets" "lost $hot_loss%"
 		fi
 		rm -rf "$tmp"
 	else

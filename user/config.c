@@ -6,6 +6,7 @@
  * accepts exactly what the command line accepts, and the printer uses the
  * formatters of parse.c, so what it prints parses back to the same channel.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -406,6 +407,41 @@ static void key_line(struct parser *p, char *s)
 	}
 }
 
+/*
+ * The module runs one STAMP session per probe address and local port, so
+ * two channels cannot probe the same reflector from the same port.
+ */
+static void probes_unique(struct parser *p)
+{
+	const struct conf *c = p->c;
+	char addr[INET6_ADDRSTRLEN];
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		const struct hl_health *a = &c->v[i].ch.health;
+
+		if (!(c->v[i].ch.has & HL_HAS_HEALTH))
+			continue;
+		for (j = 0; j < i; j++) {
+			const struct hl_health *b = &c->v[j].ch.health;
+
+			if (!(c->v[j].ch.has & HL_HAS_HEALTH) ||
+			    a->local_port != b->local_port ||
+			    a->probe.family != b->probe.family ||
+			    memcmp(&a->probe.addr, &b->probe.addr,
+				   a->probe.family == AF_INET ? 4 : 16))
+				continue;
+			inet_ntop(a->probe.family, &a->probe.addr, addr, sizeof(addr));
+			conf_error(p, c->v[i].line, "channel \"%s\" probes %s from "
+				   "LocalPort %u like channel \"%s\" (line %u): one "
+				   "probe session per address and local port",
+				   c->v[i].ch.name, addr, a->local_port,
+				   c->v[j].ch.name, c->v[j].line);
+			break;
+		}
+	}
+}
+
 /* By line, stable: the rules checked at a section's end come in order. */
 static void errors_sort(struct conf *c, unsigned int *lines)
 {
@@ -460,6 +496,7 @@ size_t conf_parse(const char *text, size_t len, const char *fname,
 	}
 	section_end(&p);
 	memset(buf, 0, sizeof(buf));
+	probes_unique(&p);
 	errors_sort(c, p.error_lines);
 	free(p.error_lines);
 	free(p.seen);

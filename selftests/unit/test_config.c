@@ -120,6 +120,15 @@ static void test_errors(void)
 		     "t.conf:1: section header \"[Channel a\" lacks its ]");
 	expect_error("line without =", "[Channel a]\nPeer 192.0.2.1\n",
 		     "t.conf:2: expected KEY = VALUE or [Channel NAME], not \"Peer 192.0.2.1\"");
+	expect_error("two channels probe one reflector from one port",
+		     "[Channel a]\nPeer = 192.0.2.0/24\nProbe = 192.0.2.1\n"
+		     "Unauthenticated = yes\n[Channel b]\nPeer = 192.0.2.1\n"
+		     "Probe = 192.0.2.1\nLocalPort = 863\nUnauthenticated = yes\n"
+		     "[Channel c]\nPeer = 192.0.2.9\nProbe = 192.0.2.1:4\n"
+		     "Unauthenticated = yes\n",
+		     "t.conf:10: channel \"c\" probes 192.0.2.1 from LocalPort 862 "
+		     "like channel \"a\" (line 1): one probe session per address "
+		     "and local port");
 	expect_error("empty value", "[Channel a]\nPeer = 192.0.2.1\nMark =\n",
 		     "t.conf:3: Mark needs a value");
 }

@@ -8,7 +8,8 @@
 # "hotline.stderr", then writes the success sentinel and powers off.
 #
 # The sentinel is the runner's only proof of a clean run: it is written
-# last, with the command's exit status and the kernel's taint mask, and
+# last, with the command's exit status, the kernel's taint mask and the
+# guest's clock (so the runner can tell a guest whose time ran wrong), and
 # anything that goes wrong before that (a panic, a hang) leaves none.
 
 share=/run/hotline-vm
@@ -61,7 +62,7 @@ sleep 0.2
 kill -KILL -1 2>/dev/null
 
 taint=$(</proc/sys/kernel/tainted)
-printf 'rc=%d taint=%d\n' "$rc" "$taint" >"$share/sentinel.tmp" &&
+printf 'rc=%d taint=%d time=%d\n' "$rc" "$taint" "$(date +%s)" >"$share/sentinel.tmp" &&
 	mv "$share/sentinel.tmp" "$share/sentinel"
 console "command exited $rc, taint $taint"
 off
