@@ -108,9 +108,9 @@ static const char *fmt_u32(uint32_t v, char *buf)
 	return buf;
 }
 
-static const char *fmt_auth(const struct hl_health *h)
+static const char *fmt_unauth(const struct hl_health *h)
 {
-	return h->keyed ? "key" : "unauthenticated";
+	return h->keyed ? "no" : "yes";
 }
 
 /* Compares one field as the file spells it; records it when it differs. */
@@ -187,8 +187,8 @@ static void plan_channel(struct plan *p, const struct hl_channel *cur,
 		differs(s, "LocalPort", fmt_u32(hc->local_port, a), fmt_u32(hw->local_port, b));
 		differs(s, "Interval", fmt_u32(hc->interval_ms, a), fmt_u32(hw->interval_ms, b));
 		differs(s, "DetectMult", fmt_u32(hc->detect_mult, a),
-		     fmt_u32(hw->detect_mult, b));
-		differs(s, "Auth", fmt_auth(hc), fmt_auth(hw));
+			fmt_u32(hw->detect_mult, b));
+		differs(s, "Unauthenticated", fmt_unauth(hc), fmt_unauth(hw));
 		differs(s, "MaxLoss", fmt_u32(hc->max_loss_pct, a), fmt_u32(hw->max_loss_pct, b));
 		differs(s, "MaxRTT", fmt_u32(hc->max_rtt_ms, a), fmt_u32(hw->max_rtt_ms, b));
 	}
