@@ -17,6 +17,7 @@ pyroute2), under `ip netns exec NS` to act in another namespace.
                                   all of them
     channel_api.py del FILE       delete FILE's channels, batched
     channel_api.py names          "NAME PEER" of every channel, one dump
+                                  (fails if the dump was interrupted)
 
 api and unpriv print one line per check, "PASS<TAB>name" or
 "FAIL<TAB>name<TAB>why", for the calling test script to report.
@@ -30,11 +31,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyhotline import (A, P, NLM_F_ACK, NLM_F_REQUEST, Hotline, Reply,  # noqa: E402
+from pyhotline import (A, P, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR,  # noqa: E402
+                       NLM_F_REQUEST, NLMSG_DONE, Hotline, Reply,
                        asciiz, channel_attrs, encode_attrs, u8, u16, u32)
 
 NLMSG_ERROR = 2
-GENL_CMD_NEW, GENL_CMD_DEL = 1, 3
+GENL_CMD_NEW, GENL_CMD_DEL, GENL_CMD_GET = 1, 3, 4
 
 
 def report(ok, name, why=''):
@@ -336,17 +338,61 @@ def bulk(mode, path, opts):
     return 1 if errors else 0
 
 
+def _attrs(data, pos, end):
+    """{type: payload} of the attributes in data[pos:end]."""
+    out = {}
+    while pos + 4 <= end:
+        alen, atype = struct.unpack_from('HH', data, pos)
+        if alen < 4:
+            break
+        out[atype & 0x3fff] = data[pos + 4:pos + alen]
+        pos += (alen + 3) & ~3
+    return out
+
+
 def names():
+    """One dump through pyhotline's socket, decoded here with struct:
+    pyroute2's decoder needs minutes for 100,000 channels in the VM."""
     hl = Hotline()
-    r = hl.dump()
+    sock = hl.sock
+    sock.setsockopt(1, 8, 8 << 20)          # SOL_SOCKET, SO_RCVBUF
+    seq = 4242
+    sock._sendto(struct.pack('IHHII', 20, sock.prid, NLM_F_REQUEST | NLM_F_DUMP, seq, 0) +
+                 struct.pack('BBH', GENL_CMD_GET, 1, 0), (0, 0))
+    out, intr, done, err = [], False, False, 0
+    while not done:
+        data = sock._recv(1 << 20)
+        off = 0
+        while off + 16 <= len(data):
+            mlen, mtype, mflags, mseq, _ = struct.unpack_from('IHHII', data, off)
+            if mlen < 16:
+                break
+            if mseq == seq:
+                intr |= bool(mflags & NLM_F_DUMP_INTR)
+                if mtype == NLMSG_DONE:
+                    done = True
+                    break
+                if mtype == NLMSG_ERROR:
+                    (err,) = struct.unpack_from('i', data, off + 16)
+                    done = True
+                    break
+                a = _attrs(data, off + 20, off + mlen)
+                name = a.get(A.NAME, b'?\0').split(b'\0')[0].decode()
+                peer = _attrs(a.get(A.PEER, b''), 0, len(a.get(A.PEER, b'')))
+                if P.ADDR4 in peer:
+                    addr = str(ipaddress.IPv4Address(peer[P.ADDR4]))
+                else:
+                    addr = str(ipaddress.IPv6Address(peer.get(P.ADDR6, bytes(16))))
+                out.append('%s %s/%d\n' % (name, addr, peer.get(P.LEN, b'\xff')[0]))
+            off += (mlen + 3) & ~3
     hl.close()
-    if not r.ok:
-        print('channel_api: dump failed: %r' % r, file=sys.stderr)
+    if err:
+        print('channel_api: dump failed: %s' % os.strerror(-err), file=sys.stderr)
         return 1
-    if r.dump_intr:
+    if intr:
         print('channel_api: dump was interrupted by a change', file=sys.stderr)
         return 1
-    sys.stdout.write(''.join('%s %s\n' % (c['name'], c['peer']) for c in r.channels))
+    sys.stdout.write(''.join(out))
     return 0
 
 
