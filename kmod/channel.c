@@ -458,8 +458,13 @@ void channel_net_exit(struct hotline_net *hn)
 	unsigned long id;
 
 	mutex_lock(&hn->lock);
-	xa_for_each(&hn->channels, id, ch)
+	xa_for_each(&hn->channels, id, ch) {
+		struct hotline_health *h = ch->health;
+
+		WRITE_ONCE(ch->health, NULL);
+		health_destroy(h);
 		channel_delete(hn, ch);
+	}
 	mutex_unlock(&hn->lock);
 
 	rhashtable_destroy(&hn->groups);

@@ -83,7 +83,13 @@ struct hotline_channel {
 	struct rhash_head name_node;
 	struct hotline_channel_cfg __rcu *cfg;
 	struct hotline_pcpu_stats __percpu *stats;
-	struct hotline_health *health;	/* running session; NULL for now */
+	/*
+	 * The running session or NULL. Written under hotline_net.lock with
+	 * WRITE_ONCE(); readers (GET, dumps, health events) use READ_ONCE()
+	 * under RCU: health_destroy() waits for a grace period after it is
+	 * cleared, so a session seen here stays valid until rcu_read_unlock().
+	 */
+	struct hotline_health *health;
 	struct rcu_head rcu;
 };
 

@@ -671,6 +671,14 @@ void health_get_status(const struct hotline_health *ch,
 	st->jitter = rs.jitter;
 }
 
+size_t health_status_size(void)
+{
+	return nla_total_size(0) +			/* the nest */
+	       2 * nla_total_size(sizeof(u8)) +		/* STATE, DIAG */
+	       18 * nla_total_size_64bit(sizeof(u64)) +	/* SINCE .. JITTER */
+	       3 * nla_total_size(sizeof(u32));		/* FLAPS, LOSS_PPM, WINDOW */
+}
+
 int health_fill_status(struct sk_buff *skb, const struct hotline_health *h)
 {
 	struct hotline_health_status st;

@@ -75,6 +75,8 @@ void health_destroy(struct hotline_health *h);
 
 /* Adds HOTLINE_A_CHANNEL_HEALTH_STATUS; RCU read side is enough. */
 int health_fill_status(struct sk_buff *skb, const struct hotline_health *h);
+/* Room health_fill_status() needs at most. */
+size_t health_status_size(void);
 /* Current state, for HOTLINE_A_CHANNEL_OLD_STATE and the guard's auto mode. */
 u8 health_state(const struct hotline_health *h);
 

@@ -21,6 +21,7 @@
 #include <net/netns/generic.h>
 #include "channel.h"
 #include "classify.h"
+#include "health.h"
 #include "netlink.h"
 
 unsigned int hotline_net_id __read_mostly;
@@ -95,9 +96,17 @@ static int __init hotline_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&hotline_net_ops);
+	/*
+	 * The health engine's per-namespace state is registered first so
+	 * that a dying namespace runs our exit (which stops the sessions)
+	 * before the engine's (which closes the sockets they used).
+	 */
+	err = health_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&hotline_net_ops);
+	if (err)
+		goto err_health;
 	err = hotline_nl_init();
 	if (err)
 		goto err_pernet;
@@ -108,6 +117,8 @@ static int __init hotline_init(void)
 err_pernet:
 	unregister_pernet_subsys(&hotline_net_ops);
 	rcu_barrier();
+err_health:
+	health_exit();
 	return err;
 }
 
@@ -118,6 +129,7 @@ static void __exit hotline_exit(void)
 	unregister_pernet_subsys(&hotline_net_ops);
 	/* Channels and configurations are freed by call_rcu callbacks. */
 	rcu_barrier();
+	health_exit();
 }
 
 module_init(hotline_init);

@@ -481,11 +481,43 @@ static int put_health(struct sk_buff *skb, const struct hotline_health_cfg *h)
 	return 0;
 }
 
+static size_t prefix_size(void)
+{
+	return nla_total_size(0) + nla_total_size(sizeof(struct in6_addr)) +
+	       nla_total_size(sizeof(u8));
+}
+
+/*
+ * The largest channel message: CHANNEL_GET replies, config events and
+ * health events (which carry a subset plus OLD_STATE). Health events are
+ * allocated in softirq, so they should not ask for more than they need.
+ */
+static size_t channel_msg_size(void)
+{
+	return nla_total_size(sizeof(u32)) +			/* ID */
+	       nla_total_size(HOTLINE_NAME_SIZE) +		/* NAME */
+	       2 * prefix_size() +				/* PEER, LOCAL */
+	       nla_total_size(sizeof(u8)) +			/* PROTO */
+	       2 * nla_total_size(sizeof(u16)) +		/* PORT_MIN/MAX */
+	       nla_total_size(sizeof(u8)) +			/* DSCP */
+	       3 * nla_total_size(sizeof(u32)) +		/* PRIORITY, MARK, MARK_MASK */
+	       nla_total_size(0) +				/* STATS */
+	       4 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(0) +				/* HEALTH */
+	       nla_total_size(sizeof(struct in6_addr)) +
+	       2 * nla_total_size(sizeof(u16)) +
+	       3 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(sizeof(u8)) + nla_total_size(0) +
+	       health_status_size() +				/* HEALTH_STATUS */
+	       nla_total_size(sizeof(u8));			/* OLD_STATE */
+}
+
 /* The channel as CHANNEL_GET shows it. @cb is set for dumps. */
 static int fill_channel(struct sk_buff *skb, const struct hotline_channel *ch,
 			const struct hotline_channel_cfg *cfg, u32 portid, u32 seq,
 			int flags, u8 cmd, struct netlink_callback *cb)
 {
+	const struct hotline_health *h;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &hotline_family, flags, cmd);
@@ -509,7 +541,9 @@ static int fill_channel(struct sk_buff *skb, const struct hotline_channel *ch,
 	    put_stats(skb, ch) ||
 	    (cfg->has_health && put_health(skb, &cfg->health)))
 		goto cancel;
-	/* HOTLINE_A_CHANNEL_HEALTH_STATUS comes from the health engine. */
+	h = READ_ONCE(ch->health);
+	if (h && health_fill_status(skb, h))
+		goto cancel;
 
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -526,7 +560,7 @@ static struct sk_buff *config_event(struct net *net, const struct hotline_channe
 
 	if (!genl_has_listeners(&hotline_family, net, MCGRP_CONFIG))
 		return NULL;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(channel_msg_size(), GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	if (fill_channel(skb, ch, cfg, 0, 0, 0, cmd, NULL)) {
@@ -546,6 +580,7 @@ static void config_event_send(struct net *net, struct sk_buff *skb)
 void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 old_state)
 {
 	const struct hotline_channel_cfg *cfg;
+	const struct hotline_health *h;
 	struct sk_buff *skb;
 	void *hdr;
 	int err;
@@ -553,7 +588,7 @@ void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 ol
 	if (!genl_has_listeners(&hotline_family, net, MCGRP_HEALTH))
 		return;
 	/* Called from timers and softirqs as well as from process context. */
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(channel_msg_size(), GFP_ATOMIC);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &hotline_family, 0, HOTLINE_CMD_HEALTH_EVENT);
@@ -566,16 +601,32 @@ void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 ol
 	      nla_put_string(skb, HOTLINE_A_CHANNEL_NAME, ch->name) ||
 	      put_prefix(skb, HOTLINE_A_CHANNEL_PEER, &cfg->peer) ||
 	      nla_put_u8(skb, HOTLINE_A_CHANNEL_OLD_STATE, old_state);
+	/*
+	 * NULL only while CHANNEL_NEW/SET has not yet published the session
+	 * that is reporting; the event then goes out without the metrics.
+	 */
+	h = READ_ONCE(ch->health);
+	if (!err && h)
+		err = health_fill_status(skb, h);
 	rcu_read_unlock();
 	if (err)
 		goto free;
-	/* HOTLINE_A_CHANNEL_HEALTH_STATUS comes from the health engine. */
 
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&hotline_family, net, skb, 0, MCGRP_HEALTH, GFP_ATOMIC);
 	return;
 free:
 	nlmsg_free(skb);
+}
+
+/* Probes are hotline traffic: marked like the channel they check. */
+static void health_marking(const struct hotline_channel_cfg *cfg,
+			   struct hotline_health_marking *m)
+{
+	m->dscp = cfg->dscp;
+	m->priority = cfg->priority;
+	m->mark = cfg->mark;
+	m->mark_mask = cfg->mark_mask;
 }
 
 static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
@@ -609,12 +660,81 @@ static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(ch);
 		goto out_unlock;
 	}
+	if (cfg->has_health) {
+		struct hotline_health_marking marking;
+		struct hotline_health *h;
+
+		health_marking(cfg, &marking);
+		h = health_create(net, ch, &cfg->health, &marking, info->extack);
+		if (IS_ERR(h)) {
+			/* nobody was told about the channel: take it back */
+			channel_delete(hn, ch);
+			cfg = NULL;	/* freed with the channel */
+			err = PTR_ERR(h);
+			goto out_unlock;
+		}
+		WRITE_ONCE(ch->health, h);
+	}
 	config_event_send(net, config_event(net, ch, cfg, HOTLINE_CMD_CHANNEL_NEW));
 	cfg = NULL;		/* the table's now */
 out_unlock:
 	mutex_unlock(&hn->lock);
 out_free:
 	channel_cfg_free(cfg);
+	return err;
+}
+
+/*
+ * CHANNEL_SET: installs @cfg and starts, changes or stops the channel's
+ * health session to match. The step that can fail for a reason the user
+ * can fix (health: port in use, address already probed) goes first, and
+ * channel_update() (which fails only when out of memory) second, undoing
+ * the first; so on error nothing changed.
+ */
+static int set_health(struct net *net, struct hotline_net *hn,
+		      struct hotline_channel *ch, struct hotline_channel_cfg *cfg,
+		      struct netlink_ext_ack *extack)
+{
+	const struct hotline_channel_cfg *old = channel_cfg_locked(hn, ch);
+	struct hotline_health_marking marking, old_marking;
+	struct hotline_health *h = ch->health;
+	struct hotline_health_cfg old_health;
+	int err;
+
+	health_marking(cfg, &marking);
+	if (!h && cfg->has_health) {
+		h = health_create(net, ch, &cfg->health, &marking, extack);
+		if (IS_ERR(h))
+			return PTR_ERR(h);
+		err = channel_update(hn, ch, cfg, extack);
+		if (err) {
+			health_destroy(h);
+			return err;
+		}
+		WRITE_ONCE(ch->health, h);
+		return 0;
+	}
+	if (h && !cfg->has_health) {
+		err = channel_update(hn, ch, cfg, extack);
+		if (err)
+			return err;
+		WRITE_ONCE(ch->health, NULL);
+		health_destroy(h);
+		return 0;
+	}
+	if (!h)
+		return channel_update(hn, ch, cfg, extack);
+
+	/* keeps the session unless its identity changed; cheap otherwise */
+	old_health = old->health;
+	health_marking(old, &old_marking);
+	err = health_update(h, &cfg->health, &marking, extack);
+	if (!err) {
+		err = channel_update(hn, ch, cfg, extack);
+		if (err)
+			health_update(h, &old_health, &old_marking, NULL);
+	}
+	memzero_explicit(&old_health, sizeof(old_health));
 	return err;
 }
 
@@ -656,7 +776,7 @@ static int hotline_nl_set(struct sk_buff *skb, struct genl_info *info)
 	err = parse_cfg(info, cfg, false);
 	if (err)
 		goto out;
-	err = channel_update(hn, ch, cfg, info->extack);
+	err = set_health(net, hn, ch, cfg, info->extack);
 	if (err)
 		goto out;
 	config_event_send(net, config_event(net, ch, cfg, HOTLINE_CMD_CHANNEL_SET));
@@ -673,6 +793,7 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 	struct hotline_net *hn = hotline_pernet(net);
 	struct hotline_channel *ch;
 	char name[HOTLINE_NAME_SIZE];
+	struct hotline_health *h;
 	struct sk_buff *event;
 	int err;
 
@@ -687,6 +808,9 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 	event = config_event(net, ch, channel_cfg_locked(hn, ch), HOTLINE_CMD_CHANNEL_DEL);
+	h = ch->health;
+	WRITE_ONCE(ch->health, NULL);
+	health_destroy(h);
 	channel_delete(hn, ch);
 	config_event_send(net, event);
 	mutex_unlock(&hn->lock);
@@ -704,7 +828,7 @@ static int hotline_nl_get(struct sk_buff *skb, struct genl_info *info)
 	err = parse_name(info, name);
 	if (err)
 		return err;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(channel_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 

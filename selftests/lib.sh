@@ -144,7 +144,10 @@ hl_load() {
 		fail "hl_load" "no $HOTLINE_KO (run 'make kmod')"
 		exit 1
 	fi
-	if ! out=$(insmod "$HOTLINE_KO" "$@" 2>&1); then
+	# insmod does not resolve dependencies: the health engine's sockets
+	# need the UDP tunnel helpers (HMAC-SHA-256 is built in or autoloaded)
+	if ! out=$(modprobe -a udp_tunnel ip6_udp_tunnel 2>&1 &&
+		   insmod "$HOTLINE_KO" "$@" 2>&1); then
 		fail "hl_load" "insmod $HOTLINE_KO failed" "$out"
 		exit 1
 	fi

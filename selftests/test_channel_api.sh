@@ -120,7 +120,7 @@ report_py() {
 	done
 	[ "$n" -gt 0 ] || fail "pyhotline: $1" "channel_api.py reported nothing"
 }
-ip netns exec "$NS_PY" "$PY" "$HERE/channel_api.py" api 2>&1 | report_py api
+report_py api < <(ip netns exec "$NS_PY" "$PY" "$HERE/channel_api.py" api 2>&1)
 check_eq "pyhotline checks leave the namespace empty" "[]" \
 	"$("$HOTLINECTL" -N "$NS_PY" -j channel show | jq -c .)"
 
@@ -141,8 +141,8 @@ check_eq "unprivileged attempts changed nothing" "$before" "$(dump)"
 check_eq "unprivileged hotlinectl show sees the channels" "$before" \
 	"$(ip netns exec "$NS" "${NOBODY[@]}" "$HOTLINECTL" -j channel show)"
 hl channel del api3 >/dev/null
-ip netns exec "$NS" "${NOBODY[@]}" "$PY" "$HERE/channel_api.py" unpriv api1 2>&1 |
-	report_py unpriv
+report_py unpriv < <(ip netns exec "$NS" "${NOBODY[@]}" "$PY" \
+	"$HERE/channel_api.py" unpriv api1 2>&1)
 
 # Root of its own user and network namespace (made by an unprivileged
 # user) manages that namespace's channels, invisibly to everyone else.

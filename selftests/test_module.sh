@@ -53,7 +53,8 @@ fi
 # unregister shows up as a failing second insmod (-EEXIST) or a WARN.
 ok=1
 for i in 1 2 3; do
-	if ! out=$(insmod "$HOTLINE_KO" 2>&1); then
+	if ! out=$(modprobe -a udp_tunnel ip6_udp_tunnel 2>&1 &&
+		   insmod "$HOTLINE_KO" 2>&1); then
 		fail "load/unload cycle" "insmod #$i failed" "$out"
 		ok=0
 		break

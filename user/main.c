@@ -74,12 +74,6 @@ static const struct command commands[] = {
 		"  RATE  bits per second with tc's units: 500kbit, 20mbit, 1gbit\n"
 		"        (kbps, mbps are bytes per second, as in tc)\n"
 	},
-	/*
-	 * Not yet here, each to be added as one entry of this table:
-	 * show [NAME], monitor, stats [NAME] --prometheus, apply FILE, showconf,
-	 * and the XDP guard's "guard attach DEV [mode M] [rate PPS] |
-	 * detach DEV | show" (user/guard.c).
-	 */
 	{
 		"show", cmd_show,
 		"show [NAME]",

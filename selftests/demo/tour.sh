@@ -42,6 +42,7 @@ show gw1 ip -br addr show
 show gw2 ip -br addr show
 
 say "2. Load hotline.ko"
+show host modprobe -a udp_tunnel ip6_udp_tunnel
 show host insmod "$HOTLINE_KO"
 show host modinfo -F version "$HOTLINE_KO"
 explain "The module registers the generic netlink family 'hotline':"

@@ -63,7 +63,7 @@ for k in $("$HOTLINE_ROOT/scripts/kernels.sh"); do
 	fi
 	# shellcheck disable=SC2016 # expanded in the guest
 	"$run" --kver "$k" --timeout 300 -- sh -c \
-		'insmod "$HOTLINE_KO" && echo 1 > /sys/kernel/debug/hotline/inject_warn; exit 0' \
+		'modprobe -a udp_tunnel ip6_udp_tunnel && insmod "$HOTLINE_KO" && echo 1 > /sys/kernel/debug/hotline/inject_warn; exit 0' \
 		>"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -eq 125 ] && grep -q 'WARNING:' "$tmp/err" &&

@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Health-engine helper for the VM tests and the benchmark: reads the
+kernel's own numbers through pyhotline (no hotlinectl involved), waits for
+states, times detection, and creates channels in bulk. One process does
+what a shell loop would need hundreds of interpreter starts for, which
+matters under TCG.
+
+  hlhealth.py get NAME FIELD...          health_status fields, one line
+  hlhealth.py wait NAME STATE SECS       exit 0 once NAME is in STATE
+  hlhealth.py wait_recv NAME N SECS      exit 0 once probes_recv >= N
+  hlhealth.py monitor SECS               health events: "T NAME OLD NEW"
+  hlhealth.py cut SECS NAME CMD...       run CMD (the cut), print seconds
+                                         from its end to NAME going down
+  hlhealth.py bulk_add PREFIX N PEER PROBE LPORT0 PPORT0 IVAL MULT [DSCP]
+                                         N unauthenticated channels
+                                         PREFIXi, local port LPORT0+i,
+                                         probing PROBE:PPORT0+i
+  hlhealth.py states PREFIX              "state count" for the channels
+                                         named PREFIX*, plus "flaps N"
+T is time.monotonic() (CLOCK_MONOTONIC, the kernel's clock too).
+"""
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyhotline import Hotline  # noqa: E402
+
+
+def status(hl, name):
+    r = hl.show(name)
+    if not r.ok:
+        raise SystemExit('get %s failed: %r' % (name, r))
+    return r.channel['health_status'] or {}
+
+
+def main(argv):
+    cmd = argv[0]
+    with Hotline() as hl:
+        if cmd == 'get':
+            st = status(hl, argv[1])
+            print(' '.join(str(st.get(f)) for f in argv[2:]))
+            return 0
+        if cmd in ('wait', 'wait_recv'):
+            end = time.monotonic() + float(argv[3])
+            while True:
+                st = status(hl, argv[1])
+                if cmd == 'wait' and st.get('state') == argv[2]:
+                    return 0
+                if cmd == 'wait_recv' and st.get('probes_recv', 0) >= int(argv[2]):
+                    return 0
+                if time.monotonic() > end:
+                    print('state %s probes_recv %s' % (st.get('state'),
+                                                      st.get('probes_recv')))
+                    return 1
+                time.sleep(0.05)
+        if cmd == 'monitor':
+            hl.subscribe('health')
+            end = time.monotonic() + float(argv[1])
+            while time.monotonic() < end:
+                for ev in hl.events(0.2):
+                    st = ev['health_status'] or {}
+                    print('%.6f %s %s %s' % (time.monotonic(), ev['name'],
+                                             ev['old_state'], st.get('state')),
+                          flush=True)
+            return 0
+        if cmd == 'cut':
+            hl.subscribe('health')
+            limit, name = float(argv[1]), argv[2]
+            subprocess.run(argv[3:], check=True)
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < limit:
+                for ev in hl.events(0.05):
+                    st = ev['health_status'] or {}
+                    if ev['name'] == name and st.get('state') == 'down':
+                        print('%.6f' % (time.monotonic() - t0))
+                        return 0
+            print('none')
+            return 1
+        if cmd == 'bulk_add':
+            prefix, n, peer, probe = argv[1], int(argv[2]), argv[3], argv[4]
+            lport0, pport0, ival, mult = (int(x) for x in argv[5:9])
+            dscp = int(argv[9]) if len(argv) > 9 else None
+            for i in range(n):
+                kw = {'peer': peer, 'health': {
+                    'probe': probe, 'probe_port': pport0 + i,
+                    'local_port': lport0 + i, 'interval': ival,
+                    'detect_mult': mult, 'unauthenticated': True}}
+                if dscp is not None:
+                    kw['dscp'] = dscp
+                r = hl.add('%s%d' % (prefix, i), **kw)
+                if not r.ok:
+                    raise SystemExit('add %s%d failed: %r' % (prefix, i, r))
+            return 0
+        if cmd == 'states':
+            counts, flaps = {}, 0
+            for ch in hl.dump().channels:
+                if not ch['name'].startswith(argv[1]):
+                    continue
+                st = ch['health_status'] or {}
+                counts[st.get('state')] = counts.get(st.get('state'), 0) + 1
+                flaps += st.get('flaps', 0)
+            for k, v in sorted(counts.items(), key=str):
+                print(k, v)
+            print('flaps', flaps)
+            return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,346 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The in-kernel STAMP health engine between the two gateways, checked
+# against ground truth: netem's configured delay, jitter and loss, the
+# wire (tcpdump/tshark at the receiving gateway), the events a user sees,
+# and hostile packets from stamp_peer.
+#
+# gw1 and gw2 each configure a channel for the other (to-gw2, to-gw1) that
+# probes the other gateway's WAN address, keyed, DSCP af41 (34), so each
+# side runs a Session-Sender and a Session-Reflector.
+#
+# Needs build/selftests/stamp_peer, built on the host by
+# selftests/unit/health_run.sh (the guest's tree is read-only).
+#
+# Tolerances are for TCG, where every timer can be late by a millisecond
+# or more; each says what bug it still catches.
+
+. "$(dirname "$0")/lib.sh"
+
+require_modules sch_netem
+
+STAMP_PEER=$HOTLINE_ROOT/build/selftests/stamp_peer
+HLH=$HOTLINE_ROOT/selftests/hlhealth.py
+TMP=$(mktemp -d /tmp/test_health.XXXXXX)
+DSCP=34
+
+h1() { ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" "$@"; }
+h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
+c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
+c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
+ms() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e6 }'; }
+# in_range X LO HI (decimals allowed)
+in_range() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
+netem() { # netem NS ARGS... (replaces the root qdisc of wan0; "off" removes it)
+	local ns=$1
+	shift
+	tc -n "$ns" qdisc del dev wan0 root 2>/dev/null
+	[ "$1" = off ] && return 0
+	tc -n "$ns" qdisc add dev wan0 root netem "$@"
+}
+# set_both ARGS...: the same "channel set" on both gateways, keyed with K1
+set_both() {
+	c1 channel set to-gw2 "$@" && c2 channel set to-gw1 "$@"
+}
+# wait_new_samples SECS N: until both sessions have N more valid replies
+wait_new_samples() {
+	local r1 r2
+	r1=$(h1 get to-gw2 probes_recv) r2=$(h2 get to-gw1 probes_recv)
+	h1 wait_recv to-gw2 $((r1 + $2)) "$1" && h2 wait_recv to-gw1 $((r2 + $2)) "$1"
+}
+wait_up_both() {
+	h1 wait to-gw2 up "$1" >/dev/null && h2 wait to-gw1 up "$1" >/dev/null
+}
+
+topo_create v4
+hl_load
+
+if [ ! -x "$STAMP_PEER" ]; then
+	fail "stamp_peer" "no $STAMP_PEER: run selftests/unit/health_run.sh on the host"
+fi
+"$HOTLINECTL" genkey >"$TMP/k1" && "$HOTLINECTL" genkey >"$TMP/k2" || {
+	fail "genkey" "hotlinectl genkey failed"
+	exit 1
+}
+chmod 600 "$TMP/k1" "$TMP/k2"
+KEYHEX=$(base64 -d <"$TMP/k1" | od -An -tx1 | tr -d ' \n')
+
+# ---- keyed sessions come up both ways -------------------------------------
+# 20 ms first: the RTT, jitter and loss checks below want many samples.
+check "gw1 adds to-gw2 (keyed)" c1 channel add to-gw2 peer "$GW2_WAN4/32" dscp af41 \
+	probe "$GW2_WAN4" interval 20 detect-mult 3 key-file "$TMP/k1"
+check "gw2 adds to-gw1 (keyed)" c2 channel add to-gw1 peer "$GW1_WAN4/32" dscp af41 \
+	probe "$GW1_WAN4" interval 20 detect-mult 3 key-file "$TMP/k1"
+if wait_up_both 10; then
+	pass "keyed sessions come up both ways"
+else
+	fail "keyed sessions come up both ways" "gw1: $(h1 get to-gw2 state diag probes_sent probes_recv auth_failures), gw2: $(h2 get to-gw1 state diag probes_sent probes_recv auth_failures)"
+	exit 1
+fi
+sleep 1
+r=$(h2 get to-gw1 reflected auth_failures malformed)
+if [ "${r%% *}" -gt 0 ] && [ "${r#* }" = "0 0" ]; then
+	pass "gw2 reflects gw1's probes, no auth failures or malformed packets"
+else
+	fail "gw2 reflects gw1's probes, no auth failures or malformed packets" "reflected auth_failures malformed: $r"
+fi
+
+# hotlinectl's view against the kernel's raw numbers: the counters move,
+# so hotlinectl's must lie between two raw reads taken around it.
+before=$(h1 get to-gw2 state probes_sent probes_recv)
+if ! js=$(c1 -j show to-gw2 2>&1); then
+	js=$(c1 -j channel show to-gw2 2>&1)
+fi
+after=$(h1 get to-gw2 state probes_sent probes_recv)
+view=$(printf '%s' "$js" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d = d[0] if isinstance(d, list) else d
+s = d.get("status") or d.get("health_status") or {}
+print(s.get("state"), s.get("probes_sent"), s.get("probes_recv"))' 2>&1)
+# shellcheck disable=SC2086
+set -- $before $view $after
+if [ "$1" = "$4" ] && [ "$4" = "$7" ] && [ "$2" -le "$5" ] && [ "$5" -le "$8" ] &&
+	[ "$3" -le "$6" ] && [ "$6" -le "$9" ]; then
+	pass "hotlinectl -j show agrees with the kernel (state $4, sent $5, recv $6)"
+else
+	fail "hotlinectl -j show agrees with the kernel" "raw before '$before', hotlinectl '$view', raw after '$after'" "$js"
+fi
+
+# ---- RTT against netem -----------------------------------------------------
+idle=$(h1 get to-gw2 rtt_p50)
+idle2=$(h2 get to-gw1 rtt_p50)
+idle_jit=$(h1 get to-gw2 jitter)
+echo "# idle RTT p50: gw1 $(ms "$idle") ms, gw2 $(ms "$idle2") ms; jitter $(ms "$idle_jit") ms"
+netem "$NS_GW1" delay 40ms
+netem "$NS_GW2" delay 40ms
+# The window is the last 256 replies: wait until it holds only new ones.
+wait_new_samples 60 300 || fail "RTT samples" "fewer than 300 replies in 60 s with 80 ms RTT"
+for side in 1 2; do
+	if [ $side = 1 ]; then
+		read -r p50 rmin rmax jit <<<"$(h1 get to-gw2 rtt_p50 rtt_min rtt_max jitter)"
+		base=$idle
+	else
+		read -r p50 rmin rmax jit <<<"$(h2 get to-gw1 rtt_p50 rtt_min rtt_max jitter)"
+		base=$idle2
+	fi
+	want=$((80000000 + base))
+	echo "# gw$side netem 2x40 ms: p50 $(ms "$p50") min $(ms "$rmin") max $(ms "$rmax") jitter $(ms "$jit") ms; expected p50 $(ms $want)"
+	# +-2 ms of 80 ms + idle: a reflector time not subtracted, a ms/us/ns
+	# slip or a one-way-only delay are all far outside it.
+	if in_range "$p50" $((want - 2000000)) $((want + 2000000)); then
+		pass "gw$side RTT p50 $(ms "$p50") ms = 80 ms + idle $(ms "$base") ms (+-2 ms)"
+	else
+		fail "gw$side RTT p50 matches netem" "p50 $(ms "$p50") ms, expected $(ms $want) +- 2 ms"
+	fi
+	# netem never delivers early: an RTT under 80 ms means the reflector's
+	# hold time was over-subtracted or the clocks were mixed up.
+	if [ "$rmin" -ge 79500000 ]; then
+		pass "gw$side RTT min $(ms "$rmin") ms is not below netem's 80 ms"
+	else
+		fail "gw$side RTT min is not below netem's 80 ms" "min $(ms "$rmin") ms"
+	fi
+done
+fixed_jit=$(h1 get to-gw2 jitter)
+
+# ---- jitter ----------------------------------------------------------------
+# delay 40ms 5ms: each leg uniform in 35..45 ms; the RFC 3550 estimate of
+# |D| between consecutive RTTs converges to about 4.5 ms.
+netem "$NS_GW1" delay 40ms 5ms
+netem "$NS_GW2" delay 40ms 5ms
+wait_new_samples 60 300 || fail "jitter samples" "fewer than 300 replies in 60 s"
+for side in 1 2; do
+	if [ $side = 1 ]; then jit=$(h1 get to-gw2 jitter); else jit=$(h2 get to-gw1 jitter); fi
+	if in_range "$jit" 1000000 10000000 && [ "$jit" -gt $((2 * fixed_jit)) ]; then
+		pass "gw$side jitter $(ms "$jit") ms with netem +-5 ms (fixed delay: $(ms "$fixed_jit") ms)"
+	else
+		fail "gw$side jitter with netem +-5 ms" "jitter $(ms "$jit") ms, want 1..10 ms and above twice the fixed-delay $(ms "$fixed_jit") ms"
+	fi
+done
+
+# ---- loss --------------------------------------------------------------------
+# 10% on gw2's wan0 only: gw1's replies and gw2's probes cross it once, so
+# each session sees 10% loss. Over >= 1000 resolved probes the binomial
+# standard deviation is under 1 point, so +-4 points holds; the kernel's
+# windowed ratio (last 256 probes, sd 1.9 points) gets +-7.
+netem "$NS_GW1" off
+netem "$NS_GW2" loss 10%
+sleep 1
+read -r l1 r1 <<<"$(h1 get to-gw2 lost probes_recv)"
+read -r l2 r2 <<<"$(h2 get to-gw1 lost probes_recv)"
+h1 wait_recv to-gw2 $((r1 + 1000)) 90 >/dev/null
+h2 wait_recv to-gw1 $((r2 + 1000)) 30 >/dev/null
+for side in 1 2; do
+	if [ $side = 1 ]; then
+		read -r l r ppm win <<<"$(h1 get to-gw2 lost probes_recv loss_ppm window)"
+		dl=$((l - l1)) dr=$((r - r1))
+	else
+		read -r l r ppm win <<<"$(h2 get to-gw1 lost probes_recv loss_ppm window)"
+		dl=$((l - l2)) dr=$((r - r2))
+	fi
+	pct=$(awk -v l=$dl -v r=$dr 'BEGIN { printf "%.2f", r + l ? 100 * l / (r + l) : -1 }')
+	wpct=$(awk -v p="$ppm" 'BEGIN { printf "%.2f", p / 10000 }')
+	echo "# gw$side 10% loss: $dl lost of $((dl + dr)) = $pct%; window $win: $wpct%"
+	if [ $((dl + dr)) -ge 1000 ] && in_range "$pct" 6 14; then
+		pass "gw$side loss $pct% over $((dl + dr)) probes with netem 10% (+-4)"
+	else
+		fail "gw$side loss with netem 10%" "$dl lost of $((dl + dr)) = $pct%, want >= 1000 probes and 6..14%"
+	fi
+	if [ "$win" -eq 256 ] && in_range "$wpct" 3 17; then
+		pass "gw$side windowed loss $wpct% over the last 256 probes (+-7)"
+	else
+		fail "gw$side windowed loss" "loss_ppm $ppm over window $win, want 256 and 3..17%"
+	fi
+done
+netem "$NS_GW2" off
+
+# ---- link cut: down within detect-mult x interval + one interval ------------
+set_both interval 100 key-file "$TMP/k1" || fail "interval 100" "channel set failed"
+wait_up_both 10 || fail "up at 100 ms" "not up"
+h1 monitor 12 >"$TMP/ev1" 2>&1 &
+mon1=$!
+h2 monitor 12 >"$TMP/ev2" 2>&1 &
+mon2=$!
+sleep 2		# the monitors subscribe
+# 3 x 100 + 100 ms, plus 150 ms for TCG timer and scheduling lateness. A
+# detection in detect-mult intervals counted in the wrong unit, or one
+# that waits for more than one probe beyond the detection time, fails.
+det=$(h1 cut 5 to-gw2 ip link set wan0 down)
+if in_range "$det" 0.15 0.55; then
+	pass "link cut: gw1 reports down after ${det}s (limit 0.4 s + 0.15 s TCG)"
+else
+	fail "link cut: gw1 reports down in time" "after '${det}' s, want 0.15..0.55"
+fi
+sleep 1
+ip -n "$NS_GW1" link set wan0 up
+wait_up_both 10
+wait $mon1 $mon2
+for side in 1 2; do
+	if [ $side = 1 ]; then f=$TMP/ev1 n=to-gw2; else f=$TMP/ev2 n=to-gw1; fi
+	seq=$(awk -v n=$n '$2 == n { print $4 }' "$f" | tr '\n' ' ')
+	# down, then (init and) up: in that order
+	if printf '%s\n' "$seq" | grep -Eq 'down .*up'; then
+		pass "gw$side events: $seq"
+	else
+		fail "gw$side events: down then up again" "saw '$seq'" "$(cat "$f")"
+	fi
+done
+
+# ---- wrong key on one side: never up, auth failures counted ----------------
+h1 monitor 4 >"$TMP/ev1" 2>&1 &
+mon1=$!
+h2 monitor 4 >"$TMP/ev2" 2>&1 &
+mon2=$!
+sleep 1
+a1=$(h1 get to-gw2 auth_failures)
+c2 channel set to-gw1 key-file "$TMP/k2" || fail "rekey gw2" "channel set failed"
+wait $mon1 $mon2
+read -r s1 a1b <<<"$(h1 get to-gw2 state auth_failures)"
+read -r s2 a2b <<<"$(h2 get to-gw1 state auth_failures)"
+ups=$(awk '$4 == "up"' "$TMP/ev1" "$TMP/ev2" | wc -l)
+if [ "$ups" = 0 ] && [ "$s1" = down ] && [ "$s2" != up ] && [ "$s2" != init ]; then
+	pass "wrong key: no side comes up (gw1 $s1, gw2 $s2)"
+else
+	fail "wrong key: no side comes up" "gw1 $s1, gw2 $s2, up events $ups" "$(cat "$TMP/ev1" "$TMP/ev2")"
+fi
+if [ $((a1b - a1)) -ge 20 ] && [ "$a2b" -ge 20 ]; then
+	pass "wrong key: auth failures counted (gw1 +$((a1b - a1)), gw2 $a2b in 3 s)"
+else
+	fail "wrong key: auth failures counted" "gw1 +$((a1b - a1)), gw2 $a2b; want >= 20 each in 3 s at 100 ms"
+fi
+c2 channel set to-gw1 key-file "$TMP/k1" || fail "key back" "channel set failed"
+if wait_up_both 10; then
+	pass "the right key again: up both ways"
+else
+	fail "the right key again: up both ways" "gw1 $(h1 get to-gw2 state), gw2 $(h2 get to-gw1 state)"
+fi
+
+# ---- hostile packets: refused, counted, state unaffected ----------------------
+if [ -x "$STAMP_PEER" ]; then
+	h2 monitor 5 >"$TMP/ev2" 2>&1 &
+	mon2=$!
+	sleep 1
+	sp() { ip netns exec "$NS_GW1" "$STAMP_PEER" send "$GW2_WAN4" -k "$KEYHEX" "$@"; }
+	b=$(h2 get to-gw1 auth_failures)
+	out=$(sp -W -c 3 -i 50 -w 300)
+	a=$(h2 get to-gw1 auth_failures)
+	if echo "$out" | grep -q "received 0" && [ $((a - b)) -ge 3 ]; then
+		pass "wrong-key probes: unanswered, $((a - b)) auth failures"
+	else
+		fail "wrong-key probes refused" "auth_failures $b -> $a" "$out"
+	fi
+	b=$(h2 get to-gw1 auth_failures)
+	out=$(sp -U -c 2 -i 50 -w 300)
+	a=$(h2 get to-gw1 auth_failures)
+	if echo "$out" | grep -q "received 0" && [ $((a - b)) -ge 2 ]; then
+		pass "unauthenticated probes to a keyed session: unanswered, counted"
+	else
+		fail "unauthenticated probes refused" "auth_failures $b -> $a" "$out"
+	fi
+	b=$(h2 get to-gw1 duplicates)
+	out=$(sp -R -s 4000000000 -c 4 -i 50 -w 300)
+	a=$(h2 get to-gw1 duplicates)
+	if echo "$out" | grep -q "received 1" && [ $((a - b)) -ge 3 ]; then
+		pass "replayed probe: answered once, $((a - b)) replays counted"
+	else
+		fail "replayed probe refused" "duplicates $b -> $a" "$out"
+	fi
+	b=$(h2 get to-gw1 malformed)
+	out=$(sp -F -c 3 -i 50 -w 300)
+	a=$(h2 get to-gw1 malformed)
+	if [ $((a - b)) -ge 3 ]; then
+		pass "spoofed replies to unsent probes: $((a - b)) refused"
+	else
+		fail "spoofed replies refused" "malformed $b -> $a" "$out"
+	fi
+	wait $mon2
+	st=$(h2 get to-gw1 state)
+	if [ "$st" = up ] && ! grep -q . "$TMP/ev2"; then
+		pass "state unaffected by the hostile packets (up, no events)"
+	else
+		fail "state unaffected by the hostile packets" "state $st" "$(cat "$TMP/ev2")"
+	fi
+else
+	skip "hostile packets" "build/selftests/stamp_peer missing (host build step not run)"
+fi
+
+# ---- unauthenticated mode on the wire ----------------------------------------
+set_both unauthenticated || fail "unauthenticated" "channel set failed"
+if wait_up_both 10; then
+	pass "unauthenticated sessions come up"
+else
+	fail "unauthenticated sessions come up" "gw1 $(h1 get to-gw2 state), gw2 $(h2 get to-gw1 state)"
+fi
+ip netns exec "$NS_GW2" tcpdump -i wan0 -w "$TMP/wire.pcap" -U -n udp port 862 2>/dev/null &
+tcpd=$!
+sleep 3
+kill $tcpd
+wait $tcpd 2>/dev/null
+# gw1's test packets as gw2 receives them: sequence numbers, DSCP, length
+fields=$(tshark -r "$TMP/wire.pcap" -d udp.port==862,twamp.test \
+	-Y "ip.src == $GW1_WAN4 && twamp.test && !twamp.test.sender_seq_number" \
+	-T fields -e twamp.test.seq_number -e ip.dsfield.dscp -e udp.length 2>/dev/null)
+n=$(printf '%s\n' "$fields" | grep -c .)
+if [ "$n" -ge 10 ] && printf '%s\n' "$fields" |
+	awk 'NR > 1 && $1 != prev + 1 { bad = 1 } { prev = $1 } END { exit bad }'; then
+	pass "tshark decodes $n of gw1's probes as STAMP with consecutive sequence numbers ($(printf '%s\n' "$fields" | head -1 | cut -f1)..$(printf '%s\n' "$fields" | tail -1 | cut -f1))"
+else
+	fail "tshark decodes consecutive STAMP sequence numbers" "$n probes decoded" "$(printf '%s\n' "$fields" | head -20)"
+fi
+if [ "$n" -ge 10 ] && printf '%s\n' "$fields" | awk -v d=$DSCP '$2 != d || $3 != 52 { bad = 1 } END { exit bad }'; then
+	pass "probes carry the channel's DSCP $DSCP (af41) on the wire, 44-byte STAMP"
+else
+	fail "probes carry the channel's DSCP on the wire" "want DSCP $DSCP, UDP length 52" "$(printf '%s\n' "$fields" | head -5)"
+fi
+refl=$(tshark -r "$TMP/wire.pcap" -d udp.port==862,twamp.test \
+	-Y "ip.src == $GW1_WAN4 && twamp.test.sender_seq_number" \
+	-T fields -e ip.dsfield.dscp 2>/dev/null | sort -u | tr '\n' ' ')
+if [ "$refl" = "$DSCP " ]; then
+	pass "gw1's reflections carry DSCP $DSCP too"
+else
+	fail "gw1's reflections carry the channel's DSCP" "saw DSCP '$refl'"
+fi
+
+rm -rf "$TMP"
+exit 0
