@@ -18,6 +18,7 @@ python3 python3-pyroute2
 gnuplot-nox man-db groff-base
 libssl-dev
 bash-completion jq
+stress-ng
 "
 
 missing=""

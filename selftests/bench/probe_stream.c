@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * probe_stream: a paced UDP latency probe for the congestion benchmark.
+ *
+ *   probe_stream echo PORT
+ *	reflect every datagram received on PORT back to its sender, until
+ *	killed.
+ *   probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE]
+ *	send PPS datagrams a second for SECONDS to ADDR:PORT, each carrying
+ *	its sequence number and its send time (CLOCK_MONOTONIC), take the
+ *	RTT of every echo, wait 2 s for stragglers, then print one line
+ *	"sent=N received=N loss=PCT p50=MS p99=MS max=MS" and write the RTT
+ *	of each echoed packet, in ms, one a line, to SAMPLES_FILE.
+ *
+ * The send times come from the sending process's own clock, so the RTT
+ * covers both directions and everything queued on the way; a packet whose
+ * echo never comes back (or comes back after the wait) counts as lost.
+ * Packets are sent on an absolute schedule so a late wakeup does not
+ * lower the rate.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROBE_MAGIC	0x686c7072u	/* "hlpr" */
+#define PROBE_LEN	100		/* bytes of UDP payload */
+#define STRAGGLER_NS	2000000000ull
+
+struct probe {
+	uint32_t magic;
+	uint32_t seq;
+	uint64_t sent_ns;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: probe_stream echo PORT\n"
+		"       probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE]\n");
+	return 2;
+}
+
+static int parse_uint(const char *what, const char *s, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v == 0 || v > max) {
+		fprintf(stderr, "probe_stream: %s must be 1..%lu, got '%s'\n",
+			what, max, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int resolve(const char *addr, const char *port, struct addrinfo **res)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICHOST,
+	};
+	int err = getaddrinfo(addr, port, &hints, res);
+
+	if (err) {
+		fprintf(stderr, "probe_stream: address '%s' port '%s': %s\n",
+			addr, port, gai_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+static int do_echo(const char *port)
+{
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6,
+				    .sin6_addr = IN6ADDR_ANY_INIT };
+	struct sockaddr_in sa4 = { .sin_family = AF_INET };
+	unsigned long p;
+	char buf[2048];
+	int fd, off = 0;
+
+	if (parse_uint("PORT", port, 65535, &p))
+		return 2;
+	sa6.sin6_port = htons((uint16_t)p);
+	sa4.sin_port = htons((uint16_t)p);
+	/* one dual-stack socket serves both families; IPv4 alone without IPv6 */
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd >= 0 &&
+	    (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) ||
+	     bind(fd, (struct sockaddr *)&sa6, sizeof(sa6)))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa4, sizeof(sa4))) {
+			perror("probe_stream: bind");
+			return 1;
+		}
+	}
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&from, &fl);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("probe_stream: recvfrom");
+			return 1;
+		}
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* nearest-rank percentile of the n sorted values */
+static double pct(const double *v, size_t n, double p)
+{
+	size_t r;
+
+	if (!n)
+		return 0;
+	r = (size_t)(p / 100.0 * (double)n + 0.999999);
+	if (r < 1)
+		r = 1;
+	if (r > n)
+		r = n;
+	return v[r - 1];
+}
+
+static void take_reply(int fd, double *rtt, uint32_t total, size_t *nrecv)
+{
+	char buf[2048];
+	struct probe p;
+	uint64_t t;
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		t = now_ns();
+		if ((size_t)n < sizeof(p))
+			continue;
+		memcpy(&p, buf, sizeof(p));
+		if (p.magic != PROBE_MAGIC || p.seq >= total || rtt[p.seq] >= 0)
+			continue;
+		rtt[p.seq] = (double)(t - p.sent_ns) / 1e6;
+		(*nrecv)++;
+	}
+}
+
+static int do_send(int argc, char **argv)
+{
+	unsigned long pps, secs;
+	struct addrinfo *ai;
+	uint32_t total, seq;
+	size_t nrecv = 0, i, k;
+	uint64_t start, gap, next, end;
+	double *rtt, *sorted;
+	char buf[PROBE_LEN];
+	FILE *f = NULL;
+	int fd;
+
+	if (parse_uint("PPS", argv[4], 10000, &pps) ||
+	    parse_uint("SECONDS", argv[5], 3600, &secs))
+		return 2;
+	if (resolve(argv[2], argv[3], &ai))
+		return 2;
+	if (argc > 6) {
+		f = fopen(argv[6], "w");
+		if (!f) {
+			fprintf(stderr, "probe_stream: cannot write %s: %s\n",
+				argv[6], strerror(errno));
+			return 1;
+		}
+	}
+	fd = socket(ai->ai_family, SOCK_DGRAM, 0);
+	if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen)) {
+		perror("probe_stream: connect");
+		return 1;
+	}
+	freeaddrinfo(ai);
+
+	total = (uint32_t)(pps * secs);
+	rtt = malloc(total * sizeof(*rtt));
+	sorted = malloc(total * sizeof(*sorted));
+	if (!rtt || !sorted) {
+		fprintf(stderr, "probe_stream: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < total; i++)
+		rtt[i] = -1;
+	memset(buf, 0, sizeof(buf));
+
+	gap = 1000000000ull / pps;
+	start = now_ns();
+	next = start;
+	seq = 0;
+	end = start + (uint64_t)secs * 1000000000ull + STRAGGLER_NS;
+	for (;;) {
+		uint64_t t = now_ns();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint64_t until;
+
+		if (seq < total && t >= next) {
+			struct probe p = { PROBE_MAGIC, seq, now_ns() };
+
+			memcpy(buf, &p, sizeof(p));
+			/* a refused send (ICMP error, full queue) is a loss */
+			send(fd, buf, sizeof(buf), 0);
+			seq++;
+			next = start + (uint64_t)seq * gap;
+			if (seq == total)
+				end = now_ns() + STRAGGLER_NS;
+			continue;
+		}
+		if (seq == total && (t >= end || nrecv == total))
+			break;
+		until = seq < total ? next : end;
+		poll(&pfd, 1, until > t ? (int)((until - t) / 1000000) : 0);
+		if (pfd.revents & POLLIN)
+			take_reply(fd, rtt, total, &nrecv);
+	}
+
+	for (i = 0, k = 0; i < total; i++) {
+		if (rtt[i] < 0)
+			continue;
+		sorted[k++] = rtt[i];
+		if (f)
+			fprintf(f, "%.3f\n", rtt[i]);
+	}
+	if (f && fclose(f)) {
+		fprintf(stderr, "probe_stream: writing %s failed\n", argv[6]);
+		return 1;
+	}
+	qsort(sorted, k, sizeof(*sorted), cmp_double);
+	printf("sent=%u received=%zu loss=%.2f p50=%.2f p99=%.2f max=%.2f\n",
+	       total, k, 100.0 * (double)(total - k) / (double)total,
+	       pct(sorted, k, 50), pct(sorted, k, 99), k ? sorted[k - 1] : 0.0);
+	free(rtt);
+	free(sorted);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "echo"))
+		return do_echo(argv[2]);
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "send"))
+		return do_send(argc, argv);
+	return usage();
+}
