@@ -9,7 +9,8 @@ matters under TCG.
   hlhealth.py get NAME FIELD...          health_status fields, one line
   hlhealth.py wait NAME STATE SECS       exit 0 once NAME is in STATE
   hlhealth.py wait_recv NAME N SECS      exit 0 once probes_recv >= N
-  hlhealth.py monitor SECS               health events: "T NAME OLD NEW"
+  hlhealth.py monitor SECS               health events: "T NAME OLD NEW",
+                                         after a "# subscribed" line
   hlhealth.py cut SECS NAME CMD...       run CMD (the cut), print seconds
                                          from its end to NAME going down
   hlhealth.py bulk_add PREFIX N PEER PROBE LPORT0 PPORT0 IVAL MULT [DSCP]
@@ -58,6 +59,7 @@ def main(argv):
                 time.sleep(0.05)
         if cmd == 'monitor':
             hl.subscribe('health')
+            print('# subscribed', flush=True)
             end = time.monotonic() + float(argv[1])
             while time.monotonic() < end:
                 for ev in hl.events(0.2):

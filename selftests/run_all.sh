@@ -44,8 +44,10 @@ log=$(mktemp /tmp/run_all.XXXXXX)
 for t in "${tests[@]}"; do
 	name=${t##*/}
 	name=${name%.sh}
+	t0=$SECONDS
 	timeout -k 10 "$limit" bash "$t" </dev/null 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	echo "run_all: $name took $((SECONDS - t0))s" >&2
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		fail "$name: timed out after ${limit}s"
 	elif [ "$rc" -ne 0 ]; then

@@ -49,6 +49,7 @@ wait_new_samples() {
 	r1=$(h1 get to-gw2 probes_recv) r2=$(h2 get to-gw1 probes_recv)
 	h1 wait_recv to-gw2 $((r1 + $2)) "$1" && h2 wait_recv to-gw1 $((r2 + $2)) "$1"
 }
+both_listening() { grep -q subscribed "$TMP/ev1" && grep -q subscribed "$TMP/ev2"; }
 wait_up_both() {
 	h1 wait to-gw2 up "$1" >/dev/null && h2 wait to-gw1 up "$1" >/dev/null
 }
@@ -129,12 +130,15 @@ for side in 1 2; do
 	fi
 	want=$((80000000 + base))
 	echo "# gw$side netem 2x40 ms: p50 $(ms "$p50") min $(ms "$rmin") max $(ms "$rmax") jitter $(ms "$jit") ms; expected p50 $(ms $want)"
-	# +-2 ms of 80 ms + idle: a reflector time not subtracted, a ms/us/ns
-	# slip or a one-way-only delay are all far outside it.
-	if in_range "$p50" $((want - 2000000)) $((want + 2000000)); then
-		pass "gw$side RTT p50 $(ms "$p50") ms = 80 ms + idle $(ms "$base") ms (+-2 ms)"
+	# 80 ms + idle, -0.5/+5 ms. Under TCG on a loaded host netem's own
+	# timers fire 1-3 ms late (measured: p50 +2.1 and +3.2 ms on 6.12, with
+	# min 80.2 ms), so +-2 ms cannot hold there; late is all TCG can be,
+	# hence the asymmetry. A ms/us/ns slip, a one-way-only RTT or the
+	# reflector's time counted twice are all far outside it.
+	if in_range "$p50" $((want - 500000)) $((want + 5000000)); then
+		pass "gw$side RTT p50 $(ms "$p50") ms = 80 ms + idle $(ms "$base") ms (-0.5/+5 ms)"
 	else
-		fail "gw$side RTT p50 matches netem" "p50 $(ms "$p50") ms, expected $(ms $want) +- 2 ms"
+		fail "gw$side RTT p50 matches netem" "p50 $(ms "$p50") ms, expected $(ms $want) -0.5/+5 ms"
 	fi
 	# netem never delivers early: an RTT under 80 ms means the reflector's
 	# hold time was over-subtracted or the clocks were mixed up.
@@ -144,20 +148,33 @@ for side in 1 2; do
 		fail "gw$side RTT min is not below netem's 80 ms" "min $(ms "$rmin") ms"
 	fi
 done
-fixed_jit=$(h1 get to-gw2 jitter)
 
 # ---- jitter ----------------------------------------------------------------
 # delay 40ms 5ms: each leg uniform in 35..45 ms; the RFC 3550 estimate of
-# |D| between consecutive RTTs converges to about 4.5 ms.
+# |D| between consecutive RTTs converges to about 4.5 ms. TCG adds its own
+# few ms (measured up to 6.5 ms with a fixed delay), so the estimate must
+# also follow a wider spread: 40ms 20ms gives about 18 ms.
 netem "$NS_GW1" delay 40ms 5ms
 netem "$NS_GW2" delay 40ms 5ms
 wait_new_samples 60 300 || fail "jitter samples" "fewer than 300 replies in 60 s"
+j5_1=$(h1 get to-gw2 jitter)
+j5_2=$(h2 get to-gw1 jitter)
+netem "$NS_GW1" delay 40ms 20ms
+netem "$NS_GW2" delay 40ms 20ms
+wait_new_samples 60 300 || fail "jitter samples" "fewer than 300 replies in 60 s"
+j20_1=$(h1 get to-gw2 jitter)
+j20_2=$(h2 get to-gw1 jitter)
 for side in 1 2; do
-	if [ $side = 1 ]; then jit=$(h1 get to-gw2 jitter); else jit=$(h2 get to-gw1 jitter); fi
-	if in_range "$jit" 1000000 10000000 && [ "$jit" -gt $((2 * fixed_jit)) ]; then
-		pass "gw$side jitter $(ms "$jit") ms with netem +-5 ms (fixed delay: $(ms "$fixed_jit") ms)"
+	if [ $side = 1 ]; then j5=$j5_1 j20=$j20_1; else j5=$j5_2 j20=$j20_2; fi
+	if in_range "$j5" 1000000 10000000; then
+		pass "gw$side jitter $(ms "$j5") ms with netem +-5 ms (1..10 ms)"
 	else
-		fail "gw$side jitter with netem +-5 ms" "jitter $(ms "$jit") ms, want 1..10 ms and above twice the fixed-delay $(ms "$fixed_jit") ms"
+		fail "gw$side jitter with netem +-5 ms" "jitter $(ms "$j5") ms, want 1..10 ms"
+	fi
+	if [ "$j20" -gt $((j5 + 5000000)) ] && [ "$j20" -lt 40000000 ]; then
+		pass "gw$side jitter $(ms "$j20") ms with netem +-20 ms, above +-5 ms's by > 5 ms"
+	else
+		fail "gw$side jitter follows netem's spread" "+-20 ms: $(ms "$j20") ms, +-5 ms: $(ms "$j5") ms"
 	fi
 done
 
@@ -204,7 +221,9 @@ h1 monitor 12 >"$TMP/ev1" 2>&1 &
 mon1=$!
 h2 monitor 12 >"$TMP/ev2" 2>&1 &
 mon2=$!
-sleep 2		# the monitors subscribe
+# python starts slowly under TCG: cut only once both are listening
+wait_for 30 both_listening ||
+	fail "monitors" "hlhealth.py monitor did not subscribe within 30 s"
 # 3 x 100 + 100 ms, plus 150 ms for TCG timer and scheduling lateness. A
 # detection in detect-mult intervals counted in the wrong unit, or one
 # that waits for more than one probe beyond the detection time, fails.
@@ -234,7 +253,7 @@ h1 monitor 4 >"$TMP/ev1" 2>&1 &
 mon1=$!
 h2 monitor 4 >"$TMP/ev2" 2>&1 &
 mon2=$!
-sleep 1
+wait_for 30 both_listening
 a1=$(h1 get to-gw2 auth_failures)
 c2 channel set to-gw1 key-file "$TMP/k2" || fail "rekey gw2" "channel set failed"
 wait $mon1 $mon2
@@ -247,9 +266,9 @@ else
 	fail "wrong key: no side comes up" "gw1 $s1, gw2 $s2, up events $ups" "$(cat "$TMP/ev1" "$TMP/ev2")"
 fi
 if [ $((a1b - a1)) -ge 20 ] && [ "$a2b" -ge 20 ]; then
-	pass "wrong key: auth failures counted (gw1 +$((a1b - a1)), gw2 $a2b in 3 s)"
+	pass "wrong key: auth failures counted (gw1 +$((a1b - a1)), gw2 $a2b since the rekey)"
 else
-	fail "wrong key: auth failures counted" "gw1 +$((a1b - a1)), gw2 $a2b; want >= 20 each in 3 s at 100 ms"
+	fail "wrong key: auth failures counted" "gw1 +$((a1b - a1)), gw2 $a2b; want >= 20 each (>= 3 s at 100 ms)"
 fi
 c2 channel set to-gw1 key-file "$TMP/k1" || fail "key back" "channel set failed"
 if wait_up_both 10; then
@@ -262,7 +281,7 @@ fi
 if [ -x "$STAMP_PEER" ]; then
 	h2 monitor 5 >"$TMP/ev2" 2>&1 &
 	mon2=$!
-	sleep 1
+	wait_for 30 grep -q subscribed "$TMP/ev2"
 	sp() { ip netns exec "$NS_GW1" "$STAMP_PEER" send "$GW2_WAN4" -k "$KEYHEX" "$@"; }
 	b=$(h2 get to-gw1 auth_failures)
 	out=$(sp -W -c 3 -i 50 -w 300)
@@ -298,7 +317,7 @@ if [ -x "$STAMP_PEER" ]; then
 	fi
 	wait $mon2
 	st=$(h2 get to-gw1 state)
-	if [ "$st" = up ] && ! grep -q . "$TMP/ev2"; then
+	if [ "$st" = up ] && ! grep -qv '^#' "$TMP/ev2"; then
 		pass "state unaffected by the hostile packets (up, no events)"
 	else
 		fail "state unaffected by the hostile packets" "state $st" "$(cat "$TMP/ev2")"

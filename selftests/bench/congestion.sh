@@ -9,7 +9,10 @@
 # with netem adding 10 ms on gw2's wan0 (the way back), so the idle RTT is
 # 10 ms plus what the VM costs. The hotline is hostA -> hostB UDP: a 50
 # packets/s timestamped probe echoed by hostB (RTT percentiles, loss) and
-# a UDP bulk transfer at RATE/10 (throughput). The load is TCP from hostA
+# a UDP bulk transfer at RATE/10, also echoed by hostB (throughput: what
+# comes back; the way back is not the bottleneck). Both are probe_stream,
+# which needs no TCP control connection across the congested link (iperf3
+# does, and under 500 flows it may not even connect). The load is TCP from hostA
 # to hostB, 8 flows and then 500. Setups, all in this one VM boot:
 #
 #   1 idle       HTB with one class, leaf pfifo limit 1000, no load
@@ -23,9 +26,9 @@
 # single pfifo of 1000 packets is what pfifo_fast would be with a default
 # txqueuelen, so between 2, 3 and 5 only the queueing differs.
 #
-# RATE is 20 Mbit/s unless the VM cannot forward twice that: TCG may not,
-# so the scenario first measures what it does forward and scales RATE down
-# (10, 5, 2 Mbit/s), saying so. Prints the table on stdout, then one line
+# RATE is 20 Mbit/s, but 10 Mbit/s under TCG, where the VM cannot keep
+# an HTB at 20 Mbit/s busy (it says so; the "link" column shows what gw1
+# really sent). The VM's unshaped TCP throughput is measured and printed. Prints the table on stdout, then one line
 # of RTT samples (ms) per run for the CDF
 # (selftests/bench/plot_congestion.gp reads them from the saved output).
 # Asserts nothing; the goals are printed beside the numbers.
@@ -41,7 +44,6 @@ LOADS=${HOTLINE_BENCH_LOADS:-"8 500"}
 WARM=5
 PPS=50
 PROBE_PORT=7000
-BULK_PORT=5301
 LOAD_PORT=5201
 PY=/usr/bin/python3
 tmp=$(mktemp -d /tmp/bench_congestion.XXXXXX)
@@ -66,7 +68,6 @@ servers_restart() {
 	for p in 0 1 2 3; do
 		ns_b iperf3 -s -D -p $((LOAD_PORT + p)) >/dev/null 2>&1
 	done
-	ns_b iperf3 -s -D -p "$BULK_PORT" >/dev/null 2>&1
 	sleep 0.5
 }
 
@@ -100,19 +101,21 @@ capacity=$($PY -c 'import json,sys
 d = json.load(open(sys.argv[1]))
 print("%.1f" % (d["end"]["sum_received"]["bits_per_second"] / 1e6))' "$tmp/cap.json" 2>/dev/null)
 [ -n "$capacity" ] || { say "the capacity run of iperf3 failed"; exit 1; }
+accel=$(cat "$HOTLINE_ROOT/build/vm/accel-$(uname -r)" 2>/dev/null || echo "?")
+# Under TCG the shaper itself costs: in a first run at 20 Mbit/s the VM
+# sent only 13-15 Mbit/s with 8 flows and 9-11 with 500, so the queue
+# did not only form where it should. 10 Mbit/s it holds.
 if [ -n "${HOTLINE_BENCH_RATE_MBIT:-}" ]; then
 	RATE=$HOTLINE_BENCH_RATE_MBIT
+elif [ "$accel" = kvm ]; then
+	RATE=20
 else
-	RATE=2
-	for r in 20 10 5; do
-		if awk -v c="$capacity" -v r="$r" 'BEGIN { exit !(c >= 2 * r) }'; then
-			RATE=$r
-			break
-		fi
-	done
+	RATE=10
 fi
 KBIT=$((RATE * 1000))
 BULK_KBIT=$((KBIT / 10))
+BULK_SIZE=1250			# bytes of UDP payload
+BULK_PPS=$((BULK_KBIT / 10))	# BULK_KBIT at 1250-byte datagrams
 SER_MS=$(awk -v r="$RATE" 'BEGIN { printf "%.2f", 1500 * 8 / (r * 1000) }')
 say "the VM forwards $capacity Mbit/s unshaped: bottleneck $RATE Mbit/s, hotline bulk $BULK_KBIT kbit/s"
 
@@ -158,7 +161,7 @@ load_start() {
 # measure ID SETUP FLOWS: one run; appends "ID p50 p99 max loss mbit link"
 # to $tmp/results and keeps the RTT samples in $tmp/ID.rtt.
 measure() {
-	local id=$1 setup=$2 flows=$3 tx0 tx1 t0 probe bulk link
+	local id=$1 setup=$2 flows=$3 tx0 tx1 t0 probe bulk link loss p50 p99 max
 	say "run $id: setup $setup, $flows flows, ${SECS}s"
 	clean_all
 	servers_restart
@@ -174,8 +177,8 @@ measure() {
 	fi
 	tx0=$(ns_gw1 cat /sys/class/net/wan0/statistics/tx_bytes)
 	t0=$(date +%s.%N)
-	ns_a timeout $((SECS + 15)) iperf3 -c "$B4" -p "$BULK_PORT" -u -b "${BULK_KBIT}k" -l 1200 \
-		-t "$SECS" -J >"$tmp/$id.bulk.json" 2>/dev/null &
+	ns_a "$PROBE" send "$B4" "$PROBE_PORT" "$BULK_PPS" "$SECS" - "$BULK_SIZE" \
+		>"$tmp/$id.bulk" &
 	local bulk_pid=$!
 	probe=$(ns_a "$PROBE" send "$B4" "$PROBE_PORT" "$PPS" "$SECS" "$tmp/$id.rtt")
 	wait "$bulk_pid"
@@ -185,18 +188,17 @@ measure() {
 	# where the hotline's packets went: the priority class, when there is one
 	tc -n "$NS_GW1" -s class show dev wan0 | awk -v r="$id" \
 		'/^class htb 1:10 / { c = 1 } c && /Sent/ { print "bench: run " r ": class 1:10 sent " $4 " packets"; c = 0 }' >&2
-	bulk=$($PY -c 'import json,sys
-s = json.load(open(sys.argv[1]))["end"]["sum"]
-print("%.2f" % ((s["packets"] - s["lost_packets"]) * 1200 * 8 / s["seconds"] / 1e6))' \
-		"$tmp/$id.bulk.json" 2>/dev/null || echo -)
+	bulk=$(sed -n 's/.* mbit=\([0-9.]*\).*/\1/p' "$tmp/$id.bulk")
+	[ -n "$bulk" ] || bulk=-
 	# the load must be gone before the next setup
 	ip netns pids "$NS_A" | xargs -r kill 2>/dev/null
 	sleep 2
 	clean_all
 	say "run $id: $probe hotline=${bulk}Mbit/s link=${link}Mbit/s"
-	set -- $(sed 's/[a-z0-9]*=//g' <<<"$probe")
-	# sent received loss p50 p99 max
-	echo "$id $4 $5 $6 $3 $bulk $link" >>"$tmp/results"
+	# sent= received= loss= p50= p99= max= mbit=
+	# shellcheck disable=SC2001 # a pattern per key is clearer in sed
+	read -r _ _ loss p50 p99 max _ <<<"$(sed 's/[a-z0-9]*=//g' <<<"$probe")"
+	echo "$id ${p50:--} ${p99:--} ${max:--} ${loss:--} $bulk $link" >>"$tmp/results"
 }
 
 : >"$tmp/results"
@@ -224,12 +226,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b + 0 == 0) print "-"
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "-" && b != "-" && a + 0 <= b + 0) }'; }
 yn() { if "$@"; then echo yes; else echo NO; fi; }
 
-idle_p50=$(get idle 2) idle_p99=$(get idle 3) idle_max=$(get idle 4)
+idle_p50=$(get idle 2) idle_p99=$(get idle 3)
 echo "Congestion: hotline RTT, loss and throughput across a saturated link"
-accel=$(cat "$HOTLINE_ROOT/build/vm/accel-$(uname -r)" 2>/dev/null || echo "?")
 echo "kernel $(uname -r) in QEMU (${accel^^}, 2 vCPUs); the VM forwards $capacity Mbit/s of TCP unshaped"
 echo "bottleneck: HTB $RATE Mbit/s on gw1 wan0 (hostA->hostB), netem delay 10ms on gw2 wan0 (way back)"
-echo "hotline: UDP hostA->hostB: probe $PPS pkt/s (100 B) echoed by hostB, bulk $BULK_KBIT kbit/s (1200 B)"
+echo "hotline: UDP hostA->hostB, echoed by hostB: probe $PPS pkt/s of 100 B; bulk $BULK_KBIT kbit/s ($BULK_PPS pkt/s of $BULK_SIZE B)"
 echo "load: TCP hostA->hostB, iperf3 (8 flows: -P 8; 500 flows: 4 x -P 125); ${SECS}s per run after ${WARM}s of load"
 echo "physical floor: one 1500-byte packet at $RATE Mbit/s takes $SER_MS ms to serialise"
 echo
@@ -243,7 +244,7 @@ for r in $RUNS; do
 		"$(get "$id" 6)" "$(get "$id" 7)" \
 		"$(ratio "$(get "$id" 2)" "$idle_p50")" "$(ratio "$(get "$id" 3)" "$idle_p99")"
 done
-echo "(hl Mbit: hotline bulk received; link: Mbit/s gw1 sent on wan0 during the run)"
+echo "(hl Mbit: hotline bulk echoed back; link: what gw1 sent on wan0 during the run, Mbit/s)"
 echo
 goal_p99=$(awk -v p="$idle_p99" -v s="$SER_MS" 'BEGIN { if (p == "-") print "-"; else printf "%.2f", p + 2 * s }')
 goal_bulk=$(awk -v k="$BULK_KBIT" 'BEGIN { printf "%.2f", k * 0.95 / 1000 }')

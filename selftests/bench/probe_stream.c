@@ -5,12 +5,14 @@
  *   probe_stream echo PORT
  *	reflect every datagram received on PORT back to its sender, until
  *	killed.
- *   probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE]
- *	send PPS datagrams a second for SECONDS to ADDR:PORT, each carrying
- *	its sequence number and its send time (CLOCK_MONOTONIC), take the
- *	RTT of every echo, wait 2 s for stragglers, then print one line
- *	"sent=N received=N loss=PCT p50=MS p99=MS max=MS" and write the RTT
- *	of each echoed packet, in ms, one a line, to SAMPLES_FILE.
+ *   probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE [SIZE]]
+ *	send PPS datagrams of SIZE bytes (100) a second for SECONDS to
+ *	ADDR:PORT, each carrying its sequence number and its send time
+ *	(CLOCK_MONOTONIC), take the RTT of every echo, wait 2 s for
+ *	stragglers, then print one line "sent=N received=N loss=PCT p50=MS
+ *	p99=MS max=MS mbit=RATE" (RATE: the echoed bytes a second over
+ *	SECONDS) and write the RTT of each echoed packet, in ms, one a line,
+ *	to SAMPLES_FILE ("-": none).
  *
  * The send times come from the sending process's own clock, so the RTT
  * covers both directions and everything queued on the way; a packet whose
@@ -32,7 +34,8 @@
 #include <unistd.h>
 
 #define PROBE_MAGIC	0x686c7072u	/* "hlpr" */
-#define PROBE_LEN	100		/* bytes of UDP payload */
+#define PROBE_LEN	100		/* bytes of UDP payload unless told */
+#define PROBE_MAX	1472
 #define STRAGGLER_NS	2000000000ull
 
 struct probe {
@@ -53,7 +56,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: probe_stream echo PORT\n"
-		"       probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE]\n");
+		"       probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE [SIZE]]\n");
 	return 2;
 }
 
@@ -178,22 +181,29 @@ static void take_reply(int fd, double *rtt, uint32_t total, size_t *nrecv)
 
 static int do_send(int argc, char **argv)
 {
-	unsigned long pps, secs;
+	unsigned long pps, secs, size = PROBE_LEN;
 	struct addrinfo *ai;
 	uint32_t total, seq;
 	size_t nrecv = 0, i, k;
 	uint64_t start, gap, next, end;
 	double *rtt, *sorted;
-	char buf[PROBE_LEN];
+	char buf[PROBE_MAX];
 	FILE *f = NULL;
 	int fd;
 
 	if (parse_uint("PPS", argv[4], 10000, &pps) ||
 	    parse_uint("SECONDS", argv[5], 3600, &secs))
 		return 2;
+	if (argc > 7 && parse_uint("SIZE", argv[7], PROBE_MAX, &size))
+		return 2;
+	if (size < sizeof(struct probe)) {
+		fprintf(stderr, "probe_stream: SIZE must be at least %zu\n",
+			sizeof(struct probe));
+		return 2;
+	}
 	if (resolve(argv[2], argv[3], &ai))
 		return 2;
-	if (argc > 6) {
+	if (argc > 6 && strcmp(argv[6], "-")) {
 		f = fopen(argv[6], "w");
 		if (!f) {
 			fprintf(stderr, "probe_stream: cannot write %s: %s\n",
@@ -234,7 +244,7 @@ static int do_send(int argc, char **argv)
 
 			memcpy(buf, &p, sizeof(p));
 			/* a refused send (ICMP error, full queue) is a loss */
-			send(fd, buf, sizeof(buf), 0);
+			send(fd, buf, size, 0);
 			seq++;
 			next = start + (uint64_t)seq * gap;
 			if (seq == total)
@@ -261,9 +271,10 @@ static int do_send(int argc, char **argv)
 		return 1;
 	}
 	qsort(sorted, k, sizeof(*sorted), cmp_double);
-	printf("sent=%u received=%zu loss=%.2f p50=%.2f p99=%.2f max=%.2f\n",
+	printf("sent=%u received=%zu loss=%.2f p50=%.2f p99=%.2f max=%.2f mbit=%.2f\n",
 	       total, k, 100.0 * (double)(total - k) / (double)total,
-	       pct(sorted, k, 50), pct(sorted, k, 99), k ? sorted[k - 1] : 0.0);
+	       pct(sorted, k, 50), pct(sorted, k, 99), k ? sorted[k - 1] : 0.0,
+	       (double)k * (double)size * 8 / (double)secs / 1e6);
 	free(rtt);
 	free(sorted);
 	close(fd);
@@ -274,7 +285,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "echo"))
 		return do_echo(argv[2]);
-	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "send"))
+	if (argc >= 6 && argc <= 8 && !strcmp(argv[1], "send"))
 		return do_send(argc, argv);
 	return usage();
 }

@@ -3,8 +3,15 @@
 #
 # The guided tour, run inside the VM by `make demo`. It narrates in plain
 # words and then shows the real command and its real output; nothing
-# printed here is canned.
+# printed here is canned. The story: two gateways come up, the hotline
+# between them is applied from a file with keyed health probing, it keeps
+# its latency on a saturated link, its health engine sees the link cut and
+# come back, and the XDP guard keeps it alive through a flood.
 . "$(dirname "$0")/../lib.sh"
+
+DEMO=$HOTLINE_ROOT/selftests/demo
+KEY=/tmp/hotline-demo.key
+FLOOD_SRC=10.12.0.66	# an address on gw1's WAN side that is no hotline peer
 
 hl() { "$HOTLINECTL" "$@"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -22,22 +29,34 @@ show() {
 	*) "$@" ;;
 	esac
 }
-# rtt_summary NS COUNT INTERVAL DEST: "p50 ms / max ms / loss" from ping.
-rtt_summary() {
-	local out
-	out=$(ip netns exec "$1" ping -n -q -c "$2" -i "$3" -W 1 "$4" 2>&1)
+# ping_summary OUTPUT: "avg A ms, max M ms, loss L" from ping -q's output.
+ping_summary() {
 	awk -F'[/ ]+' '/packet loss/ { for (i = 1; i <= NF; i++) if ($i ~ /%$/) loss = $i }
 		/^rtt|^round-trip/ { avg = $8; max = $9 }
-		END { printf "avg %s ms, max %s ms, loss %s\n", avg, max, loss }' <<<"$out"
+		END { printf "avg %s ms, max %s ms, loss %s\n", avg, max, loss }' <<<"$1"
+}
+# state NS: the health state of channel cert there ("" without one)
+state() { ip netns exec "$1" "$HOTLINECTL" -j show cert 2>/dev/null | jq -r '.[0].status.state // empty' 2>/dev/null; }
+# rtt_line NS: the session's probes and RTT, from `show -j`
+rtt_line() {
+	ip netns exec "$1" "$HOTLINECTL" -j show cert 2>/dev/null | jq -r '.[0].status |
+		"\(.probes_recv)/\(.probes_sent) probes answered, RTT p50 \(.rtt_p50_ns / 1e4 | round / 100) ms, p99 \(.rtt_p99_ns / 1e4 | round / 100) ms"' 2>/dev/null
+}
+is_state() { [ "$(state "$1")" = "$2" ]; }
+# wait_state NS STATE SECONDS: prints how long it took, or fails
+wait_state() {
+	local t0=$SECONDS
+	wait_for "$3" is_state "$1" "$2" || return 1
+	echo "$((SECONDS - t0))"
 }
 
 summary=()
 note() { summary+=("$1|$2"); }
 
 say "1. Two organisations, two gateways"
-explain "hostA sits behind gw1, hostB behind gw2; gw1 and gw2 are joined by one link."
+explain "hostA sits behind gw1, hostB behind gw2; gw1 and gw2 are joined by one link (wan0)."
 explain "Each box is a network namespace in this VM, running kernel $(uname -r)."
-topo_create both
+topo_create v4
 show gw1 ip -br addr show
 show gw2 ip -br addr show
 
@@ -46,53 +65,130 @@ show host modprobe -a udp_tunnel ip6_udp_tunnel
 show host insmod "$HOTLINE_KO"
 show host modinfo -F version "$HOTLINE_KO"
 explain "The module registers the generic netlink family 'hotline':"
-show host genl ctrl get name hotline
+show host genl ctrl get name hotline | head -n 3
 
-say "3. Declare the hotline: hostA <-> hostB, ICMP and UDP port 5001"
-explain "On gw1, packets to hostB of the channel get DSCP EF, priority 7 and a mark."
-show gw1 "$HOTLINECTL" channel add cert-icmp peer "$B4/32" proto icmp dscp ef mark 0x10
-show gw1 "$HOTLINECTL" channel add cert-udp peer "$B4/32" proto udp port 5001 dscp ef
-show gw1 "$HOTLINECTL" channel show
+say "3. Declare the hotline from a file, with keyed health probing"
+explain "Both gateways share a key made by hotlinectl genkey (authenticated STAMP, RFC 8762)."
+show host sh -c "$HOTLINECTL genkey > $KEY && chmod 600 $KEY"
+explain "gw1's configuration (gw2's is its mirror, $DEMO/hotline-gw2.conf):"
+sed 's/^/   | /' "$DEMO/hotline.conf" | grep -v '^   | # SPDX'
+explain "A monitor on gw1 records every event from now on (shown in part 6)."
+ns_gw1 "$HOTLINECTL" monitor >/tmp/demo.monitor 2>&1 &
+monitor_pid=$!
+sleep 0.5
+show gw1 "$HOTLINECTL" apply "$DEMO/hotline.conf"
+show gw2 "$HOTLINECTL" apply "$DEMO/hotline-gw2.conf"
+health=0
+if t=$(wait_state "$NS_GW1" up 15); then
+	health=1
+	explain "gw1's health session to gw2 is up (${t}s after apply). After a few seconds of probes:"
+	sleep 3
+	show gw1 "$HOTLINECTL" show
+	note "health after apply" "up within ${t}s; $(rtt_line "$NS_GW1")"
+else
+	explain "The health session did not come up within 15 s: gw1 reports state '$(state "$NS_GW1")'."
+	explain "The parts of the tour that need the health engine say so and are skipped."
+	show gw1 "$HOTLINECTL" show
+	note "health after apply" "not up within 15 s (state '$(state "$NS_GW1")')"
+fi
 
 say "4. On the wire: what gw2 receives"
-ns_gw2 timeout 8 tcpdump -l -n -v -i wan0 -c 6 \
+ns_gw2 timeout 8 tcpdump -l -n -v -i wan0 -c 4 \
 	'(icmp[icmptype] = icmp-echo) or (tcp dst port 5201 and tcp[tcpflags] & tcp-syn != 0)' \
 	>/tmp/demo.tcpdump 2>/dev/null &
+tcpdump_pid=$!
 sleep 1
 ns_a ping -c 3 -i 0.2 "$B4" >/dev/null
 ns_b timeout 6 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 sleep 0.5
 ns_a timeout 5 iperf3 -c "$B4" -p 5201 -n 2K >/dev/null 2>&1
-wait
-explain "Each packet gw2 received: its TOS byte and protocol (tcpdump -v):"
+wait "$tcpdump_pid"
+explain "Each packet from hostA that gw2 received: its TOS byte and protocol (tcpdump -v):"
 grep -oE 'tos 0x[0-9a-f]+|proto [A-Z]+' /tmp/demo.tcpdump | paste -d' ' - - | sed 's/^/   /'
-explain "0xb8 is DSCP EF (46) with ECN 0: the ICMP of channel cert-icmp. The TCP"
-explain "connection to port 5201 is in no channel and keeps the TOS its sender chose."
-show gw1 "$HOTLINECTL" -s channel show
+explain "0xb8 is DSCP EF (46): hostA's pings to hostB are in channel cert. The iperf3"
+explain "TCP connection is in the channel too (Protocol any), so it is EF as well."
 
-say "5. Give the hotline strict priority on gw1's link"
-explain "A 20 Mbit/s HTB on gw1's wan0: the hotline class may use the whole rate first."
+say "5. A saturated link: the hotline next to an ordinary flow"
+explain "gw1 shapes wan0 to 20 Mbit/s, hotline first (HTB class 1:10), the rest under fq_codel:"
 show gw1 "$HOTLINECTL" qdisc wan0 rate 20mbit
-
-say "6. Saturate the link and compare"
-explain "8 TCP flows from hostA to hostB fill the 20 Mbit/s link. We ping hostB twice:"
-explain "once from the hotline (ICMP is in channel cert-icmp), once without hotline."
-ns_b iperf3 -s -D -p 5201 >/dev/null 2>&1
+explain "8 TCP flows from hostA to gw2's LAN address (no hotline peer) fill the link for 20 s."
+explain "Meanwhile hostA pings hostB (hotline) and gw2's LAN address 10.2.0.1 (not hotline),"
+explain "both across the same saturated link, 100 pings each at 0.1 s."
+ns_gw2 iperf3 -s -D -p 5202 >/dev/null 2>&1
 sleep 0.5
-ns_a iperf3 -c "$B4" -p 5201 -P 8 -t 25 >/dev/null 2>&1 &
+ns_a iperf3 -c "$GW2_LAN4" -p 5202 -P 8 -t 20 >/tmp/demo.load 2>&1 &
+load_pid=$!
 sleep 4
-hot=$(rtt_summary "$NS_A" 40 0.1 "$B4")
-printf '   hotline ping under load:     %s\n' "$hot"
+ns_a ping -n -q -c 100 -i 0.1 -W 2 "$B4" >/tmp/demo.ping.hot 2>&1 &
+hot_pid=$!
+ns_a ping -n -q -c 100 -i 0.1 -W 2 "$GW2_LAN4" >/tmp/demo.ping.cold 2>&1
+wait "$hot_pid"
+wait "$load_pid"
+hot=$(ping_summary "$(cat /tmp/demo.ping.hot)")
+cold=$(ping_summary "$(cat /tmp/demo.ping.cold)")
+load=$(awk '/SUM.*receiver/ { print $(NF-2), $(NF-1) }' /tmp/demo.load)
+printf '   hotline ping (hostA -> hostB):        %s\n' "$hot"
+printf '   ordinary ping (hostA -> 10.2.0.1):    %s\n' "$cold"
+printf '   the 8 TCP flows got:                  %s\n' "${load:-?}"
 note "hotline ping, saturated link" "$hot"
-ns_gw1 "$HOTLINECTL" channel del cert-icmp
-cold=$(rtt_summary "$NS_A" 40 0.1 "$B4")
-printf '   same ping, channel removed:  %s\n' "$cold"
-note "plain ping, saturated link" "$cold"
-wait
-explain "Packets and bytes per HTB class on gw1 (1:10 is the hotline class):"
-ns_gw1 tc -s class show dev wan0 | grep -A1 "^class htb" | grep -v "^--"
+note "ordinary ping, same link" "$cold"
+explain "Packets per HTB class on gw1 (1:10 is the hotline class):"
+show gw1 "$HOTLINECTL" -s qdisc wan0 show | grep -E '^class|Sent' | sed 's/^/   /'
+
+say "6. The link is cut, and comes back"
+if [ "$health" = 1 ]; then
+	explain "netem drops every packet gw2 sends on wan0 (loss 100%): gw1's probes get no reply."
+	show gw2 tc qdisc add dev wan0 root netem loss 100%
+	if t=$(wait_state "$NS_GW1" down 10); then
+		explain "gw1 declared the link down ${t}s later (detect time: 3 x 100 ms):"
+		note "link cut" "down within ${t}s"
+	else
+		explain "gw1 did not declare the link down within 10 s (state '$(state "$NS_GW1")')."
+		note "link cut" "not down within 10 s (state '$(state "$NS_GW1")')"
+	fi
+	show gw1 "$HOTLINECTL" show
+	explain "Restore the link:"
+	show gw2 tc qdisc del dev wan0 root
+	if t=$(wait_state "$NS_GW1" up 15); then
+		explain "Up again ${t}s after the restore."
+		note "link restored" "up within ${t}s"
+	else
+		explain "Not up again within 15 s (state '$(state "$NS_GW1")')."
+		note "link restored" "not up within 15 s (state '$(state "$NS_GW1")')"
+	fi
+	sleep 0.5
+	note "health, whole tour" "$(state "$NS_GW1"); $(rtt_line "$NS_GW1")"
+	explain "What 'hotlinectl monitor' on gw1 printed since part 3:"
+	sed 's/^/   | /' /tmp/demo.monitor
+else
+	explain "Skipped: this needs the health engine, and no session came up in part 3."
+	note "link cut" "skipped (no health session)"
+fi
+kill "$monitor_pid" 2>/dev/null
+wait "$monitor_pid" 2>/dev/null
+
+say "7. A flood against gw2, and the guard"
+explain "The XDP guard on gw2's wan0 passes hotline peers (hostA, the probe address) first"
+explain "and limits everything else to 100 packets/s:"
+show gw2 "$HOTLINECTL" guard attach wan0 mode enforce rate 100
+explain "gw1 floods gw2 with 1000 pings at 1 ms from $FLOOD_SRC, no hotline peer, while"
+explain "hostA pings hostB through gw2 (hotline) 40 times at 50 ms."
+ns_gw1 ip addr add "$FLOOD_SRC/24" dev wan0
+ns_a ping -n -q -c 40 -i 0.05 -W 2 "$B4" >/tmp/demo.ping.guard 2>&1 &
+gping_pid=$!
+ns_gw1 ping -n -q -c 1000 -i 0.001 -W 1 -I "$FLOOD_SRC" "$GW2_WAN4" >/tmp/demo.flood 2>&1
+wait "$gping_pid"
+flood=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.* time \([0-9]*\)ms.*/\2 of \1 answered in \3 ms/p' /tmp/demo.flood)
+gping=$(ping_summary "$(cat /tmp/demo.ping.guard)")
+printf '   flood (gw1 -> gw2):            %s\n' "$flood"
+printf '   hotline ping (hostA -> hostB): %s\n' "$gping"
+note "flood against gw2" "$flood"
+note "hotline ping through the flood" "$gping"
+show gw2 "$HOTLINECTL" guard show wan0
+show gw2 "$HOTLINECTL" guard detach wan0
 
 say "Summary"
 for row in "${summary[@]}"; do
 	printf '   %-32s %s\n' "${row%%|*}" "${row#*|}"
 done
+rm -f "$KEY"

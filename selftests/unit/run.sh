@@ -48,6 +48,9 @@ done
 run "cli" "$here/cli.sh" "$root/user/hotlinectl"
 run "cli [asan]" "$here/cli.sh" "$build/user-asan/hotlinectl" " [asan]"
 run "qdisc" "$here/qdisc_netns.sh" "$root/user/hotlinectl"
+# The health maths under ASan/UBSan; also builds build/selftests/stamp_peer,
+# which the VM's test_health sends hostile packets with.
+run "health_math" "$here/health_run.sh"
 
 echo "unit: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
