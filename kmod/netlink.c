@@ -31,41 +31,116 @@ static const struct genl_multicast_group hotline_mcgrps[] = {
 
 #define READ_ONLY(msg) { .type = NLA_REJECT, .reject_message = msg }
 
+/*
+ * The policies check types, strictly. Value ranges and binary lengths are
+ * checked by check_limits() and the parsers instead, because a policy
+ * rejection carries only the kernel's generic text ("integer out of
+ * range"), while every rejection of ours names the attribute it is about.
+ */
 static const struct nla_policy prefix_policy[HOTLINE_A_PREFIX_MAX + 1] = {
-	[HOTLINE_A_PREFIX_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
-	[HOTLINE_A_PREFIX_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[HOTLINE_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-/* The short policy ranges are s16 on 6.1; 60000 needs the full form. */
-static struct netlink_range_validation interval_range __ro_after_init = {
-	.min = HOTLINE_MIN_INTERVAL_MS,
-	.max = HOTLINE_MAX_INTERVAL_MS,
+	[HOTLINE_A_PREFIX_ADDR4] = { .type = NLA_BINARY },
+	[HOTLINE_A_PREFIX_ADDR6] = { .type = NLA_BINARY },
+	[HOTLINE_A_PREFIX_LEN] = { .type = NLA_U8 },
 };
 
 static const struct nla_policy health_policy[HOTLINE_A_HEALTH_MAX + 1] = {
-	[HOTLINE_A_HEALTH_PROBE_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
-	[HOTLINE_A_HEALTH_PROBE_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[HOTLINE_A_HEALTH_PROBE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[HOTLINE_A_HEALTH_LOCAL_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[HOTLINE_A_HEALTH_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &interval_range),
-	[HOTLINE_A_HEALTH_DETECT_MULT] = NLA_POLICY_MIN(NLA_U8, 1),
-	[HOTLINE_A_HEALTH_KEY] = NLA_POLICY_EXACT_LEN(HOTLINE_KEY_LEN),
+	[HOTLINE_A_HEALTH_PROBE_ADDR4] = { .type = NLA_BINARY },
+	[HOTLINE_A_HEALTH_PROBE_ADDR6] = { .type = NLA_BINARY },
+	[HOTLINE_A_HEALTH_PROBE_PORT] = { .type = NLA_U16 },
+	[HOTLINE_A_HEALTH_LOCAL_PORT] = { .type = NLA_U16 },
+	[HOTLINE_A_HEALTH_INTERVAL_MS] = { .type = NLA_U32 },
+	[HOTLINE_A_HEALTH_DETECT_MULT] = { .type = NLA_U8 },
+	[HOTLINE_A_HEALTH_KEY] = { .type = NLA_BINARY },
 	[HOTLINE_A_HEALTH_UNAUTHENTICATED] = { .type = NLA_FLAG },
 	[HOTLINE_A_HEALTH_KEYED] = READ_ONLY("health: KEYED is reply-only; send KEY"),
 	[HOTLINE_A_HEALTH_MAX_LOSS] = { .type = NLA_U32 },
 	[HOTLINE_A_HEALTH_MAX_RTT_MS] = { .type = NLA_U32 },
 };
 
+/* An attribute's allowed values (integers) or payload lengths (binary). */
+struct attr_limit {
+	u16 type;
+	u8 width;		/* 1, 2 or 4: integer of that size; 0: binary */
+	u32 min, max;
+	const char *msg;	/* a literal: extack keeps the pointer */
+};
+
+static const struct attr_limit channel_limits[] = {
+	{ HOTLINE_A_CHANNEL_PROTO, 1, 0, HOTLINE_PROTO_MAX,
+	  "proto: unknown protocol (0 any, 1 tcp, 2 udp, 3 icmp, 4 sctp)" },
+	{ HOTLINE_A_CHANNEL_DSCP, 1, 0, 63, "dscp: out of range 0..63" },
+};
+
+static const struct attr_limit prefix_limits[] = {
+	{ HOTLINE_A_PREFIX_ADDR4, 0, 4, 4, "prefix address: ADDR4 must be 4 bytes" },
+	{ HOTLINE_A_PREFIX_ADDR6, 0, 16, 16, "prefix address: ADDR6 must be 16 bytes" },
+};
+
+static const struct attr_limit health_limits[] = {
+	{ HOTLINE_A_HEALTH_PROBE_ADDR4, 0, 4, 4,
+	  "health probe: PROBE_ADDR4 must be 4 bytes" },
+	{ HOTLINE_A_HEALTH_PROBE_ADDR6, 0, 16, 16,
+	  "health probe: PROBE_ADDR6 must be 16 bytes" },
+	{ HOTLINE_A_HEALTH_PROBE_PORT, 2, 1, U16_MAX,
+	  "health probe port: out of range 1..65535" },
+	{ HOTLINE_A_HEALTH_LOCAL_PORT, 2, 1, U16_MAX,
+	  "health local port: out of range 1..65535" },
+	{ HOTLINE_A_HEALTH_INTERVAL_MS, 4, HOTLINE_MIN_INTERVAL_MS, HOTLINE_MAX_INTERVAL_MS,
+	  "health interval: out of range 10..60000 ms" },
+	{ HOTLINE_A_HEALTH_DETECT_MULT, 1, 1, U8_MAX,
+	  "health detect-mult: out of range 1..255" },
+	{ HOTLINE_A_HEALTH_KEY, 0, HOTLINE_KEY_LEN, HOTLINE_KEY_LEN,
+	  "health key: KEY must be 32 bytes" },
+	{ HOTLINE_A_HEALTH_MAX_LOSS, 4, 0, 100,
+	  "health max-loss: a percentage, 0..100" },
+};
+
+static int check_limits(struct nlattr **tb, const struct attr_limit *lim,
+			size_t n, struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	u32 v;
+
+	for (; n; n--, lim++) {
+		a = tb[lim->type];
+		if (!a)
+			continue;
+		switch (lim->width) {
+		case 1:
+			v = nla_get_u8(a);
+			break;
+		case 2:
+			v = nla_get_u16(a);
+			break;
+		case 4:
+			v = nla_get_u32(a);
+			break;
+		default:
+			v = nla_len(a);
+			break;
+		}
+		if (v < lim->min || v > lim->max) {
+			/* NL_SET_ERR_MSG_ATTR() wants a literal; ours are
+			 * literals too, reached through the table. */
+			if (extack) {
+				extack->_msg = lim->msg;
+				extack->bad_attr = a;
+			}
+			return lim->width ? -ERANGE : -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static const struct nla_policy channel_policy[HOTLINE_A_CHANNEL_MAX + 1] = {
 	[HOTLINE_A_CHANNEL_ID] = READ_ONLY("id: assigned by the kernel, reply-only"),
-	[HOTLINE_A_CHANNEL_NAME] = { .type = NLA_NUL_STRING, .len = HOTLINE_NAME_MAX },
+	[HOTLINE_A_CHANNEL_NAME] = { .type = NLA_NUL_STRING },
 	[HOTLINE_A_CHANNEL_PEER] = NLA_POLICY_NESTED(prefix_policy),
 	[HOTLINE_A_CHANNEL_LOCAL] = NLA_POLICY_NESTED(prefix_policy),
-	[HOTLINE_A_CHANNEL_PROTO] = NLA_POLICY_MAX(NLA_U8, HOTLINE_PROTO_MAX),
+	[HOTLINE_A_CHANNEL_PROTO] = { .type = NLA_U8 },
 	[HOTLINE_A_CHANNEL_PORT_MIN] = { .type = NLA_U16 },
 	[HOTLINE_A_CHANNEL_PORT_MAX] = { .type = NLA_U16 },
-	[HOTLINE_A_CHANNEL_DSCP] = NLA_POLICY_MAX(NLA_U8, 63),
+	[HOTLINE_A_CHANNEL_DSCP] = { .type = NLA_U8 },
 	[HOTLINE_A_CHANNEL_PRIORITY] = { .type = NLA_U32 },
 	[HOTLINE_A_CHANNEL_MARK] = { .type = NLA_U32 },
 	[HOTLINE_A_CHANNEL_MARK_MASK] = { .type = NLA_U32 },
@@ -115,6 +190,10 @@ static int parse_name(struct genl_info *info, char *name)
 	if (MISSING(info->extack, NULL, info->attrs, HOTLINE_A_CHANNEL_NAME,
 		    "name: required"))
 		return -EINVAL;
+	if (strnlen(nla_data(attr), nla_len(attr)) > HOTLINE_NAME_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "name: longer than 31 bytes");
+		return -EINVAL;
+	}
 	memset(name, 0, HOTLINE_NAME_SIZE);
 	nla_strscpy(name, attr, HOTLINE_NAME_SIZE);
 	if (!name[0]) {
@@ -141,6 +220,8 @@ static int parse_prefix(const struct nlattr *nest, bool local,
 	int err;
 
 	err = nla_parse_nested(tb, HOTLINE_A_PREFIX_MAX, nest, prefix_policy, extack);
+	if (!err)
+		err = check_limits(tb, prefix_limits, ARRAY_SIZE(prefix_limits), extack);
 	if (err)
 		return err;
 
@@ -173,9 +254,13 @@ static int parse_prefix(const struct nlattr *nest, bool local,
 	}
 	p->len = nla_get_u8(tb[HOTLINE_A_PREFIX_LEN]);
 	if (p->len > maxlen) {
-		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_LEN], local,
-			   "prefix length above 32 for an IPv4 address");
-		return -EINVAL;
+		if (maxlen == 32)
+			PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_LEN], local,
+				   "prefix length above 32 for an IPv4 address");
+		else
+			PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_LEN], local,
+				   "prefix length above 128 for an IPv6 address");
+		return -ERANGE;
 	}
 
 	if (p->family == AF_INET) {
@@ -246,6 +331,8 @@ static int parse_health(const struct nlattr *nest, struct hotline_channel_cfg *c
 		return 0;
 	}
 	err = nla_parse_nested(tb, HOTLINE_A_HEALTH_MAX, nest, health_policy, extack);
+	if (!err)
+		err = check_limits(tb, health_limits, ARRAY_SIZE(health_limits), extack);
 	if (err)
 		return err;
 
@@ -298,15 +385,8 @@ static int parse_health(const struct nlattr *nest, struct hotline_channel_cfg *c
 		goto out;
 	}
 
-	if (tb[HOTLINE_A_HEALTH_MAX_LOSS]) {
+	if (tb[HOTLINE_A_HEALTH_MAX_LOSS])
 		h.max_loss_pct = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_LOSS]);
-		if (h.max_loss_pct > 100) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[HOTLINE_A_HEALTH_MAX_LOSS],
-					    "health max-loss: a percentage, 0..100");
-			err = -EINVAL;
-			goto out;
-		}
-	}
 	if (tb[HOTLINE_A_HEALTH_MAX_RTT_MS])
 		h.max_rtt_ms = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_RTT_MS]);
 
@@ -361,6 +441,9 @@ static int parse_cfg(struct genl_info *info, struct hotline_channel_cfg *cfg,
 	struct nlattr **a = info->attrs;
 	int err;
 
+	err = check_limits(a, channel_limits, ARRAY_SIZE(channel_limits), extack);
+	if (err)
+		return err;
 	if (a[HOTLINE_A_CHANNEL_PEER]) {
 		err = parse_prefix(a[HOTLINE_A_CHANNEL_PEER], false, &cfg->peer, extack);
 		if (err)
