@@ -9,7 +9,7 @@ matters under TCG.
   hlhealth.py get NAME FIELD...          health_status fields, one line
   hlhealth.py wait NAME STATE SECS       exit 0 once NAME is in STATE
   hlhealth.py wait_recv NAME N SECS      exit 0 once probes_recv >= N
-  hlhealth.py monitor SECS               health events: "T NAME OLD NEW",
+  hlhealth.py monitor SECS [NAME STATE] health events: "T NAME OLD NEW",
                                          after a "# subscribed" line
   hlhealth.py cut SECS NAME CMD...       run CMD (the cut), print seconds
                                          from its end to NAME going down
@@ -58,15 +58,24 @@ def main(argv):
                     return 1
                 time.sleep(0.05)
         if cmd == 'monitor':
+            # monitor SECS [NAME STATE]: with NAME STATE, stop early once
+            # NAME has gone down and then reached STATE.
             hl.subscribe('health')
             print('# subscribed', flush=True)
             end = time.monotonic() + float(argv[1])
+            until = tuple(argv[2:4]) if len(argv) >= 4 else None
+            went_down = False
             while time.monotonic() < end:
                 for ev in hl.events(0.2):
                     st = ev['health_status'] or {}
                     print('%.6f %s %s %s' % (time.monotonic(), ev['name'],
                                              ev['old_state'], st.get('state')),
                           flush=True)
+                    if until and ev['name'] == until[0]:
+                        if st.get('state') == 'down':
+                            went_down = True
+                        elif went_down and st.get('state') == until[1]:
+                            return 0
             return 0
         if cmd == 'cut':
             hl.subscribe('health')

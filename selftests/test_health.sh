@@ -217,9 +217,11 @@ netem "$NS_GW2" off
 # ---- link cut: down within detect-mult x interval + one interval ------------
 set_both interval 100 detect-mult 3 key-file "$TMP/k1" || fail "interval 100" "channel set failed"
 wait_up_both 10 || fail "up at 100 ms" "not up"
-h1 monitor 12 >"$TMP/ev1" 2>&1 &
+# Python starts slowly under TCG, so the cut may come many seconds after
+# the monitors subscribed: they run until they have seen down then up.
+h1 monitor 90 to-gw2 up >"$TMP/ev1" 2>&1 &
 mon1=$!
-h2 monitor 12 >"$TMP/ev2" 2>&1 &
+h2 monitor 90 to-gw1 up >"$TMP/ev2" 2>&1 &
 mon2=$!
 # python starts slowly under TCG: cut only once both are listening
 wait_for 30 both_listening ||

@@ -19,7 +19,7 @@ set terminal pngcairo size 1100,650 font ",11"
 set output out
 set title "hotline RTT under congestion (50 pkt/s UDP probe, hostA -> hostB, TCG VM)"
 set xlabel "RTT (ms, log scale)"
-set ylabel "fraction of probes"
+set ylabel "fraction of the answered probes (lost ones: see the table)"
 set logscale x
 set grid xtics ytics mxtics
 set key right bottom

@@ -43,11 +43,12 @@ rtt_line() {
 		"\(.probes_recv)/\(.probes_sent) probes answered, RTT p50 \(.rtt_p50_ns / 1e4 | round / 100) ms, p99 \(.rtt_p99_ns / 1e4 | round / 100) ms"' 2>/dev/null
 }
 is_state() { [ "$(state "$1")" = "$2" ]; }
-# wait_state NS STATE SECONDS: prints how long it took, or fails
+# wait_state NS STATE SECONDS: prints how long it took (s, 0.1 s precision), or fails
 wait_state() {
-	local t0=$SECONDS
+	local t0
+	t0=$(date +%s%N)
 	wait_for "$3" is_state "$1" "$2" || return 1
-	echo "$((SECONDS - t0))"
+	awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'
 }
 
 summary=()
@@ -65,11 +66,13 @@ show host modprobe -a udp_tunnel ip6_udp_tunnel
 show host insmod "$HOTLINE_KO"
 show host modinfo -F version "$HOTLINE_KO"
 explain "The module registers the generic netlink family 'hotline':"
-show host genl ctrl get name hotline | head -n 3
+show host genl ctrl get name hotline
 
 say "3. Declare the hotline from a file, with keyed health probing"
 explain "Both gateways share a key made by hotlinectl genkey (authenticated STAMP, RFC 8762)."
-show host sh -c "$HOTLINECTL genkey > $KEY && chmod 600 $KEY"
+printf '\033[2m[host]$ %s genkey > %s\033[0m\n' "$HOTLINECTL" "$KEY"
+(umask 077 && "$HOTLINECTL" genkey >"$KEY")
+explain "($(wc -c <"$KEY") bytes of base64, the same file for both gateways here)"
 explain "gw1's configuration (gw2's is its mirror, $DEMO/hotline-gw2.conf):"
 sed 's/^/   | /' "$DEMO/hotline.conf" | grep -v '^   | # SPDX'
 explain "A monitor on gw1 records every event from now on (shown in part 6)."
@@ -81,7 +84,7 @@ show gw2 "$HOTLINECTL" apply "$DEMO/hotline-gw2.conf"
 health=0
 if t=$(wait_state "$NS_GW1" up 15); then
 	health=1
-	explain "gw1's health session to gw2 is up (${t}s after apply). After a few seconds of probes:"
+	explain "gw1's health session to gw2 is up (${t}s after gw1's apply). After a few seconds of probes:"
 	sleep 3
 	show gw1 "$HOTLINECTL" show
 	note "health after apply" "up within ${t}s; $(rtt_line "$NS_GW1")"
@@ -105,35 +108,54 @@ ns_a timeout 5 iperf3 -c "$B4" -p 5201 -n 2K >/dev/null 2>&1
 wait "$tcpdump_pid"
 explain "Each packet from hostA that gw2 received: its TOS byte and protocol (tcpdump -v):"
 grep -oE 'tos 0x[0-9a-f]+|proto [A-Z]+' /tmp/demo.tcpdump | paste -d' ' - - | sed 's/^/   /'
-explain "0xb8 is DSCP EF (46): hostA's pings to hostB are in channel cert. The iperf3"
-explain "TCP connection is in the channel too (Protocol any), so it is EF as well."
+explain "0xb8 is DSCP EF (46) with ECN 0: hostA's pings to hostB are in channel cert, and so is"
+explain "the TCP connection to hostB (the channel has no Protocol, so it takes any)."
 
 say "5. A saturated link: the hotline next to an ordinary flow"
-explain "gw1 shapes wan0 to 20 Mbit/s, hotline first (HTB class 1:10), the rest under fq_codel:"
-show gw1 "$HOTLINECTL" qdisc wan0 rate 20mbit
-explain "8 TCP flows from hostA to gw2's LAN address (no hotline peer) fill the link for 20 s."
-explain "Meanwhile hostA pings hostB (hotline) and gw2's LAN address 10.2.0.1 (not hotline),"
-explain "both across the same saturated link, 100 pings each at 0.1 s."
+explain "8 TCP flows from hostA to gw2's LAN address 10.2.0.1 (no hotline peer) fill gw1's"
+explain "20 Mbit/s wan0. Meanwhile hostA pings hostB (hotline) and 10.2.0.1 (not hotline)"
+explain "over the same link, 60 pings each at 0.1 s. Twice: first with a plain shaper (HTB"
+explain "with one 1000-packet FIFO, what a shaped link does by default), then with hotline's."
 ns_gw2 iperf3 -s -D -p 5202 >/dev/null 2>&1
 sleep 0.5
-ns_a iperf3 -c "$GW2_LAN4" -p 5202 -P 8 -t 20 >/tmp/demo.load 2>&1 &
-load_pid=$!
-sleep 4
-ns_a ping -n -q -c 100 -i 0.1 -W 2 "$B4" >/tmp/demo.ping.hot 2>&1 &
-hot_pid=$!
-ns_a ping -n -q -c 100 -i 0.1 -W 2 "$GW2_LAN4" >/tmp/demo.ping.cold 2>&1
-wait "$hot_pid"
-wait "$load_pid"
-hot=$(ping_summary "$(cat /tmp/demo.ping.hot)")
-cold=$(ping_summary "$(cat /tmp/demo.ping.cold)")
-load=$(awk '/SUM.*receiver/ { print $(NF-2), $(NF-1) }' /tmp/demo.load)
-printf '   hotline ping (hostA -> hostB):        %s\n' "$hot"
-printf '   ordinary ping (hostA -> 10.2.0.1):    %s\n' "$cold"
-printf '   the 8 TCP flows got:                  %s\n' "${load:-?}"
-note "hotline ping, saturated link" "$hot"
-note "ordinary ping, same link" "$cold"
-explain "Packets per HTB class on gw1 (1:10 is the hotline class):"
-show gw1 "$HOTLINECTL" -s qdisc wan0 show | grep -E '^class|Sent' | sed 's/^/   /'
+# saturate LABEL: one measurement under load; adds its rows to the summary
+saturate() {
+	local hot cold load load_pid hot_pid hs
+	ns_a iperf3 -c "$GW2_LAN4" -p 5202 -P 8 -t 13 >/tmp/demo.load 2>&1 &
+	load_pid=$!
+	sleep 4
+	ns_a ping -n -q -c 60 -i 0.1 -W 3 "$B4" >/tmp/demo.ping.hot 2>&1 &
+	hot_pid=$!
+	ns_a ping -n -q -c 60 -i 0.1 -W 3 "$GW2_LAN4" >/tmp/demo.ping.cold 2>&1
+	wait "$hot_pid"
+	# the health probes cross the same queue (gw1 -> gw2's WAN address)
+	hs=$(state "$NS_GW1")
+	wait "$load_pid"
+	hot=$(ping_summary "$(cat /tmp/demo.ping.hot)")
+	cold=$(ping_summary "$(cat /tmp/demo.ping.cold)")
+	load=$(awk '/SUM.*receiver/ { print $(NF-2), $(NF-1) }' /tmp/demo.load)
+	printf '   hotline ping (hostA -> hostB):       %s\n' "$hot"
+	printf '   ordinary ping (hostA -> 10.2.0.1):   %s\n' "$cold"
+	printf '   the 8 TCP flows got:                 %s\n' "${load:-?}"
+	[ "$health" = 1 ] && printf "   gw1's health session, under the load: %s\n" "${hs:-?}"
+	note "$1: hotline ping" "$hot"
+	note "$1: ordinary ping" "$cold"
+	[ "$health" = 1 ] && note "$1: health under load" "${hs:-?}"
+}
+explain "a) The plain shaper:"
+show gw1 tc qdisc replace dev wan0 root handle 1: htb default 1
+show gw1 tc class add dev wan0 parent 1: classid 1:1 htb rate 20mbit ceil 20mbit
+show gw1 tc qdisc add dev wan0 parent 1:1 pfifo limit 1000
+saturate "plain shaper"
+explain "Both pings wait behind the same FIFO: the hotline's DSCP alone changes nothing here,"
+explain "and the health probes, queued behind it too, may miss their detection time."
+explain "b) hotline's queueing: hotline first (HTB class 1:10), the rest under fq_codel:"
+show gw1 tc qdisc del dev wan0 root
+show gw1 "$HOTLINECTL" qdisc wan0 rate 20mbit
+saturate "hotline qdisc"
+explain "The ordinary ping is a sparse flow, and fq_codel serves those early as well; what"
+explain "1:10 adds is that the hotline does not depend on that. Packets per class on gw1:"
+ns_gw1 tc -s class show dev wan0 | grep -A1 '^class htb' | grep -v '^--' | sed 's/^/   /'
 
 say "6. The link is cut, and comes back"
 if [ "$health" = 1 ]; then
@@ -170,7 +192,9 @@ wait "$monitor_pid" 2>/dev/null
 say "7. A flood against gw2, and the guard"
 explain "The XDP guard on gw2's wan0 passes hotline peers (hostA, the probe address) first"
 explain "and limits everything else to 100 packets/s:"
-show gw2 "$HOTLINECTL" guard attach wan0 mode enforce rate 100
+explain "(hotlinectl -N enters the namespace itself and keeps this VM's /sys/fs/bpf, where the"
+explain "guard pins its maps; ip netns exec would mount a fresh /sys.)"
+show host "$HOTLINECTL" -N "$NS_GW2" guard attach wan0 mode enforce rate 100
 explain "gw1 floods gw2 with 1000 pings at 1 ms from $FLOOD_SRC, no hotline peer, while"
 explain "hostA pings hostB through gw2 (hotline) 40 times at 50 ms."
 ns_gw1 ip addr add "$FLOOD_SRC/24" dev wan0
@@ -178,14 +202,17 @@ ns_a ping -n -q -c 40 -i 0.05 -W 2 "$B4" >/tmp/demo.ping.guard 2>&1 &
 gping_pid=$!
 ns_gw1 ping -n -q -c 1000 -i 0.001 -W 1 -I "$FLOOD_SRC" "$GW2_WAN4" >/tmp/demo.flood 2>&1
 wait "$gping_pid"
-flood=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.* time \([0-9]*\)ms.*/\2 of \1 answered in \3 ms/p' /tmp/demo.flood)
+read -r fsent frecv fms <<<"$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.* time \([0-9]*\)ms.*/\1 \2 \3/p' /tmp/demo.flood)"
+flood="${frecv:-?} of ${fsent:-?} answered in ${fms:-?} ms"
+# what the bucket lets through: a burst of 100, then 100 a second
+allowed=$(( 100 + 100 * ${fms:-0} / 1000 ))
 gping=$(ping_summary "$(cat /tmp/demo.ping.guard)")
-printf '   flood (gw1 -> gw2):            %s\n' "$flood"
+printf '   flood (gw1 -> gw2):            %s (the guard allows 100 + 100/s x %s ms = %s)\n' "$flood" "${fms:-?}" "$allowed"
 printf '   hotline ping (hostA -> hostB): %s\n' "$gping"
 note "flood against gw2" "$flood"
 note "hotline ping through the flood" "$gping"
-show gw2 "$HOTLINECTL" guard show wan0
-show gw2 "$HOTLINECTL" guard detach wan0
+show host "$HOTLINECTL" -N "$NS_GW2" guard show wan0
+show host "$HOTLINECTL" -N "$NS_GW2" guard detach wan0
 
 say "Summary"
 for row in "${summary[@]}"; do
