@@ -288,6 +288,8 @@ static void health_reply(struct hotline_health *h, const struct stamp_rx *rx,
 	m.p99 = hl_rtt_percentile(&h->rtt, 99);
 	old = h->fsm.state;
 	changed = hl_fsm_reply(&h->fsm, &thr, &m);
+	if (changed && h->fsm.state == HOTLINE_STATE_INIT)
+		hl_probes_window_restart(&h->probes);
 	if (changed)
 		health_changed(h);
 	h->last_valid_ns = ktime_get_ns();

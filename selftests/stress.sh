@@ -3,13 +3,15 @@
 #
 # make stress: the long forms of what make check runs briefly. The fuzzers
 # get ten minutes each (STRESS_FUZZ_SECONDS), and the guest suite runs
-# again on every kernel with a longer per-test limit.
+# again on every kernel with a longer per-test limit and 200 health
+# sessions on each gateway instead of 100.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${STRESS_FUZZ_SECONDS:-600}
 failed=0
 "$root/selftests/fuzz/run.sh" "$secs" || failed=1
 for k in $("$root/scripts/kernels.sh"); do
-	HOTLINE_TEST_TIMEOUT=1800 "$root/selftests/vm/run" --kver "$k" --timeout 7200 || failed=1
+	"$root/selftests/vm/run" --kver "$k" --timeout 7200 -- \
+		env HOTLINE_TEST_TIMEOUT=1800 HL_SCALE_N=200 "$root/selftests/run_all.sh" || failed=1
 done
 exit $failed

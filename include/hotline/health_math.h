@@ -224,6 +224,23 @@ static inline int hl_probes_next_expiry(const struct hl_probes *p,
 	return 0;
 }
 
+/*
+ * The peer came back (down -> init): the probes lost while it was away
+ * were the outage, which the state already reported, so the loss window
+ * starts over and judges the link as it is now. Without this a session
+ * whose peer started a few seconds after it would come up "degraded".
+ * Replies to those probes still count as late; the all-time count stays.
+ */
+static inline void hl_probes_window_restart(struct hl_probes *p)
+{
+	__u32 i;
+
+	for (i = 0; i < HL_WINDOW; i++)
+		if (p->slot[i].state == HL_SLOT_LOST)
+			p->slot[i].state = HL_SLOT_FREE;
+	p->win_lost = 0;
+}
+
 /* Resolved probes the loss ratio covers now. */
 static inline __u32 hl_probes_window(const struct hl_probes *p)
 {

@@ -160,9 +160,11 @@ ns_gw1 tc -s class show dev wan0 | grep -A1 '^class htb' | grep -v '^--' | sed '
 say "6. The link is cut, and comes back"
 if [ "$health" = 1 ]; then
 	explain "netem drops every packet gw2 sends on wan0 (loss 100%): gw1's probes get no reply."
+	cut_at=$(date -u +%H:%M:%S.%3N)
 	show gw2 tc qdisc add dev wan0 root netem loss 100%
 	if t=$(wait_state "$NS_GW1" down 10); then
-		explain "gw1 declared the link down ${t}s later (detect time: 3 x 100 ms):"
+		explain "Cut at $cut_at (UTC); this script saw gw1's state 'down' ${t}s later, polling"
+		explain "under TCG (the detect time is 3 x 100 ms; the monitor below has the event's time):"
 		note "link cut" "down within ${t}s"
 	else
 		explain "gw1 did not declare the link down within 10 s (state '$(state "$NS_GW1")')."

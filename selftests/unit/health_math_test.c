@@ -163,6 +163,17 @@ static void test_probes(void)
 	      hl_probes_window(&p), hl_probes_loss_ppm(&p));
 	CHECK("recv_count", p.recv == 3 && p.sent == 10, "recv %llu sent %llu",
 	      (unsigned long long)p.recv, (unsigned long long)p.sent);
+	hl_probes_window_restart(&p);
+	CHECK("window_restart_forgets_losses", hl_probes_window(&p) == 3 &&
+	      hl_probes_loss_ppm(&p) == 0 && p.lost == 1,
+	      "window %u loss %u ppm lost %llu, want 3, 0 and 1",
+	      hl_probes_window(&p), hl_probes_loss_ppm(&p),
+	      (unsigned long long)p.lost);
+	s = hl_probes_expire(&p, 200 * ms, detect);
+	CHECK("window_restart_keeps_counting", s == 6 &&
+	      hl_probes_loss_ppm(&p) == 666666,
+	      "declared %u lost, loss %u ppm, want 6 and 666666", s,
+	      hl_probes_loss_ppm(&p));
 
 	/* the loss ratio slides: 300 more probes, all answered */
 	hl_probes_init(&p, 0xfffffff0U);	/* and wraps the sequence */
