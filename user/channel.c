@@ -18,6 +18,7 @@
 #include "key.h"
 #include "nl.h"
 #include "output.h"
+#include "status.h"
 
 /* Health options other than probe: any of them without probe on add is an
  * error, on set it edits the current health settings. */
@@ -265,14 +266,10 @@ static int channel_args(int argc, char **argv, bool is_set,
 	return 0;
 }
 
-struct channel_list {
-	struct hl_channel *v;
-	size_t n, cap;
-};
-
+/* Collects the channels the kernel sends for a GET or a dump. */
 static int channel_collect(const struct nlmsghdr *nlh, void *data)
 {
-	struct channel_list *l = data;
+	struct hl_channel_list *l = data;
 	struct parse_error e;
 
 	if (l->n == l->cap) {
@@ -291,7 +288,28 @@ static int channel_collect(const struct nlmsghdr *nlh, void *data)
 
 static void channel_list_reset(void *data)
 {
-	((struct channel_list *)data)->n = 0;
+	((struct hl_channel_list *)data)->n = 0;
+}
+
+int channels_fetch(struct hl_nl *nl, const char *name, struct hl_channel_list *l)
+{
+	struct nlmsghdr *req;
+	int err;
+
+	l->n = 0;
+	if (name) {
+		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_ACK);
+		mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
+		err = hlnl_transact(nl, req, channel_collect, l);
+	} else {
+		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_DUMP);
+		err = hlnl_dump(nl, req, channel_collect, channel_list_reset, l);
+	}
+	if (err == -ENOENT && name && !nl->ext_msg[0])
+		errorf("no channel named \"%s\"", name);
+	else if (err)
+		hlnl_perror(nl, err);
+	return err;
 }
 
 static void channel_error(const struct hl_nl *nl, int err, const char *name)
@@ -304,34 +322,15 @@ static void channel_error(const struct hl_nl *nl, int err, const char *name)
 		hlnl_perror(nl, err);
 }
 
-static int channel_get(struct hl_nl *nl, const char *name,
-		       struct channel_list *l)
-{
-	struct nlmsghdr *req;
-	int err;
-
-	if (name) {
-		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_ACK);
-		mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
-		err = hlnl_transact(nl, req, channel_collect, l);
-	} else {
-		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_DUMP);
-		err = hlnl_dump(nl, req, channel_collect, channel_list_reset, l);
-	}
-	if (err)
-		channel_error(nl, err, name);
-	return err;
-}
-
 /* Fills what `set` left out of the health settings from the channel now. */
 static int health_merge(struct hl_nl *nl, struct hl_channel *ch)
 {
-	struct channel_list l = { 0 };
+	struct hl_channel_list l = { 0 };
 	struct hl_health *h = &ch->health, cur;
 	int ret = EXIT_ERROR;
 	bool keyed;
 
-	if (channel_get(nl, ch->name, &l))
+	if (channels_fetch(nl, ch->name, &l))
 		goto out;
 	if (l.n != 1) {
 		errorf("the kernel did not return channel \"%s\"", ch->name);
@@ -442,7 +441,7 @@ static int channel_del(int argc, char **argv)
 static int channel_show(int argc, char **argv)
 {
 	char name[HOTLINE_NAME_MAX + 1];
-	struct channel_list l = { 0 };
+	struct hl_channel_list l = { 0 };
 	struct parse_error e;
 	struct hl_nl nl;
 	int err;
@@ -453,7 +452,7 @@ static int channel_show(int argc, char **argv)
 		return invalid_arg("name", argv[0], &e);
 	if (hlnl_open(&nl))
 		return EXIT_ERROR;
-	err = channel_get(&nl, argc == 1 ? name : NULL, &l);
+	err = channels_fetch(&nl, argc == 1 ? name : NULL, &l);
 	if (!err)
 		channels_print(stdout, l.v, l.n, opts.json, opts.stats);
 	free(l.v);

@@ -20,18 +20,6 @@
 typedef int (*attr_fn)(const struct nlattr *a, void *data,
 		       struct parse_error *e);
 
-static int fail(struct parse_error *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail(struct parse_error *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e->why, sizeof(e->why), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int attrs_walk(const void *buf, size_t len, const char *where,
 		      attr_fn fn, void *data, struct parse_error *e)
@@ -43,11 +31,11 @@ static int attrs_walk(const void *buf, size_t len, const char *where,
 		size_t alen;
 
 		if (len < sizeof(*a))
-			return fail(e, "%s: %zu stray bytes after the last attribute",
+			return parse_fail(e, "%s: %zu stray bytes after the last attribute",
 				    where, len);
 		alen = a->nla_len;
 		if (alen < sizeof(*a) || alen > len)
-			return fail(e, "%s: attribute %u claims %zu bytes, %zu left",
+			return parse_fail(e, "%s: attribute %u claims %zu bytes, %zu left",
 				    where, a->nla_type & NLA_TYPE_MASK, alen, len);
 		if (fn(a, data, e))
 			return -1;
@@ -71,7 +59,7 @@ static int check(const struct nlattr *a, enum mnl_attr_data_type type,
 		 const char *name, struct parse_error *e)
 {
 	if (mnl_attr_validate(a, type) < 0)
-		return fail(e, "attribute %s has a wrong length (%u bytes)", name,
+		return parse_fail(e, "attribute %s has a wrong length (%u bytes)", name,
 			    mnl_attr_get_payload_len(a));
 	return 0;
 }
@@ -80,7 +68,7 @@ static int check_len(const struct nlattr *a, size_t len, const char *name,
 		     struct parse_error *e)
 {
 	if (mnl_attr_get_payload_len(a) != len)
-		return fail(e, "attribute %s is %u bytes, not %zu", name,
+		return parse_fail(e, "attribute %s is %u bytes, not %zu", name,
 			    mnl_attr_get_payload_len(a), len);
 	return 0;
 }
@@ -107,7 +95,7 @@ static int prefix_attr(const struct nlattr *a, void *data, struct parse_error *e
 		if (check_len(a, v4 ? 4 : 16, what, e))
 			return -1;
 		if (c->p->family)
-			return fail(e, "%s carries two addresses", c->name);
+			return parse_fail(e, "%s carries two addresses", c->name);
 		c->p->family = v4 ? AF_INET : AF_INET6;
 		memcpy(&c->p->addr, mnl_attr_get_payload(a), v4 ? 4 : 16);
 		break;
@@ -136,14 +124,14 @@ static int prefix_decode(const struct nlattr *nest, const char *name,
 	if (!p->family && !c.has_len)
 		return 0;	/* empty: not set */
 	if (!p->family || !c.has_len)
-		return fail(e, "%s lacks its %s", name,
+		return parse_fail(e, "%s lacks its %s", name,
 			    p->family ? "length" : "address");
 	bits = p->family == AF_INET ? 32 : 128;
 	if (p->len > bits)
-		return fail(e, "%s length %u is beyond %u", name, p->len, bits);
+		return parse_fail(e, "%s length %u is beyond %u", name, p->len, bits);
 	for (i = p->len; i < bits; i++)
 		if (p->addr.raw[i / 8] & (0x80 >> (i % 8)))
-			return fail(e, "%s has host bits set beyond /%u", name, p->len);
+			return parse_fail(e, "%s has host bits set beyond /%u", name, p->len);
 	return 0;
 }
 
@@ -162,7 +150,7 @@ static int health_attr(const struct nlattr *a, void *data, struct parse_error *e
 			      "HEALTH_PROBE_ADDR6", e))
 			return -1;
 		if (h->has & HL_H_PROBE)
-			return fail(e, "health carries two probe addresses");
+			return parse_fail(e, "health carries two probe addresses");
 		h->probe.family = v4 ? AF_INET : AF_INET6;
 		memcpy(&h->probe.addr, mnl_attr_get_payload(a), v4 ? 4 : 16);
 		h->has |= HL_H_PROBE;
@@ -193,7 +181,7 @@ static int health_attr(const struct nlattr *a, void *data, struct parse_error *e
 		break;
 	case HOTLINE_A_HEALTH_KEY:
 		/* never sent back by the contract; refuse rather than hold it */
-		return fail(e, "the kernel sent a health key back");
+		return parse_fail(e, "the kernel sent a health key back");
 	case HOTLINE_A_HEALTH_UNAUTHENTICATED:
 		if (check(a, MNL_TYPE_FLAG, "HEALTH_UNAUTHENTICATED", e))
 			return -1;
@@ -235,20 +223,20 @@ static int health_decode(const struct nlattr *nest, struct hl_health *h,
 	if (mnl_attr_get_payload_len(nest) == 0)
 		return 1;
 	if (!(h->has & HL_H_PROBE))
-		return fail(e, "health lacks the probe address");
+		return parse_fail(e, "health lacks the probe address");
 	if (h->probe.port == 0)
-		return fail(e, "health probe port is 0");
+		return parse_fail(e, "health probe port is 0");
 	if (h->interval_ms < HOTLINE_MIN_INTERVAL_MS ||
 	    h->interval_ms > HOTLINE_MAX_INTERVAL_MS)
-		return fail(e, "health interval %u ms is outside %u..%u",
+		return parse_fail(e, "health interval %u ms is outside %u..%u",
 			    h->interval_ms, HOTLINE_MIN_INTERVAL_MS,
 			    HOTLINE_MAX_INTERVAL_MS);
 	if (h->detect_mult == 0)
-		return fail(e, "health detect-mult is 0");
+		return parse_fail(e, "health detect-mult is 0");
 	if (h->max_loss_pct > 100)
-		return fail(e, "health max-loss %u%% is beyond 100", h->max_loss_pct);
+		return parse_fail(e, "health max-loss %u%% is beyond 100", h->max_loss_pct);
 	if (h->keyed && (h->has & HL_H_UNAUTH))
-		return fail(e, "health is both keyed and unauthenticated");
+		return parse_fail(e, "health is both keyed and unauthenticated");
 	return 0;
 }
 
@@ -290,9 +278,9 @@ static int status_attr(const struct nlattr *a, void *data, struct parse_error *e
 			return -1;
 		v = mnl_attr_get_u8(a);
 		if (type == HOTLINE_A_STATUS_STATE && v > HOTLINE_STATE_MAX)
-			return fail(e, "unknown health state %u", v);
+			return parse_fail(e, "unknown health state %u", v);
 		if (type == HOTLINE_A_STATUS_DIAG && v > HOTLINE_DIAG_MAX)
-			return fail(e, "unknown health diagnostic %u", v);
+			return parse_fail(e, "unknown health diagnostic %u", v);
 		*(type == HOTLINE_A_STATUS_STATE ? &s->state : &s->diag) = v;
 		return 0;
 	}
@@ -355,7 +343,7 @@ static int channel_attr(const struct nlattr *a, void *data, struct parse_error *
 		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0 ||
 		    mnl_attr_get_payload_len(a) > HOTLINE_NAME_MAX + 1 ||
 		    !name_is_valid(mnl_attr_get_str(a)))
-			return fail(e, "attribute CHANNEL_NAME is not a valid name");
+			return parse_fail(e, "attribute CHANNEL_NAME is not a valid name");
 		strcpy(ch->name, mnl_attr_get_str(a));
 		ch->has |= HL_HAS_NAME;
 		break;
@@ -363,7 +351,7 @@ static int channel_attr(const struct nlattr *a, void *data, struct parse_error *
 		if (prefix_decode(a, "peer", &ch->peer, e))
 			return -1;
 		if (!ch->peer.family)
-			return fail(e, "the peer prefix is empty");
+			return parse_fail(e, "the peer prefix is empty");
 		ch->has |= HL_HAS_PEER;
 		break;
 	case HOTLINE_A_CHANNEL_LOCAL:
@@ -377,7 +365,7 @@ static int channel_attr(const struct nlattr *a, void *data, struct parse_error *
 			return -1;
 		ch->proto = mnl_attr_get_u8(a);
 		if (ch->proto > HOTLINE_PROTO_MAX)
-			return fail(e, "unknown protocol %u", ch->proto);
+			return parse_fail(e, "unknown protocol %u", ch->proto);
 		ch->has |= HL_HAS_PROTO;
 		break;
 	case HOTLINE_A_CHANNEL_PORT_MIN:
@@ -397,7 +385,7 @@ static int channel_attr(const struct nlattr *a, void *data, struct parse_error *
 			return -1;
 		ch->dscp = mnl_attr_get_u8(a);
 		if (ch->dscp > 63)
-			return fail(e, "DSCP %u is beyond 63", ch->dscp);
+			return parse_fail(e, "DSCP %u is beyond 63", ch->dscp);
 		ch->has |= HL_HAS_DSCP;
 		break;
 	case HOTLINE_A_CHANNEL_PRIORITY:
@@ -459,32 +447,32 @@ int channel_decode(const struct nlmsghdr *nlh, struct hl_channel *ch,
 
 	channel_init(ch);
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
-		return fail(e, "message of %u bytes is too short", nlh->nlmsg_len);
+		return parse_fail(e, "message of %u bytes is too short", nlh->nlmsg_len);
 	g = mnl_nlmsg_get_payload(nlh);
 	if (g->cmd == HOTLINE_CMD_UNSPEC || g->cmd > HOTLINE_CMD_MAX)
-		return fail(e, "unknown command %u", g->cmd);
+		return parse_fail(e, "unknown command %u", g->cmd);
 	if (attrs_walk((const char *)g + GENL_HDRLEN,
 		       nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, "channel",
 		       channel_attr, &c, e))
 		return -1;
 	if ((ch->has & (HL_HAS_ID | HL_HAS_NAME | HL_HAS_PEER)) !=
 	    (HL_HAS_ID | HL_HAS_NAME | HL_HAS_PEER))
-		return fail(e, "a channel lacks its %s",
+		return parse_fail(e, "a channel lacks its %s",
 			    !(ch->has & HL_HAS_ID) ? "id" :
 			    !(ch->has & HL_HAS_NAME) ? "name" : "peer");
 	if (c.has_pmin != c.has_pmax)
-		return fail(e, "a port range lacks its %s",
+		return parse_fail(e, "a port range lacks its %s",
 			    c.has_pmin ? "end" : "start");
 	if (c.has_pmin && (ch->port_min || ch->port_max)) {
 		if (!ch->port_min || ch->port_max < ch->port_min)
-			return fail(e, "port range %u-%u is invalid",
+			return parse_fail(e, "port range %u-%u is invalid",
 				    ch->port_min, ch->port_max);
 		ch->has |= HL_HAS_PORT;
 	}
 	if (c.has_mark || c.has_mask)
 		ch->has |= HL_HAS_MARK;
 	if ((ch->has & HL_HAS_LOCAL) && ch->local.family != ch->peer.family)
-		return fail(e, "the local prefix is not of the peer's family");
+		return parse_fail(e, "the local prefix is not of the peer's family");
 	return 0;
 }
 

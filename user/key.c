@@ -91,18 +91,6 @@ long base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax)
 	return (long)n;
 }
 
-static int fail(struct parse_error *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail(struct parse_error *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e->why, sizeof(e->why), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int key_file_read(const char *path, uint8_t key[HOTLINE_KEY_LEN],
 		  struct parse_error *e)
@@ -116,13 +104,13 @@ int key_file_read(const char *path, uint8_t key[HOTLINE_KEY_LEN],
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(e, "cannot open it: %s", strerror(errno));
+		return parse_fail(e, "cannot open it: %s", strerror(errno));
 	n = read(fd, text, sizeof(text) - 1);
 	if (n < 0) {
 		int err = errno;
 
 		close(fd);
-		return fail(e, "cannot read it: %s", strerror(err));
+		return parse_fail(e, "cannot read it: %s", strerror(err));
 	}
 	close(fd);
 	end = (size_t)n;
@@ -135,7 +123,7 @@ int key_file_read(const char *path, uint8_t key[HOTLINE_KEY_LEN],
 	memset(text, 0, sizeof(text));
 	if (len != HOTLINE_KEY_LEN) {
 		memset(raw, 0, sizeof(raw));
-		return fail(e, "it must hold the base64 of a %d-byte key "
+		return parse_fail(e, "it must hold the base64 of a %d-byte key "
 			    "(hotlinectl genkey makes one)", HOTLINE_KEY_LEN);
 	}
 	memcpy(key, raw, HOTLINE_KEY_LEN);

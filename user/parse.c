@@ -16,10 +16,7 @@
 
 #include "parse.h"
 
-static int fail(struct parse_error *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail(struct parse_error *e, const char *fmt, ...)
+int parse_fail(struct parse_error *e, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -107,7 +104,7 @@ int parse_name(const char *s, char name[HOTLINE_NAME_MAX + 1],
 	       struct parse_error *e)
 {
 	if (!name_is_valid(s))
-		return fail(e, "must be 1..%d characters of A-Z a-z 0-9 . _ -",
+		return parse_fail(e, "must be 1..%d characters of A-Z a-z 0-9 . _ -",
 			    HOTLINE_NAME_MAX);
 	strcpy(name, s);
 	return 0;
@@ -160,15 +157,15 @@ int parse_prefix(const char *s, struct hl_prefix *p, struct parse_error *e)
 	uint64_t len;
 
 	if (alen == 0 || alen >= sizeof(addr))
-		return fail(e, "must be an IPv4 or IPv6 address with an optional /LEN");
+		return parse_fail(e, "must be an IPv4 or IPv6 address with an optional /LEN");
 	memcpy(addr, s, alen);
 	addr[alen] = '\0';
 	if (addr_parse(addr, &r.family, &r.addr))
-		return fail(e, "\"%s\" is not an IPv4 or IPv6 address", addr);
+		return parse_fail(e, "\"%s\" is not an IPv4 or IPv6 address", addr);
 	if (!slash) {
 		len = addr_bits(r.family);
 	} else if (dec_u64(slash + 1, addr_bits(r.family), &len)) {
-		return fail(e, "prefix length must be 0..%u for %s",
+		return parse_fail(e, "prefix length must be 0..%u for %s",
 			    addr_bits(r.family),
 			    r.family == AF_INET ? "IPv4" : "IPv6");
 	}
@@ -176,7 +173,7 @@ int parse_prefix(const char *s, struct hl_prefix *p, struct parse_error *e)
 	if (mask_host_bits(&r.addr, r.family, r.len)) {
 		char net[HL_FMT_MAX];
 
-		return fail(e, "host bits are set; the network is %s",
+		return parse_fail(e, "host bits are set; the network is %s",
 			    format_prefix(&r, net));
 	}
 	*p = r;
@@ -206,7 +203,7 @@ int parse_proto(const char *s, uint8_t *proto, struct parse_error *e)
 			return 0;
 		}
 	}
-	return fail(e, "must be any, tcp, udp, icmp or sctp");
+	return parse_fail(e, "must be any, tcp, udp, icmp or sctp");
 }
 
 int parse_port(const char *s, uint16_t *port, struct parse_error *e)
@@ -214,7 +211,7 @@ int parse_port(const char *s, uint16_t *port, struct parse_error *e)
 	uint64_t v;
 
 	if (dec_u64(s, 65535, &v) || v == 0)
-		return fail(e, "must be a port 1..65535");
+		return parse_fail(e, "must be a port 1..65535");
 	*port = (uint16_t)v;
 	return 0;
 }
@@ -228,19 +225,19 @@ int parse_port_range(const char *s, uint16_t *min, uint16_t *max,
 
 	if (!dash) {
 		if (dec_u64(s, 65535, &a) || a == 0)
-			return fail(e, "must be a port 1..65535 or a range N-M");
+			return parse_fail(e, "must be a port 1..65535 or a range N-M");
 		*min = *max = (uint16_t)a;
 		return 0;
 	}
 	if ((size_t)(dash - s) >= sizeof(first))
-		return fail(e, "must be a port 1..65535 or a range N-M");
+		return parse_fail(e, "must be a port 1..65535 or a range N-M");
 	memcpy(first, s, (size_t)(dash - s));
 	first[dash - s] = '\0';
 	if (dec_u64(first, 65535, &a) || a == 0 ||
 	    dec_u64(dash + 1, 65535, &b) || b == 0)
-		return fail(e, "must be a port 1..65535 or a range N-M");
+		return parse_fail(e, "must be a port 1..65535 or a range N-M");
 	if (b < a)
-		return fail(e, "the range ends (%u) below its start (%u)",
+		return parse_fail(e, "the range ends (%u) below its start (%u)",
 			    (unsigned int)b, (unsigned int)a);
 	*min = (uint16_t)a;
 	*max = (uint16_t)b;
@@ -284,7 +281,7 @@ int parse_dscp(const char *s, uint8_t *dscp, struct parse_error *e)
 		}
 	}
 	if (num_u32(s, &v) || v > 63)
-		return fail(e, "must be 0..63 or a name (ef, csN, afNN)");
+		return parse_fail(e, "must be 0..63 or a name (ef, csN, afNN)");
 	*dscp = (uint8_t)v;
 	return 0;
 }
@@ -307,7 +304,7 @@ int parse_priority(const char *s, uint32_t *prio, struct parse_error *e)
 	*prio = (uint32_t)maj << 16 | min;
 	return 0;
 bad:
-	return fail(e, "must be 0..4294967295 or a class id MAJ:MIN in hex (like 1:10)");
+	return parse_fail(e, "must be 0..4294967295 or a class id MAJ:MIN in hex (like 1:10)");
 }
 
 int parse_mark(const char *s, uint32_t *mark, uint32_t *mask,
@@ -325,17 +322,17 @@ int parse_mark(const char *s, uint32_t *mark, uint32_t *mask,
 		if (num_u32(val, &v) || num_u32(slash + 1, &m))
 			goto bad;
 		if (m == 0)
-			return fail(e, "the mask must not be 0");
+			return parse_fail(e, "the mask must not be 0");
 	} else if (num_u32(s, &v)) {
 		goto bad;
 	}
 	if (v & ~m)
-		return fail(e, "the value has bits outside the mask");
+		return parse_fail(e, "the value has bits outside the mask");
 	*mark = v;
 	*mask = m;
 	return 0;
 bad:
-	return fail(e, "must be VALUE[/MASK], each 32-bit decimal or 0x hex");
+	return parse_fail(e, "must be VALUE[/MASK], each 32-bit decimal or 0x hex");
 }
 
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
@@ -344,7 +341,7 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
 	uint64_t n;
 
 	if (dec_u64(s, max, &n) || n < min)
-		return fail(e, "must be a number %u..%u", min, max);
+		return parse_fail(e, "must be a number %u..%u", min, max);
 	*v = (uint32_t)n;
 	return 0;
 }
@@ -369,7 +366,7 @@ int parse_duration_ms(const char *s, uint32_t min, uint32_t max,
 	*ms = (uint32_t)(v * scale);
 	return 0;
 bad:
-	return fail(e, "must be a duration of %u..%u ms (like 200, 200ms or 2s)",
+	return parse_fail(e, "must be a duration of %u..%u ms (like 200, 200ms or 2s)",
 		    min, max);
 }
 
@@ -388,7 +385,7 @@ int parse_percent(const char *s, uint32_t *pct, struct parse_error *e)
 	*pct = (uint32_t)v;
 	return 0;
 bad:
-	return fail(e, "must be a percentage 0..100");
+	return parse_fail(e, "must be a percentage 0..100");
 }
 
 int parse_probe(const char *s, uint16_t default_port, struct hl_endpoint *ep,
@@ -403,13 +400,13 @@ int parse_probe(const char *s, uint16_t default_port, struct hl_endpoint *ep,
 	if (bracketed) {
 		end = strchr(s, ']');
 		if (!end)
-			return fail(e, "an IPv6 address in [ ] lacks its ]");
+			return parse_fail(e, "an IPv6 address in [ ] lacks its ]");
 		alen = (size_t)(end - s - 1);
 		s++;
 		if (end[1] == ':')
 			port = end + 2;
 		else if (end[1])
-			return fail(e, "must be ADDR, ADDR:PORT or [IPv6]:PORT");
+			return parse_fail(e, "must be ADDR, ADDR:PORT or [IPv6]:PORT");
 	} else {
 		end = strchr(s, ':');
 		if (end && !strchr(end + 1, ':')) {
@@ -420,19 +417,19 @@ int parse_probe(const char *s, uint16_t default_port, struct hl_endpoint *ep,
 		}
 	}
 	if (alen == 0 || alen >= sizeof(addr))
-		return fail(e, "must be ADDR, ADDR:PORT or [IPv6]:PORT");
+		return parse_fail(e, "must be ADDR, ADDR:PORT or [IPv6]:PORT");
 	memcpy(addr, s, alen);
 	addr[alen] = '\0';
 	if (addr_parse(addr, &r.family, &r.addr))
-		return fail(e, "\"%s\" is not an IPv4 or IPv6 address", addr);
+		return parse_fail(e, "\"%s\" is not an IPv4 or IPv6 address", addr);
 	if (bracketed && r.family != AF_INET6)
-		return fail(e, "only IPv6 addresses go in [ ]");
+		return parse_fail(e, "only IPv6 addresses go in [ ]");
 	r.port = default_port;
 	if (port) {
 		uint64_t v;
 
 		if (dec_u64(port, 65535, &v) || v == 0)
-			return fail(e, "the port must be 1..65535");
+			return parse_fail(e, "the port must be 1..65535");
 		r.port = (uint16_t)v;
 	}
 	*ep = r;
@@ -483,7 +480,7 @@ int parse_rate(const char *s, uint64_t *bps, struct parse_error *e)
 	*bps = (uint64_t)llround(v);
 	return 0;
 bad:
-	return fail(e, "must be a rate of at least 1kbit, like 500kbit, 20mbit or 1gbit");
+	return parse_fail(e, "must be a rate of at least 1kbit, like 500kbit, 20mbit or 1gbit");
 }
 
 char *format_prefix(const struct hl_prefix *p, char *buf)

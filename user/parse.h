@@ -25,6 +25,10 @@ struct parse_error {
 	char why[192];
 };
 
+/* Fills @e with the message; returns -1, so "return parse_fail(e, ...)". */
+int parse_fail(struct parse_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 union hl_addr {
 	struct in_addr v4;
 	struct in6_addr v6;

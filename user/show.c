@@ -21,51 +21,6 @@
 #include "output.h"
 #include "status.h"
 
-static int channel_collect(const struct nlmsghdr *nlh, void *data)
-{
-	struct hl_channel_list *l = data;
-	struct parse_error e;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		l->v = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!l->v)
-			abort();
-	}
-	if (channel_decode(nlh, &l->v[l->n], &e)) {
-		errorf("the kernel sent a malformed channel: %s", e.why);
-		return -1;
-	}
-	l->n++;
-	return 0;
-}
-
-static void channel_list_reset(void *data)
-{
-	((struct hl_channel_list *)data)->n = 0;
-}
-
-int channels_fetch(struct hl_nl *nl, const char *name, struct hl_channel_list *l)
-{
-	struct nlmsghdr *req;
-	int err;
-
-	l->n = 0;
-	if (name) {
-		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_ACK);
-		mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
-		err = hlnl_transact(nl, req, channel_collect, l);
-	} else {
-		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_DUMP);
-		err = hlnl_dump(nl, req, channel_collect, channel_list_reset, l);
-	}
-	if (err == -ENOENT && name && !nl->ext_msg[0])
-		errorf("no channel named \"%s\"", name);
-	else if (err)
-		hlnl_perror(nl, err);
-	return err;
-}
-
 static const struct table_col show_cols[] = {
 	{ "NAME", false }, { "PEER", false }, { "STATE", false },
 	{ "SINCE", true }, { "P50(ms)", true }, { "P99(ms)", true },
