@@ -260,7 +260,7 @@ static int parse_prefix(const struct nlattr *nest, bool local,
 		else
 			PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_LEN], local,
 				   "prefix length above 128 for an IPv6 address");
-		return -ERANGE;
+		return -EINVAL;
 	}
 
 	if (p->family == AF_INET) {
