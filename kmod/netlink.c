@@ -71,11 +71,6 @@ static const struct attr_limit channel_limits[] = {
 	{ HOTLINE_A_CHANNEL_DSCP, 1, 0, 63, "dscp: out of range 0..63" },
 };
 
-static const struct attr_limit prefix_limits[] = {
-	{ HOTLINE_A_PREFIX_ADDR4, 0, 4, 4, "prefix address: ADDR4 must be 4 bytes" },
-	{ HOTLINE_A_PREFIX_ADDR6, 0, 16, 16, "prefix address: ADDR6 must be 16 bytes" },
-};
-
 static const struct attr_limit health_limits[] = {
 	{ HOTLINE_A_HEALTH_PROBE_ADDR4, 0, 4, 4,
 	  "health probe: PROBE_ADDR4 must be 4 bytes" },
@@ -220,10 +215,20 @@ static int parse_prefix(const struct nlattr *nest, bool local,
 	int err;
 
 	err = nla_parse_nested(tb, HOTLINE_A_PREFIX_MAX, nest, prefix_policy, extack);
-	if (!err)
-		err = check_limits(tb, prefix_limits, ARRAY_SIZE(prefix_limits), extack);
 	if (err)
 		return err;
+	if (tb[HOTLINE_A_PREFIX_ADDR4] &&
+	    nla_len(tb[HOTLINE_A_PREFIX_ADDR4]) != sizeof(struct in_addr)) {
+		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_ADDR4], local,
+			   "address: ADDR4 must be 4 bytes");
+		return -EINVAL;
+	}
+	if (tb[HOTLINE_A_PREFIX_ADDR6] &&
+	    nla_len(tb[HOTLINE_A_PREFIX_ADDR6]) != sizeof(struct in6_addr)) {
+		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_ADDR6], local,
+			   "address: ADDR6 must be 16 bytes");
+		return -EINVAL;
+	}
 
 	memset(p, 0, sizeof(*p));
 	if (tb[HOTLINE_A_PREFIX_ADDR4] && tb[HOTLINE_A_PREFIX_ADDR6]) {
