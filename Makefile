@@ -155,7 +155,7 @@ uninstall:
 	@if cmp -s docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf; then \
 		echo "rm -f $(DESTDIR)$(CONFDIR)/hotline.conf"; \
 		rm -f $(DESTDIR)$(CONFDIR)/hotline.conf; \
-		rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true; \
+		rmdir --ignore-fail-on-non-empty $(DESTDIR)$(CONFDIR); \
 	elif [ -e $(DESTDIR)$(CONFDIR)/hotline.conf ]; then \
 		echo "uninstall: keeping $(DESTDIR)$(CONFDIR)/hotline.conf (edited)"; \
 	fi
