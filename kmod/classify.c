@@ -246,43 +246,17 @@ static unsigned int hotline_egress(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* Every hook sits right after mangle: the top of this file says why. */
+#define HOTLINE_HOOK(fn, family, num, prio) \
+	{ .hook = fn, .pf = family, .hooknum = num, .priority = (prio) + 1 }
+
 static const struct nf_hook_ops hotline_nf_ops[] = {
-	{
-		.hook = hotline_ingress,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP_PRI_MANGLE + 1,
-	},
-	{
-		.hook = hotline_local_out,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP_PRI_MANGLE + 1,
-	},
-	{
-		.hook = hotline_egress,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_POST_ROUTING,
-		.priority = NF_IP_PRI_MANGLE + 1,
-	},
-	{
-		.hook = hotline_ingress,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP6_PRI_MANGLE + 1,
-	},
-	{
-		.hook = hotline_local_out,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP6_PRI_MANGLE + 1,
-	},
-	{
-		.hook = hotline_egress,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_POST_ROUTING,
-		.priority = NF_IP6_PRI_MANGLE + 1,
-	},
+	HOTLINE_HOOK(hotline_ingress, NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_IP_PRI_MANGLE),
+	HOTLINE_HOOK(hotline_local_out, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_IP_PRI_MANGLE),
+	HOTLINE_HOOK(hotline_egress, NFPROTO_IPV4, NF_INET_POST_ROUTING, NF_IP_PRI_MANGLE),
+	HOTLINE_HOOK(hotline_ingress, NFPROTO_IPV6, NF_INET_PRE_ROUTING, NF_IP6_PRI_MANGLE),
+	HOTLINE_HOOK(hotline_local_out, NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_MANGLE),
+	HOTLINE_HOOK(hotline_egress, NFPROTO_IPV6, NF_INET_POST_ROUTING, NF_IP6_PRI_MANGLE),
 };
 
 int classify_net_init(struct net *net)

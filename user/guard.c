@@ -21,17 +21,8 @@
 #include <linux/if_link.h>
 #include <linux/magic.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #include "guard.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#include "guard.skel.h"
-#pragma GCC diagnostic pop
+#include "guard_skel.h"
 
 static char guard_errbuf[4096];
 static char guard_pin_root[256] = HOTLINE_GUARD_PIN_ROOT;

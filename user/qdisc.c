@@ -129,15 +129,42 @@ static char *handle_str(uint32_t h, char *buf)
 	return buf;
 }
 
-static int root_delete(struct tc_ctx *t, bool quiet_if_none)
+/* A qdisc object on the device at PARENT; HANDLE and KIND when non-zero. */
+static struct rtnl_qdisc *qdisc_new(const struct tc_ctx *t, uint32_t parent,
+				    uint32_t handle, const char *kind)
 {
 	struct rtnl_qdisc *q = rtnl_qdisc_alloc();
-	int err;
 
 	if (!q)
 		abort();
 	rtnl_tc_set_ifindex(TC_CAST(q), t->ifindex);
-	rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
+	rtnl_tc_set_parent(TC_CAST(q), parent);
+	if (handle)
+		rtnl_tc_set_handle(TC_CAST(q), handle);
+	if (kind)
+		rtnl_tc_set_kind(TC_CAST(q), kind);
+	return q;
+}
+
+/* Creates Q, which it consumes; on failure "cannot install WHAT on DEV". */
+static int qdisc_create(struct tc_ctx *t, struct rtnl_qdisc *q,
+			const char *what)
+{
+	int err;
+
+	tc_reset(t);
+	err = rtnl_qdisc_add(t->sk, q, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_qdisc_put(q);
+	if (err)
+		tc_error(t, err, what);
+	return err ? -1 : 0;
+}
+
+static int root_delete(struct tc_ctx *t, bool quiet_if_none)
+{
+	struct rtnl_qdisc *q = qdisc_new(t, TC_H_ROOT, 0, NULL);
+	int err;
+
 	tc_reset(t);
 	err = rtnl_qdisc_delete(t->sk, q);
 	rtnl_qdisc_put(q);
@@ -151,26 +178,19 @@ static int root_delete(struct tc_ctx *t, bool quiet_if_none)
 
 static int prio_install(struct tc_ctx *t)
 {
-	struct rtnl_qdisc *q = rtnl_qdisc_alloc();
+	struct rtnl_qdisc *q = qdisc_new(t, TC_H_ROOT, HL_HANDLE, "prio");
 	int err;
 
-	if (!q)
-		abort();
-	rtnl_tc_set_ifindex(TC_CAST(q), t->ifindex);
-	rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
-	rtnl_tc_set_handle(TC_CAST(q), HL_HANDLE);
-	rtnl_tc_set_kind(TC_CAST(q), "prio");
 	rtnl_qdisc_prio_set_bands(q, 3);
 	err = rtnl_qdisc_prio_set_priomap(q, (uint8_t *)hotline_priomap,
 					  sizeof(hotline_priomap));
-	if (!err) {
+	if (err) {
 		tc_reset(t);
-		err = rtnl_qdisc_add(t->sk, q, NLM_F_CREATE | NLM_F_EXCL);
-	}
-	if (err)
 		tc_error(t, err, "install the prio qdisc 1:");
-	rtnl_qdisc_put(q);
-	return err ? -1 : 0;
+		rtnl_qdisc_put(q);
+		return -1;
+	}
+	return qdisc_create(t, q, "install the prio qdisc 1:");
 }
 
 static uint32_t htb_quantum(uint64_t bytes_per_sec)
@@ -295,43 +315,17 @@ static int htb_install(struct tc_ctx *t, uint64_t bits_per_sec)
 {
 	uint64_t rate = bits_per_sec / 8;
 	uint64_t rest = rate / 20 ? rate / 20 : 1;
-	struct rtnl_qdisc *q = rtnl_qdisc_alloc();
-	int err;
+	struct rtnl_qdisc *q = qdisc_new(t, TC_H_ROOT, HL_HANDLE, "htb");
 
-	if (!q)
-		abort();
-	rtnl_tc_set_ifindex(TC_CAST(q), t->ifindex);
-	rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
-	rtnl_tc_set_handle(TC_CAST(q), HL_HANDLE);
-	rtnl_tc_set_kind(TC_CAST(q), "htb");
 	rtnl_htb_set_defcls(q, TC_H_MIN(HL_CLASS_REST));
 	rtnl_htb_set_rate2quantum(q, HTB_R2Q);
-	tc_reset(t);
-	err = rtnl_qdisc_add(t->sk, q, NLM_F_CREATE | NLM_F_EXCL);
-	rtnl_qdisc_put(q);
-	if (err) {
-		tc_error(t, err, "install the HTB qdisc 1:");
-		return -1;
-	}
-	if (htb_class(t, HL_HANDLE, HL_CLASS_ROOT, 0, rate, rate) ||
+	if (qdisc_create(t, q, "install the HTB qdisc 1:") ||
+	    htb_class(t, HL_HANDLE, HL_CLASS_ROOT, 0, rate, rate) ||
 	    htb_class(t, HL_CLASS_ROOT, HL_CLASS_HOT, 0, rate - rest, rate) ||
-	    htb_class(t, HL_CLASS_ROOT, HL_CLASS_REST, 1, rest, rate))
+	    htb_class(t, HL_CLASS_ROOT, HL_CLASS_REST, 1, rest, rate) ||
+	    qdisc_create(t, qdisc_new(t, HL_CLASS_REST, HL_LEAF_REST, "fq_codel"),
+			 "install the fq_codel qdisc 20: under 1:20"))
 		return -1;
-
-	q = rtnl_qdisc_alloc();
-	if (!q)
-		abort();
-	rtnl_tc_set_ifindex(TC_CAST(q), t->ifindex);
-	rtnl_tc_set_parent(TC_CAST(q), HL_CLASS_REST);
-	rtnl_tc_set_handle(TC_CAST(q), HL_LEAF_REST);
-	rtnl_tc_set_kind(TC_CAST(q), "fq_codel");
-	tc_reset(t);
-	err = rtnl_qdisc_add(t->sk, q, NLM_F_CREATE | NLM_F_EXCL);
-	rtnl_qdisc_put(q);
-	if (err) {
-		tc_error(t, err, "install the fq_codel qdisc 20: under 1:20");
-		return -1;
-	}
 	return hotline_filter(t);
 }
 

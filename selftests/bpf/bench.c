@@ -18,18 +18,9 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #include "guard.h"
 #include "frames.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#include "guard.skel.h"
-#pragma GCC diagnostic pop
+#include "guard_skel.h"
 
 #define MAX_RUNS 31
 
