@@ -113,13 +113,13 @@ check_eq() {
 # wait_for TIMEOUT CMD...: poll CMD every 0.1 s until it succeeds (0) or
 # TIMEOUT seconds (decimals allowed) have passed (1).
 wait_for() {
-	local ticks
-	ticks=$(awk -v t="$1" 'BEGIN { printf "%d", t * 10 }')
+	local end
+	# a deadline, not a count of tries: under TCG one try can take seconds
+	end=$(( ${EPOCHREALTIME/./} + $(awk -v t="$1" 'BEGIN { printf "%d", t * 1e6 }') ))
 	shift
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		[ "$ticks" -le 0 ] && return 1
-		ticks=$((ticks - 1))
+		[ "${EPOCHREALTIME/./}" -ge "$end" ] && return 1
 		sleep 0.1
 	done
 }
