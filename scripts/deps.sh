@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install every Debian package that building, testing, benchmarking and the
 # demo need. Idempotent: asks apt only for what is missing, and refreshes
-# the package lists at most once per run.
+# the package lists at most once per run. frr is here for its bfdd, the
+# reference the health benchmark compares against; on a host with systemd
+# its packaged service starts zebra and staticd (bfdd stays off), which
+# hotline neither needs nor touches.
 set -e
 
 PKGS="
@@ -18,7 +21,7 @@ python3 python3-pyroute2
 gnuplot-nox man-db groff-base
 libssl-dev
 bash-completion jq
-stress-ng
+stress-ng frr
 "
 
 missing=""
