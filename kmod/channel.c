@@ -455,6 +455,7 @@ int channel_net_init(struct hotline_net *hn)
 void channel_net_exit(struct hotline_net *hn)
 {
 	struct hotline_channel *ch;
+	LIST_HEAD(retired);
 	unsigned long id;
 
 	mutex_lock(&hn->lock);
@@ -462,9 +463,12 @@ void channel_net_exit(struct hotline_net *hn)
 		struct hotline_health *h = ch->health;
 
 		WRITE_ONCE(ch->health, NULL);
-		health_destroy(h);
-		channel_delete(hn, ch);
+		health_retire(h, &retired);
 	}
+	/* thousands of sessions: one grace period, not one each */
+	health_reap(&retired);
+	xa_for_each(&hn->channels, id, ch)
+		channel_delete(hn, ch);
 	mutex_unlock(&hn->lock);
 
 	rhashtable_destroy(&hn->groups);

@@ -68,6 +68,7 @@
 
 struct hotline_health {
 	struct list_head node;		/* in port->sessions */
+	struct list_head retired;	/* in a health_reap() batch */
 	struct net *net;
 	struct hotline_channel *ch;
 	struct stamp_port *port;
@@ -513,21 +514,38 @@ static void health_link(struct hotline_health *h, struct stamp_port *sp)
 	list_add_tail_rcu(&h->node, &sp->sessions);
 }
 
-/* Unlinks and quiesces @h; afterwards nothing else touches it. */
-static void health_stop(struct hotline_health *h)
+/* Receivers can no longer find @h; those that already did may go on. */
+static void health_unlink(struct hotline_health *h)
 {
 	stamp_lock(h->net);
 	list_del_rcu(&h->node);
 	stamp_unlock(h->net);
-	/* receivers that found us are done; none will find us again */
-	synchronize_rcu();
+}
+
+/*
+ * After health_unlink() and a grace period: nothing else touches @h. Its
+ * port goes on @dead when this was the port's last session.
+ */
+static void health_quiesce(struct hotline_health *h, struct list_head *dead)
+{
 	/* only receivers re-arm detect_timer, so it stays cancelled */
 	hrtimer_cancel(&h->tx_timer);
 	hrtimer_cancel(&h->detect_timer);
 	stamp_lock(h->net);
-	stamp_port_put(h->port);
+	stamp_port_retire(h->port, dead);
 	stamp_unlock(h->net);
 	h->port = NULL;
+}
+
+static void health_stop(struct hotline_health *h)
+{
+	LIST_HEAD(dead);
+
+	health_unlink(h);
+	/* receivers that found us are done; none will find us again */
+	synchronize_rcu();
+	health_quiesce(h, &dead);
+	stamp_ports_release(&dead);
 }
 
 struct hotline_health *health_create(struct net *net, struct hotline_channel *ch,
@@ -627,14 +645,40 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
 	return 0;
 }
 
-void health_destroy(struct hotline_health *h)
+void health_retire(struct hotline_health *h, struct list_head *batch)
 {
 	if (!h)
 		return;
-	health_stop(h);
-	crypto_free_shash(h->tfm);
-	memzero_explicit(h->cfg.key, sizeof(h->cfg.key));
-	kvfree(h);
+	health_unlink(h);
+	list_add_tail(&h->retired, batch);
+}
+
+void health_reap(struct list_head *batch)
+{
+	struct hotline_health *h, *tmp;
+	LIST_HEAD(dead);
+
+	if (list_empty(batch))
+		return;
+	/* one grace period for the whole batch: receivers and status readers */
+	synchronize_rcu();
+	list_for_each_entry_safe(h, tmp, batch, retired) {
+		list_del(&h->retired);
+		health_quiesce(h, &dead);
+		crypto_free_shash(h->tfm);
+		memzero_explicit(h->cfg.key, sizeof(h->cfg.key));
+		kvfree(h);
+	}
+	/* and one for the ports left without sessions */
+	stamp_ports_release(&dead);
+}
+
+void health_destroy(struct hotline_health *h)
+{
+	LIST_HEAD(batch);
+
+	health_retire(h, &batch);
+	health_reap(&batch);
 }
 
 void health_get_status(const struct hotline_health *ch,

@@ -72,6 +72,14 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
  * grace period). NULL is ignored. No event is sent.
  */
 void health_destroy(struct hotline_health *h);
+/*
+ * health_destroy() in two halves, for tearing down many sessions at once
+ * (a namespace going away, rmmod): retire each (unlinks it, never sleeps),
+ * then reap the batch, which waits for one grace period for all of them
+ * instead of one each and then frees them. Same locking as health_destroy().
+ */
+void health_retire(struct hotline_health *h, struct list_head *batch);
+void health_reap(struct list_head *batch);
 
 /* Adds HOTLINE_A_CHANNEL_HEALTH_STATUS; RCU read side is enough. */
 int health_fill_status(struct sk_buff *skb, const struct hotline_health *h);

@@ -227,19 +227,55 @@ found:
 	return sp;
 }
 
-void stamp_port_put(struct stamp_port *sp)
+void stamp_port_retire(struct stamp_port *sp, struct list_head *dead)
 {
 	lockdep_assert_held(&stamp_net(sp->net)->lock);
 	if (--sp->users)
 		return;
 	WARN_ON_ONCE(!list_empty(&sp->sessions));
-	list_del(&sp->node);
-	/* clears sk_user_data first; receivers still running hold RCU */
+	list_move(&sp->node, dead);
+	/* receivers still running hold RCU; new ones find no port */
 	if (sp->sock4)
-		udp_tunnel_sock_release(sp->sock4);
+		rcu_assign_sk_user_data(sp->sock4->sk, NULL);
 	if (sp->sock6)
-		udp_tunnel_sock_release(sp->sock6);
-	kfree_rcu(sp, rcu);
+		rcu_assign_sk_user_data(sp->sock6->sk, NULL);
+}
+
+static void stamp_sock_close(struct socket *sock)
+{
+	if (!sock)
+		return;
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
+}
+
+/*
+ * udp_tunnel_sock_release() waits for a grace period per socket; a netns
+ * with thousands of ports going away would wait thousands of times. Here
+ * the sockets were unhooked by stamp_port_retire(), so one grace period
+ * covers them all.
+ */
+void stamp_ports_release(struct list_head *dead)
+{
+	struct stamp_port *sp, *tmp;
+
+	if (list_empty(dead))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(sp, tmp, dead, node) {
+		list_del(&sp->node);
+		stamp_sock_close(sp->sock4);
+		stamp_sock_close(sp->sock6);
+		kfree_rcu(sp, rcu);
+	}
+}
+
+void stamp_port_put(struct stamp_port *sp)
+{
+	LIST_HEAD(dead);
+
+	stamp_port_retire(sp, &dead);
+	stamp_ports_release(&dead);
 }
 
 static void stamp_mark_skb(struct sk_buff *skb,

@@ -54,7 +54,18 @@ void stamp_exit(void);
  */
 struct stamp_port *stamp_port_get(struct net *net, u16 port, u8 family,
 				  int *err);
+/* Drops a reference; the last one closes the port's sockets. */
 void stamp_port_put(struct stamp_port *sp);
+/*
+ * stamp_port_put() in two halves, for many ports at once: retire drops
+ * the reference and, on the last, unhooks the port and moves it to @dead
+ * (under stamp_lock(), never sleeps); release then closes every port on
+ * @dead after a single grace period. Until then the port numbers stay
+ * bound, so callers hold whatever keeps new sessions out (the config
+ * mutex) across both.
+ */
+void stamp_port_retire(struct stamp_port *sp, struct list_head *dead);
+void stamp_ports_release(struct list_head *dead);
 void stamp_lock(struct net *net);
 void stamp_unlock(struct net *net);
 

@@ -13,6 +13,7 @@ matters under TCG.
                                          after a "# subscribed" line
   hlhealth.py cut SECS NAME CMD...       run CMD (the cut), print seconds
                                          from its end to NAME going down
+                                         (the kernel's time of the change)
   hlhealth.py bulk_add PREFIX N PEER PROBE LPORT0 PPORT0 IVAL MULT [DSCP]
                                          N unauthenticated channels
                                          PREFIXi, local port LPORT0+i,
@@ -82,11 +83,18 @@ def main(argv):
             limit, name = float(argv[1]), argv[2]
             subprocess.run(argv[3:], check=True)
             t0 = time.monotonic()
+            r0 = time.time()
             while time.monotonic() - t0 < limit:
                 for ev in hl.events(0.05):
                     st = ev['health_status'] or {}
                     if ev['name'] == name and st.get('state') == 'down':
-                        print('%.6f' % (time.monotonic() - t0))
+                        # the kernel stamps the transition (since, realtime
+                        # ns): event delivery and our wakeup do not count
+                        since = st.get('since')
+                        if since:
+                            print('%.6f' % (since / 1e9 - r0))
+                        else:
+                            print('%.6f' % (time.monotonic() - t0))
                         return 0
             print('none')
             return 1
