@@ -16,9 +16,10 @@
 #               period with no sessions: softirq+irq ticks, and all time
 #               not idle (softirq work that spills to ksoftirqd counts as
 #               system time, so that column misses nothing)
-#   stress      false downs: 100 sessions per gateway at 20 ms x 3 for 60 s
-#               while stress-ng --cpu loads every CPU in userspace: every
-#               state change (the kernel's flap counter). Then FRR's bfdd
+#   stress      false downs: 100 sessions per gateway at 20 ms x 3, 60 s
+#               idle and then 60 s while stress-ng --cpu loads every CPU
+#               in userspace: every state change (the kernel's flap
+#               counter). Then FRR's bfdd
 #               (bfdd.sh), 100 sessions per gateway at 20 ms x 3 on the
 #               same link under the same load: its session-down counters.
 #               One after the other, so neither loads the other.
@@ -144,56 +145,64 @@ phase_cpu() {
 }
 
 phase_stress() {
-	local stressor fup1 fup2 f0 f1 fend1 fend2 bfd bup1 bup2 b0 b1 bend1 bend2
+	local stressor up0 quiet loaded upend
 
 	if command -v stress-ng >/dev/null; then
 		stressor="stress-ng --cpu $(nproc)"
 	else
 		stressor="nothing (stress-ng not installed: make deps)"
 	fi
+	printf '\nfalse downs: 2 x 100 sessions at 20 ms x 3, %d s idle, then %d s of %s\n' \
+		"$STRESS_SECS" "$STRESS_SECS" "$stressor"
+	printf '%-16s %10s %16s %16s %10s\n' "" "up before" "changes, idle" \
+		"changes, loaded" "up after"
+
+	# hotline: every state change (the kernel's flap counter)
+	hl_changes() { echo $(( $(flaps h1 f) + $(flaps h2 f) )); }
 	h1 bulk_add f 100 "$GW2_WAN4/32" "$GW2_WAN4" 10000 20000 20 3
 	h2 bulk_add f 100 "$GW1_WAN4/32" "$GW1_WAN4" 20000 10000 20 3
 	wait_for 60 all_up f 100 || say "hotline: not all 2 x 100 up"
-	fup1=$(count_up h1 f)
-	fup2=$(count_up h2 f)
-	f0=$(( $(flaps h1 f) + $(flaps h2 f) ))
+	up0="$(count_up h1 f) + $(count_up h2 f)"
+	quiet=$(hl_changes)
+	sleep "$STRESS_SECS"
+	loaded=$(hl_changes)
+	quiet=$((loaded - quiet))
 	stress_run "$STRESS_SECS"
-	f1=$(( $(flaps h1 f) + $(flaps h2 f) ))
-	fend1=$(count_up h1 f)
-	fend2=$(count_up h2 f)
-	say "hotline: $((f1 - f0)) state changes under load"
+	loaded=$(( $(hl_changes) - loaded ))
+	upend="$(count_up h1 f) + $(count_up h2 f)"
+	say "hotline: $quiet state changes idle, $loaded under load"
+	printf '%-16s %10s %16s %16s %10s\n' hotline "$up0" "$quiet" "$loaded" "$upend"
 	hl_unload || say "rmmod failed"
 
-	if bfdd_available; then
-		bfdd_addrs "$NS_GW1" wan0 1 100
-		bfdd_addrs "$NS_GW2" wan0 2 100
-		bfdd_start "$NS_GW1" "$tmp/bfdd1" 1 2 100 20 3
-		bfdd_start "$NS_GW2" "$tmp/bfdd2" 2 1 100 20 3
-		bfdd_all_up() {
-			[ "$(bfdd_up "$tmp/bfdd1")" = 100 ] && [ "$(bfdd_up "$tmp/bfdd2")" = 100 ]
-		}
-		wait_for 60 bfdd_all_up || say "bfdd: not all 2 x 100 up"
-		bup1=$(bfdd_up "$tmp/bfdd1")
-		bup2=$(bfdd_up "$tmp/bfdd2")
-		b0=$(( $(bfdd_downs "$tmp/bfdd1") + $(bfdd_downs "$tmp/bfdd2") ))
-		stress_run "$STRESS_SECS"
-		b1=$(( $(bfdd_downs "$tmp/bfdd1") + $(bfdd_downs "$tmp/bfdd2") ))
-		bend1=$(bfdd_up "$tmp/bfdd1")
-		bend2=$(bfdd_up "$tmp/bfdd2")
-		bfdd_stop "$tmp/bfdd1"
-		bfdd_stop "$tmp/bfdd2"
-		say "bfdd: $((b1 - b0)) down events under load"
-		bfd=$(printf '%-22s %9s %21s %14s' "FRR bfdd $(bfdd_version)" "$bup1 + $bup2" \
-			"$((b1 - b0)) down events" "$bend1 + $bend2")
-	else
-		bfd="FRR bfdd: not run (not installed: make deps installs frr)"
+	if ! bfdd_available; then
+		echo "FRR bfdd: not run (not installed: make deps installs frr)"
+		hl_load
+		return
 	fi
-
-	printf '\nfalse downs: 2 x 100 sessions at 20 ms x 3, %d s of %s\n' "$STRESS_SECS" "$stressor"
-	printf '%-22s %9s %21s %14s\n' "" "up before" "during the load" "up after"
-	printf '%-22s %9s %21s %14s\n' "hotline" "$fup1 + $fup2" "$((f1 - f0)) state changes" \
-		"$fend1 + $fend2"
-	echo "$bfd"
+	# bfdd: transitions to down (its session-down counters)
+	bfdd_changes() { echo $(( $(bfdd_downs "$tmp/bfdd1") + $(bfdd_downs "$tmp/bfdd2") )); }
+	bfdd_all_up() {
+		[ "$(bfdd_up "$tmp/bfdd1")" = 100 ] && [ "$(bfdd_up "$tmp/bfdd2")" = 100 ]
+	}
+	bfdd_addrs "$NS_GW1" wan0 1 100
+	bfdd_addrs "$NS_GW2" wan0 2 100
+	bfdd_start "$NS_GW1" "$tmp/bfdd1" 1 2 100 20 3
+	bfdd_start "$NS_GW2" "$tmp/bfdd2" 2 1 100 20 3
+	# bfdd starts every session at its slow 1 s rate (RFC 5880 6.8.3)
+	wait_for 180 bfdd_all_up || say "bfdd: not all 2 x 100 up after 180 s"
+	up0="$(bfdd_up "$tmp/bfdd1") + $(bfdd_up "$tmp/bfdd2")"
+	quiet=$(bfdd_changes)
+	sleep "$STRESS_SECS"
+	loaded=$(bfdd_changes)
+	quiet=$((loaded - quiet))
+	stress_run "$STRESS_SECS"
+	loaded=$(( $(bfdd_changes) - loaded ))
+	upend="$(bfdd_up "$tmp/bfdd1") + $(bfdd_up "$tmp/bfdd2")"
+	bfdd_stop "$tmp/bfdd1"
+	bfdd_stop "$tmp/bfdd2"
+	say "bfdd: $quiet down events idle, $loaded under load"
+	printf '%-16s %10s %16s %16s %10s\n' "bfdd $(bfdd_version)" "$up0" "$quiet downs" \
+		"$loaded downs" "$upend"
 	hl_load
 }
 
