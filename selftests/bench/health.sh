@@ -144,6 +144,17 @@ phase_cpu() {
 	printf '  rmmod with 2,000 sessions probing: %d s\n' "$rmmod_secs"
 }
 
+# idle_then_loaded COUNT: "IDLE LOADED", how much COUNT's output grew over
+# STRESS_SECS idle and then over STRESS_SECS under stress
+idle_then_loaded() {
+	local a b
+	a=$("$1")
+	sleep "$STRESS_SECS"
+	b=$("$1")
+	stress_run "$STRESS_SECS"
+	echo "$((b - a)) $(( $("$1") - b ))"
+}
+
 phase_stress() {
 	local stressor up0 quiet loaded upend
 
@@ -163,12 +174,7 @@ phase_stress() {
 	h2 bulk_add f 100 "$GW1_WAN4/32" "$GW1_WAN4" 20000 10000 20 3
 	wait_for 60 all_up f 100 || say "hotline: not all 2 x 100 up"
 	up0="$(count_up h1 f) + $(count_up h2 f)"
-	quiet=$(hl_changes)
-	sleep "$STRESS_SECS"
-	loaded=$(hl_changes)
-	quiet=$((loaded - quiet))
-	stress_run "$STRESS_SECS"
-	loaded=$(( $(hl_changes) - loaded ))
+	read -r quiet loaded <<<"$(idle_then_loaded hl_changes)"
 	upend="$(count_up h1 f) + $(count_up h2 f)"
 	say "hotline: $quiet state changes idle, $loaded under load"
 	printf '%-16s %10s %16s %16s %10s\n' hotline "$up0" "$quiet" "$loaded" "$upend"
@@ -191,12 +197,7 @@ phase_stress() {
 	# bfdd starts every session at its slow 1 s rate (RFC 5880 6.8.3)
 	wait_for 180 bfdd_all_up || say "bfdd: not all 2 x 100 up after 180 s"
 	up0="$(bfdd_up "$tmp/bfdd1") + $(bfdd_up "$tmp/bfdd2")"
-	quiet=$(bfdd_changes)
-	sleep "$STRESS_SECS"
-	loaded=$(bfdd_changes)
-	quiet=$((loaded - quiet))
-	stress_run "$STRESS_SECS"
-	loaded=$(( $(bfdd_changes) - loaded ))
+	read -r quiet loaded <<<"$(idle_then_loaded bfdd_changes)"
 	upend="$(bfdd_up "$tmp/bfdd1") + $(bfdd_up "$tmp/bfdd2")"
 	bfdd_stop "$tmp/bfdd1"
 	bfdd_stop "$tmp/bfdd2"
