@@ -36,6 +36,7 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include "channel.h"
+#include "debugfs.h"
 
 struct hotline_peer_key {
 	struct in6_addr addr;		/* masked to len */
@@ -146,6 +147,7 @@ static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 			kfree(grp);
 			return err;
 		}
+		hotline_obj_get(HOTLINE_OBJ_PEER_GROUP);
 		lengths_get(hn, &key);
 	}
 
@@ -168,6 +170,13 @@ static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 	return 0;
 }
 
+static void group_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct hotline_peer_group, rcu));
+	hotline_obj_put(HOTLINE_OBJ_PEER_GROUP);
+	hotline_obj_put(HOTLINE_OBJ_RCU_PENDING);
+}
+
 static void group_unlink(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 {
 	struct hotline_peer_group *grp = cfg->group;
@@ -178,23 +187,34 @@ static void group_unlink(struct hotline_net *hn, struct hotline_channel_cfg *cfg
 	if (list_empty(&grp->members)) {
 		lengths_put(hn, &grp->key);
 		rhashtable_remove_fast(&hn->groups, &grp->node, group_params);
-		kfree_rcu(grp, rcu);
+		hotline_call_rcu(&grp->rcu, group_free_rcu);
 	}
 }
 
 static void cfg_free_rcu(struct rcu_head *rcu)
 {
-	/* kfree_sensitive: the configuration may hold the health key. */
-	kfree_sensitive(container_of(rcu, struct hotline_channel_cfg, rcu));
+	channel_cfg_free(container_of(rcu, struct hotline_channel_cfg, rcu));
+	hotline_obj_put(HOTLINE_OBJ_RCU_PENDING);
+}
+
+/* Not the configuration: channel_create() gives it back on error. */
+static void channel_free(struct hotline_channel *ch)
+{
+	if (ch->stats) {
+		free_percpu(ch->stats);
+		hotline_obj_put(HOTLINE_OBJ_CHANNEL_STATS);
+	}
+	kfree(ch);
+	hotline_obj_put(HOTLINE_OBJ_CHANNEL);
 }
 
 static void channel_free_rcu(struct rcu_head *rcu)
 {
 	struct hotline_channel *ch = container_of(rcu, struct hotline_channel, rcu);
 
-	kfree_sensitive(rcu_dereference_protected(ch->cfg, true));
-	free_percpu(ch->stats);
-	kfree(ch);
+	channel_cfg_free(rcu_dereference_protected(ch->cfg, true));
+	channel_free(ch);
+	hotline_obj_put(HOTLINE_OBJ_RCU_PENDING);
 }
 
 static void bump_genid(struct hotline_net *hn)
@@ -212,6 +232,7 @@ struct hotline_channel_cfg *channel_cfg_new(void)
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
 		return NULL;
+	hotline_obj_get(HOTLINE_OBJ_CHANNEL_CFG);
 	INIT_LIST_HEAD(&cfg->group_node);
 	cfg->proto = HOTLINE_PROTO_ANY;
 	cfg->dscp = HOTLINE_DEFAULT_DSCP;
@@ -227,6 +248,7 @@ struct hotline_channel_cfg *channel_cfg_dup(const struct hotline_channel_cfg *cf
 	dup = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!dup)
 		return NULL;
+	hotline_obj_get(HOTLINE_OBJ_CHANNEL_CFG);
 	dup->ch = NULL;
 	dup->group = NULL;
 	INIT_LIST_HEAD(&dup->group_node);
@@ -235,7 +257,11 @@ struct hotline_channel_cfg *channel_cfg_dup(const struct hotline_channel_cfg *cf
 
 void channel_cfg_free(struct hotline_channel_cfg *cfg)
 {
+	if (!cfg)
+		return;
+	/* kfree_sensitive: the configuration may hold the health key. */
 	kfree_sensitive(cfg);
+	hotline_obj_put(HOTLINE_OBJ_CHANNEL_CFG);
 }
 
 static void cfg_finish(struct hotline_channel_cfg *cfg, struct hotline_channel *ch)
@@ -288,11 +314,13 @@ struct hotline_channel *channel_create(struct hotline_net *hn, const char *name,
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
 	if (!ch)
 		return ERR_PTR(-ENOMEM);
+	hotline_obj_get(HOTLINE_OBJ_CHANNEL);
 	ch->stats = alloc_percpu_gfp(struct hotline_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!ch->stats) {
 		err = -ENOMEM;
 		goto err_free;
 	}
+	hotline_obj_get(HOTLINE_OBJ_CHANNEL_STATS);
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(ch->stats, cpu)->syncp);
 	strscpy(ch->name, name, sizeof(ch->name));	/* rest stays zero */
@@ -325,8 +353,7 @@ err_erase:
 	 */
 	synchronize_rcu();
 err_free:
-	free_percpu(ch->stats);
-	kfree(ch);
+	channel_free(ch);
 	cfg->ch = NULL;
 	NL_SET_ERR_MSG(extack, "out of memory for the channel table");
 	return ERR_PTR(err);
@@ -354,7 +381,7 @@ int channel_update(struct hotline_net *hn, struct hotline_channel *ch,
 		group_unlink(hn, old);
 	}
 	rcu_assign_pointer(ch->cfg, cfg);
-	call_rcu(&old->rcu, cfg_free_rcu);
+	hotline_call_rcu(&old->rcu, cfg_free_rcu);
 	bump_genid(hn);
 	return 0;
 }
@@ -365,7 +392,7 @@ void channel_delete(struct hotline_net *hn, struct hotline_channel *ch)
 	rhashtable_remove_fast(&hn->names, &ch->name_node, name_params);
 	xa_erase(&hn->channels, ch->id);
 	bump_genid(hn);
-	call_rcu(&ch->rcu, channel_free_rcu);
+	hotline_call_rcu(&ch->rcu, channel_free_rcu);
 }
 
 static bool cfg_fits(const struct hotline_channel_cfg *cfg,

@@ -62,6 +62,7 @@
 #include <crypto/algapi.h>
 #include <hotline/health_math.h>
 
+#include "debugfs.h"
 #include "health.h"
 #include "netlink.h"
 #include "stamp.h"
@@ -420,6 +421,15 @@ static bool health_same_identity(const struct hotline_health *h,
 	return ipv6_addr_equal(&old->probe.v6, &cfg->probe.v6);
 }
 
+/* NULL (unkeyed) is ignored. */
+static void health_tfm_free(struct crypto_shash *tfm)
+{
+	if (!tfm)
+		return;
+	crypto_free_shash(tfm);
+	hotline_obj_put(HOTLINE_OBJ_HMAC_TFM);
+}
+
 static struct crypto_shash *health_tfm(const struct hotline_health_cfg *cfg,
 				       struct netlink_ext_ack *extack)
 {
@@ -433,9 +443,10 @@ static struct crypto_shash *health_tfm(const struct hotline_health_cfg *cfg,
 		NL_SET_ERR_MSG_MOD(extack, "HMAC-SHA-256 is not available in this kernel");
 		return tfm;
 	}
+	hotline_obj_get(HOTLINE_OBJ_HMAC_TFM);
 	err = crypto_shash_setkey(tfm, cfg->key, HOTLINE_KEY_LEN);
 	if (err) {
-		crypto_free_shash(tfm);
+		health_tfm_free(tfm);
 		NL_SET_ERR_MSG_MOD(extack, "health key rejected by HMAC-SHA-256");
 		return ERR_PTR(err);
 	}
@@ -537,15 +548,48 @@ static void health_quiesce(struct hotline_health *h, struct list_head *dead)
 	h->port = NULL;
 }
 
-static void health_stop(struct hotline_health *h)
+/* Session memory, once its timers are initialised: create's error path too. */
+static void health_free(struct hotline_health *h)
 {
+	hotline_obj_add(HOTLINE_OBJ_SESSION_TIMER, -2);
+	health_tfm_free(h->tfm);
+	memzero_explicit(h->cfg.key, sizeof(h->cfg.key));
+	kvfree(h);
+	hotline_obj_put(HOTLINE_OBJ_HEALTH_SESSION);
+}
+
+/*
+ * The one teardown order, for a session being restarted (@free false) as
+ * for a batch being destroyed: each was unlinked by health_retire(); one
+ * grace period for the whole batch lets receivers and status readers that
+ * found them finish; then timers stop and ports lose a user; and one more
+ * grace period (in stamp_ports_release()) for the ports left without
+ * sessions.
+ */
+static void health_teardown(struct list_head *batch, bool free)
+{
+	struct hotline_health *h, *tmp;
 	LIST_HEAD(dead);
 
-	health_unlink(h);
-	/* receivers that found us are done; none will find us again */
+	if (list_empty(batch))
+		return;
 	synchronize_rcu();
-	health_quiesce(h, &dead);
+	list_for_each_entry_safe(h, tmp, batch, retired) {
+		list_del(&h->retired);
+		health_quiesce(h, &dead);
+		if (free)
+			health_free(h);
+	}
 	stamp_ports_release(&dead);
+}
+
+/* Stops @h without freeing it, so it can start afresh. */
+static void health_stop(struct hotline_health *h)
+{
+	LIST_HEAD(batch);
+
+	health_retire(h, &batch);
+	health_teardown(&batch, false);
 }
 
 struct hotline_health *health_create(struct net *net, struct hotline_channel *ch,
@@ -560,6 +604,7 @@ struct hotline_health *health_create(struct net *net, struct hotline_channel *ch
 	h = kvzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return ERR_PTR(-ENOMEM);
+	hotline_obj_get(HOTLINE_OBJ_HEALTH_SESSION);
 	h->net = net;
 	h->ch = ch;
 	spin_lock_init(&h->lock);
@@ -567,10 +612,12 @@ struct hotline_health *health_create(struct net *net, struct hotline_channel *ch
 	h->tx_timer.function = health_tx;
 	hrtimer_init(&h->detect_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	h->detect_timer.function = health_detect;
+	hotline_obj_add(HOTLINE_OBJ_SESSION_TIMER, 2);
 
 	h->tfm = health_tfm(cfg, extack);
 	if (IS_ERR(h->tfm)) {
 		err = PTR_ERR(h->tfm);
+		h->tfm = NULL;
 		goto free;
 	}
 	stamp_lock(net);
@@ -578,7 +625,7 @@ struct hotline_health *health_create(struct net *net, struct hotline_channel *ch
 	if (IS_ERR(sp)) {
 		stamp_unlock(net);
 		err = PTR_ERR(sp);
-		goto free_tfm;
+		goto free;
 	}
 	health_reset(h, cfg, marking);
 	health_link(h, sp);
@@ -586,10 +633,9 @@ struct hotline_health *health_create(struct net *net, struct hotline_channel *ch
 	health_start_timer(h);
 	return h;
 
-free_tfm:
-	crypto_free_shash(h->tfm);
 free:
-	kvfree(h);
+	/* never armed, never linked: nothing to wait for */
+	health_free(h);
 	return ERR_PTR(err);
 }
 
@@ -622,7 +668,7 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
 	sp = health_port_get(h->net, cfg, h, extack);
 	stamp_unlock(h->net);
 	if (IS_ERR(sp)) {
-		crypto_free_shash(tfm);
+		health_tfm_free(tfm);
 		return PTR_ERR(sp);
 	}
 
@@ -639,7 +685,7 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
 	health_link(h, sp);
 	stamp_unlock(h->net);
 	health_start_timer(h);
-	crypto_free_shash(old_tfm);
+	health_tfm_free(old_tfm);
 	if (old != HOTLINE_STATE_DOWN)
 		health_notify(h, old);
 	return 0;
@@ -655,22 +701,7 @@ void health_retire(struct hotline_health *h, struct list_head *batch)
 
 void health_reap(struct list_head *batch)
 {
-	struct hotline_health *h, *tmp;
-	LIST_HEAD(dead);
-
-	if (list_empty(batch))
-		return;
-	/* one grace period for the whole batch: receivers and status readers */
-	synchronize_rcu();
-	list_for_each_entry_safe(h, tmp, batch, retired) {
-		list_del(&h->retired);
-		health_quiesce(h, &dead);
-		crypto_free_shash(h->tfm);
-		memzero_explicit(h->cfg.key, sizeof(h->cfg.key));
-		kvfree(h);
-	}
-	/* and one for the ports left without sessions */
-	stamp_ports_release(&dead);
+	health_teardown(batch, true);
 }
 
 void health_destroy(struct hotline_health *h)

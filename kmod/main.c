@@ -7,20 +7,18 @@
  * Unloading first unregisters the netlink family (no new requests), then
  * the per-namespace state (hooks first, which waits for packets inside
  * them, then the channels), then waits for the RCU callbacks that free
- * them.
+ * them, and finally checks that every object it counted was freed.
  */
 #define pr_fmt(fmt) "hotline: " fmt
 
-#include <linux/debugfs.h>
-#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/uaccess.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "channel.h"
 #include "classify.h"
+#include "debugfs.h"
 #include "health.h"
 #include "netlink.h"
 
@@ -58,40 +56,6 @@ static struct pernet_operations hotline_net_ops = {
 	.size = sizeof(struct hotline_net),
 };
 
-/*
- * TEST ONLY: writing 1 to /sys/kernel/debug/hotline/inject_warn triggers a
- * WARN. The VM test runner boots with panic_on_warn and treats any splat
- * as a failure; this knob lets its own test prove that it really catches
- * one, so a green run means something. Root only, debugfs only.
- */
-static struct dentry *hotline_debugfs;
-
-static ssize_t inject_warn_write(struct file *file, const char __user *buf,
-				 size_t count, loff_t *ppos)
-{
-	bool warn;
-	int err;
-
-	err = kstrtobool_from_user(buf, count, &warn);
-	if (err)
-		return err;
-	WARN(warn, "hotline: warning injected through debugfs (test only)\n");
-	return count;
-}
-
-static const struct file_operations inject_warn_fops = {
-	.owner = THIS_MODULE,
-	.write = inject_warn_write,
-	.llseek = noop_llseek,
-};
-
-static void hotline_debugfs_init(void)
-{
-	hotline_debugfs = debugfs_create_dir("hotline", NULL);
-	debugfs_create_file("inject_warn", 0200, hotline_debugfs, NULL,
-			    &inject_warn_fops);
-}
-
 static int __init hotline_init(void)
 {
 	int err;
@@ -124,12 +88,13 @@ err_health:
 
 static void __exit hotline_exit(void)
 {
-	debugfs_remove_recursive(hotline_debugfs);
+	hotline_debugfs_exit();
 	hotline_nl_exit();
 	unregister_pernet_subsys(&hotline_net_ops);
 	/* Channels and configurations are freed by call_rcu callbacks. */
 	rcu_barrier();
 	health_exit();
+	hotline_objects_check();
 }
 
 module_init(hotline_init);

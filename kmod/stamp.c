@@ -36,6 +36,7 @@
 #include <crypto/hash.h>
 #include <crypto/sha2.h>
 
+#include "debugfs.h"
 #include "health.h"
 #include "stamp.h"
 
@@ -185,9 +186,22 @@ static int stamp_sock_open(struct stamp_port *sp, u8 family,
 	err = udp_sock_create(sp->net, &ucfg, &sock);
 	if (err)
 		return err;
+	hotline_obj_get(HOTLINE_OBJ_STAMP_SOCKET);
 	setup_udp_tunnel_sock(sp->net, sock, &tcfg);
 	*sockp = sock;
 	return 0;
+}
+
+static void stamp_port_free(struct stamp_port *sp)
+{
+	kfree(sp);
+	hotline_obj_put(HOTLINE_OBJ_STAMP_PORT);
+}
+
+static void stamp_port_free_rcu(struct rcu_head *rcu)
+{
+	stamp_port_free(container_of(rcu, struct stamp_port, rcu));
+	hotline_obj_put(HOTLINE_OBJ_RCU_PENDING);
 }
 
 struct stamp_port *stamp_port_get(struct net *net, u16 port, u8 family,
@@ -207,6 +221,7 @@ struct stamp_port *stamp_port_get(struct net *net, u16 port, u8 family,
 		*err = -ENOMEM;
 		return NULL;
 	}
+	hotline_obj_get(HOTLINE_OBJ_STAMP_PORT);
 	sp->net = net;
 	sp->port = port;
 	INIT_LIST_HEAD(&sp->sessions);
@@ -217,7 +232,7 @@ found:
 		*err = stamp_sock_open(sp, family, sockp);
 		if (*err) {
 			if (fresh)
-				kfree(sp);
+				stamp_port_free(sp);
 			return NULL;
 		}
 	}
@@ -247,6 +262,7 @@ static void stamp_sock_close(struct socket *sock)
 		return;
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	sock_release(sock);
+	hotline_obj_put(HOTLINE_OBJ_STAMP_SOCKET);
 }
 
 /*
@@ -266,7 +282,7 @@ void stamp_ports_release(struct list_head *dead)
 		list_del(&sp->node);
 		stamp_sock_close(sp->sock4);
 		stamp_sock_close(sp->sock6);
-		kfree_rcu(sp, rcu);
+		hotline_call_rcu(&sp->rcu, stamp_port_free_rcu);
 	}
 }
 
@@ -411,6 +427,6 @@ int stamp_init(void)
 void stamp_exit(void)
 {
 	unregister_pernet_subsys(&stamp_net_ops);
-	/* kfree_rcu() of ports must finish before the module text goes */
+	/* port frees queued with call_rcu() must run before the module text goes */
 	rcu_barrier();
 }
