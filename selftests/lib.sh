@@ -274,6 +274,8 @@ topo_destroy() {
 
 # Runs on every exit: stop background jobs, remove the namespaces,
 # unload the module, and make the exit status non-zero after any FAIL.
+# With HOTLINE_KEEP_LOADED set (run_all.sh) the module stays loaded:
+# run_all checks that everything it allocated was freed, then unloads it.
 cleanup() {
 	local rc=$? pids
 	trap - EXIT
@@ -285,7 +287,7 @@ cleanup() {
 		wait $pids 2>/dev/null
 	fi
 	[ "$_hl_topo" = 1 ] && topo_destroy
-	if hl_is_loaded; then
+	if hl_is_loaded && [ -z "${HOTLINE_KEEP_LOADED:-}" ]; then
 		hl_unload || fail "cleanup" "hotline.ko would not unload"
 	fi
 	[ "$FAIL_COUNT" -gt 0 ] && [ "$rc" -eq 0 ] && rc=1

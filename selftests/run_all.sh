@@ -6,9 +6,12 @@
 # one at a time, each under a time limit (HOTLINE_TEST_TIMEOUT seconds,
 # default 600).  Their PASS/FAIL/SKIP lines pass through; a script that
 # exits non-zero without a FAIL line, or runs out of time, gets one here.
-# Between scripts hotline.ko is unloaded and stray namespaces removed,
-# so no test sees another's leftovers; a module that will not unload is
-# a FAIL.  Exits non-zero if anything failed.
+# Between scripts stray namespaces are removed and hotline.ko is
+# unloaded, so no test sees another's leftovers; a module that will not
+# unload is a FAIL.  Before unloading, every object the module counts in
+# debugfs (channels, sessions, sockets, timers, pending RCU frees...) must
+# have been freed: what a test leaves behind once its namespaces are gone
+# is a leak, and a FAIL.  Exits non-zero if anything failed.
 
 here=$(cd "$(dirname "$0")" && pwd)
 limit=${HOTLINE_TEST_TIMEOUT:-600}
@@ -60,6 +63,37 @@ NFT
 	fail "run_all: could not install the static-key keepalive chains: $out"
 fi
 
+objects=/sys/kernel/debug/hotline/objects
+
+# leftover_objects: the counts in $objects that are not zero, as
+# "name value, name value"; nothing when all are zero.
+leftover_objects() {
+	if [ ! -r "$objects" ]; then
+		echo "cannot read $objects"
+		return
+	fi
+	awk '$2 != 0 { printf "%s%s %s", sep, $1, $2; sep = ", " }' "$objects"
+}
+
+# wait_objects_freed SECONDS: until every count is zero, or print those
+# that are not and fail. Deleted namespaces are torn down by a kernel
+# worker (cleanup_net) after `ip netns delete` has returned, and frees
+# wait for RCU grace periods, so this may take a moment.
+wait_objects_freed() {
+	local end=$((SECONDS + $1)) left
+	while :; do
+		left=$(leftover_objects)
+		[ -z "$left" ] && return 0
+		[ "$SECONDS" -ge "$end" ] && break
+		sleep 0.2
+	done
+	echo "$left"
+	return 1
+}
+
+# lib.sh's cleanup leaves the module loaded for the check below.
+export HOTLINE_KEEP_LOADED=1
+
 log=$(mktemp /tmp/run_all.XXXXXX)
 for t in "${tests[@]}"; do
 	name=${t##*/}
@@ -74,12 +108,17 @@ for t in "${tests[@]}"; do
 		failed=1
 		grep -q '^FAIL:' "$log" || fail "$name: exited $rc"
 	fi
+	# Namespaces first, since their teardown frees their channels; then
+	# the counts, before rmmod would free any leftovers and hide them.
+	ip -all netns delete 2>/dev/null
 	if [ -d /sys/module/hotline ]; then
+		if ! left=$(wait_objects_freed 30); then
+			fail "$name: leaked objects after cleanup: $left"
+		fi
 		if ! out=$(rmmod hotline 2>&1); then
 			fail "$name: left hotline.ko loaded and it would not unload: $out"
 		fi
 	fi
-	ip -all netns delete 2>/dev/null
 	passes=$((passes + $(grep -c '^PASS:' "$log")))
 	fails=$((fails + $(grep -c '^FAIL:' "$log")))
 	skips=$((skips + $(grep -c '^SKIP:' "$log")))
