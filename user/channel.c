@@ -100,7 +100,7 @@ static int kw_probe(struct channel_req *r, const char *v, struct parse_error *e)
 
 static int kw_health(struct channel_req *r, const char *v, struct parse_error *e)
 {
-	if (strcmp(v, "none")) {
+	if (strcmp(v, "none") != 0) {
 		snprintf(e->why, sizeof(e->why),
 			 "only \"health none\" is known (it removes probing)");
 		return -1;

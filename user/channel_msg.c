@@ -344,7 +344,7 @@ static int channel_attr(const struct nlattr *a, void *data, struct parse_error *
 		    mnl_attr_get_payload_len(a) > HOTLINE_NAME_MAX + 1 ||
 		    !name_is_valid(mnl_attr_get_str(a)))
 			return parse_fail(e, "attribute CHANNEL_NAME is not a valid name");
-		strcpy(ch->name, mnl_attr_get_str(a));
+		snprintf(ch->name, sizeof(ch->name), "%s", mnl_attr_get_str(a));
 		ch->has |= HL_HAS_NAME;
 		break;
 	case HOTLINE_A_CHANNEL_PEER:

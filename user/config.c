@@ -324,7 +324,7 @@ static void section_start(struct parser *p, char *s)
 	if (*name)
 		*name++ = '\0';
 	name = trim(name);
-	if (strcasecmp(word, "Channel")) {
+	if (strcasecmp(word, "Channel") != 0) {
 		conf_error(p, p->line, "unknown section \"[%s%s%s]\": only [Channel NAME] is known",
 			   word, *name ? " " : "", name);
 		return;
@@ -353,7 +353,8 @@ static void section_start(struct parser *p, char *s)
 	p->seen = realloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
 	if (!p->seen)
 		abort();
-	strcpy(p->seen[p->nseen].name, p->cur.ch.name);
+	memcpy(p->seen[p->nseen].name, p->cur.ch.name,
+	       sizeof(p->seen[p->nseen].name));
 	p->seen[p->nseen++].line = p->line;
 }
 
@@ -429,7 +430,7 @@ static void probes_unique(struct parser *p)
 			    a->local_port != b->local_port ||
 			    a->probe.family != b->probe.family ||
 			    memcmp(&a->probe.addr, &b->probe.addr,
-				   a->probe.family == AF_INET ? 4 : 16))
+				   a->probe.family == AF_INET ? 4 : 16) != 0)
 				continue;
 			inet_ntop(a->probe.family, &a->probe.addr, addr, sizeof(addr));
 			conf_error(p, c->v[i].line, "channel \"%s\" probes %s from "
@@ -447,6 +448,8 @@ static void errors_sort(struct conf *c, unsigned int *lines)
 {
 	size_t i, j;
 
+	if (!lines)	/* no error, nothing to sort */
+		return;
 	for (i = 1; i < c->nerrors; i++) {
 		unsigned int l = lines[i];
 		char *e = c->errors[i];
@@ -578,9 +581,8 @@ size_t conf_load(const char *path, unsigned int flags, struct conf *c)
 					 FILE_MAX_LEN);
 		}
 	}
-	if (!is_stdin)
-		close(fd);
 	if (!is_stdin) {
+		close(fd);
 		dir = strdup(path);
 		if (!dir)
 			abort();
@@ -590,7 +592,7 @@ size_t conf_load(const char *path, unsigned int flags, struct conf *c)
 		else if (slash)
 			*slash = '\0';
 		else
-			strcpy(dir, ".");
+			memcpy(dir, ".", 2);	/* path is not "": room for 2 */
 	}
 	ret = conf_parse(text, len, fname, dir, flags, c);
 	free(dir);
@@ -687,7 +689,7 @@ bool conf_channel_equal(const struct hl_channel *a, const struct hl_channel *b)
 	bool port_a = (a->has & HL_HAS_PORT) && a->port_min;
 	bool port_b = (b->has & HL_HAS_PORT) && b->port_min;
 
-	if (strcmp(a->name, b->name) || !prefix_equal(&a->peer, &b->peer) ||
+	if (strcmp(a->name, b->name) != 0 || !prefix_equal(&a->peer, &b->peer) ||
 	    local_a != local_b || (local_a && !prefix_equal(&a->local, &b->local)) ||
 	    a->proto != b->proto || port_a != port_b ||
 	    (port_a && (a->port_min != b->port_min || a->port_max != b->port_max)) ||

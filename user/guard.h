@@ -113,7 +113,7 @@ int guard_config_encode(enum guard_mode mode, bool armed,
 void guard_config_decode(const struct hotline_guard_config *cfg,
 			 struct guard_limits *limits);
 int guard_bucket_refill(int bucket_fd, const struct hotline_guard_config *cfg);
-int guard_sync_peers_fd(int peers4_fd, int peers6_fd,
+int guard_sync_peers_fd(int fd4, int fd6,
 			const struct guard_prefix *list, size_t n);
 int guard_read_stats_fd(int stats_fd, struct guard_stats *st);
 int guard_prefix_parse(const char *s, struct guard_prefix *p);

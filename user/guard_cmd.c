@@ -441,7 +441,8 @@ static int watch_resync(struct watch *w, const char *why)
 		       "armed (a channel is down or degraded)" : "disarmed");
 		w->armed = bad;
 	}
-	fflush(stdout);
+	/* a write error stays on stdout; the next write meets it too */
+	(void)fflush(stdout);
 out:
 	free(l.v);
 	return ret;

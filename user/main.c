@@ -242,7 +242,7 @@ static int cmd_version(int argc, char **argv)
 	if (f) {
 		if (!fgets(modver, sizeof(modver), f))
 			modver[0] = '\0';
-		fclose(f);
+		(void)fclose(f);	/* read only: nothing to lose */
 		modver[strcspn(modver, "\n")] = '\0';
 	}
 	if (opts.json) {

@@ -33,7 +33,7 @@
 #include "output.h"
 #include "status.h"
 
-#define EVENT_BUF_SIZE	(64 * 1024)
+#define EVENT_BUF_SIZE	((size_t)64 * 1024)
 #define EVENT_RCVBUF	(1024 * 1024)
 
 static volatile sig_atomic_t stop_signal;
@@ -223,7 +223,8 @@ static int monitor_event(const struct nlmsghdr *nlh, void *arg)
 		else
 			printf("%s warning: events were lost (receive buffer overrun)\n",
 			       time);
-		fflush(stdout);
+		/* a write error stays on stdout; the next write meets it too */
+		(void)fflush(stdout);
 		return 0;
 	}
 	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
@@ -249,7 +250,7 @@ static int monitor_event(const struct nlmsghdr *nlh, void *arg)
 	} else {
 		return 0;	/* a command of a newer module */
 	}
-	fflush(stdout);
+	(void)fflush(stdout);	/* errors: as above */
 	m->seen++;
 	return m->count && m->seen >= m->count ? 1 : 0;
 }

@@ -66,7 +66,7 @@ int parse_duration_ms(const char *s, uint32_t min, uint32_t max,
 int parse_percent(const char *s, uint32_t *pct, struct parse_error *e);
 int parse_probe(const char *s, uint16_t default_port, struct hl_endpoint *ep,
 		struct parse_error *e);
-int parse_rate(const char *s, uint64_t *bits_per_sec, struct parse_error *e);
+int parse_rate(const char *s, uint64_t *bps, struct parse_error *e);	/* bit/s */
 
 /* Checks a name that came from elsewhere (e.g. the kernel). */
 bool name_is_valid(const char *name);
@@ -82,6 +82,6 @@ char *format_priority(uint32_t prio, char *buf);
 char *format_mark(uint32_t mark, uint32_t mask, char *buf);
 char *format_hex32(uint32_t v, char *buf);
 char *format_probe(const struct hl_endpoint *ep, char *buf);
-char *format_rate(uint64_t bits_per_sec, char *buf);
+char *format_rate(uint64_t bps, char *buf);	/* bps in bit/s */
 
 #endif

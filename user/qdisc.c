@@ -241,11 +241,12 @@ static int htb_class(struct tc_ctx *t, uint32_t parent, uint32_t handle,
  */
 static int ematch_list_unflag(struct nl_msg *msg)
 {
-	struct nlattr *opts, *em, *list, *item;
+	struct nlattr *tca_opts, *em, *list, *item;
 	int rem;
 
-	opts = nlmsg_find_attr(nlmsg_hdr(msg), sizeof(struct tcmsg), TCA_OPTIONS);
-	em = opts ? nla_find(nla_data(opts), nla_len(opts), TCA_BASIC_EMATCHES) : NULL;
+	tca_opts = nlmsg_find_attr(nlmsg_hdr(msg), sizeof(struct tcmsg), TCA_OPTIONS);
+	em = tca_opts ? nla_find(nla_data(tca_opts), nla_len(tca_opts),
+				 TCA_BASIC_EMATCHES) : NULL;
 	list = em ? nla_find(nla_data(em), nla_len(em), TCA_EMATCH_TREE_LIST) : NULL;
 	if (!list)
 		return -1;
@@ -322,6 +323,8 @@ static int htb_install(struct tc_ctx *t, uint64_t bits_per_sec)
 	if (qdisc_create(t, q, "install the HTB qdisc 1:") ||
 	    htb_class(t, HL_HANDLE, HL_CLASS_ROOT, 0, rate, rate) ||
 	    htb_class(t, HL_CLASS_ROOT, HL_CLASS_HOT, 0, rate - rest, rate) ||
+	    /* rest is guaranteed, rate the ceiling it may borrow up to */
+	    /* NOLINTNEXTLINE(readability-suspicious-call-argument) */
 	    htb_class(t, HL_CLASS_ROOT, HL_CLASS_REST, 1, rest, rate) ||
 	    qdisc_create(t, qdisc_new(t, HL_CLASS_REST, HL_LEAF_REST, "fq_codel"),
 			 "install the fq_codel qdisc 20: under 1:20"))

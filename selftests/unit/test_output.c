@@ -112,13 +112,13 @@ static void test_table(void)
 		       "max-rtt 100 keyed\n", 150),
 	      "table row is aligned, numbers to the right", "got\n%s", line2);
 	/* what the table shows, the parsers take back */
-	tok = strtok_r(line2, " \n", &save);	/* id */
-	tok = strtok_r(NULL, " \n", &save);	/* name */
+	strtok_r(line2, " \n", &save);		/* id */
+	strtok_r(NULL, " \n", &save);		/* name */
 	tok = strtok_r(NULL, " \n", &save);
 	CHECK(parse_prefix(tok, &p, &e) == 0 && !memcmp(&p, &ch[0].peer, sizeof(p)),
 	      "table PEER parses back", "%s", tok);
-	tok = strtok_r(NULL, " \n", &save);	/* local "-" */
-	tok = strtok_r(NULL, " \n", &save);	/* proto */
+	strtok_r(NULL, " \n", &save);		/* local "-" */
+	strtok_r(NULL, " \n", &save);		/* proto */
 	tok = strtok_r(NULL, " \n", &save);
 	CHECK(parse_port_range(tok, &a, &b, &e) == 0 && a == 1000 && b == 2000,
 	      "table PORT parses back", "%s", tok);
