@@ -24,7 +24,7 @@ KVERS := $(KVER)
 endif
 
 .PHONY: all kmod bpf user check unit vmtest bench stress demo deps install \
-	uninstall dkms-install clean sparse
+	uninstall dkms-install clean sparse lint
 
 all: kmod bpf user
 
@@ -50,6 +50,11 @@ sparse:
 		$(MAKE) -s -C /lib/modules/$$k/build M=$(BUILD)/kmod/$$k C=2 \
 			HOTLINE_VERSION=$(HOTLINE_VERSION) modules; \
 	done
+
+# Static analysis, each tool a PASS or FAIL line: sparse and checkpatch on
+# the module, cppcheck and clang-tidy on hotlinectl (scripts/lint.sh).
+lint: kmod bpf
+	@KVERS="$(KVERS)" $(TOP)/scripts/lint.sh
 
 bpf:
 	@$(MAKE) -s -C bpf BUILD=$(BUILD)/bpf
