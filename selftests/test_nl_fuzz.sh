@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The hotline netlink family under nlfuzz (selftests/nlfuzz): generated and
+# mutated requests, every answer checked against the contract and the
+# table against a model after every batch.
+#
+#   1. as root, in a fresh network namespace;
+#   2. as root of a user namespace an unprivileged user made (unshare -Urn
+#      as nobody): the changes land in its own namespace only, and a
+#      canary channel in the init namespace and one in another namespace
+#      stay exactly as they were, and nothing of the user namespace's
+#      channels shows outside;
+#   3. as an unprivileged user in a namespace with a canary: every change
+#      is refused with EPERM and the canary is untouched;
+#   4. everything deleted, rmmod; then again with fuzzed channels (and
+#      health sessions) left in place, rmmod must still work.
+#
+# HL_FUZZ_REQUESTS (or HOTLINE_FUZZ_REQUESTS, which passes into the VM)
+# is the number of requests of steps 1 and 2 together (default 100000,
+# half each); HL_FUZZ_SEED / HOTLINE_FUZZ_SEED fixes the seed. The
+# fuzzer's summary lines (requests/s, outcomes by errno) are shown.
+. "$(dirname "$0")/lib.sh"
+
+NLFUZZ=${NLFUZZ:-$HOTLINE_ROOT/build/nlfuzz/nlfuzz}
+N=${HL_FUZZ_REQUESTS:-${HOTLINE_FUZZ_REQUESTS:-100000}}
+SEED=${HL_FUZZ_SEED:-${HOTLINE_FUZZ_SEED:-}}
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+NS=hl-fz-$$
+NS2=hl-fz2-$$
+tmp=$(mktemp -d /tmp/test_nl_fuzz.XXXXXX)
+chmod 755 "$tmp"
+
+case $N in
+'' | *[!0-9]*) fail "HL_FUZZ_REQUESTS" "not a number: '$N'"; exit 1 ;;
+esac
+if [ ! -x "$NLFUZZ" ]; then
+	fail "nlfuzz" "no $NLFUZZ (make -C selftests/nlfuzz)"
+	exit 1
+fi
+
+# one seed per run, from SEED; printed, so that HL_FUZZ_SEED replays it
+[ -n "$SEED" ] || SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+echo "    test_nl_fuzz: HL_FUZZ_SEED=$SEED HL_FUZZ_REQUESTS=$N"
+seed_of() { echo "--seed=$((SEED + $1))"; }
+
+# fuzz NAME CMD...: run the fuzzer; PASS when it found nothing. Its
+# summary is shown; on failure, its reports too.
+fuzz() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	grep -E '^nlfuzz: (seed|outcomes|[0-9]+ batches|netns)' <<<"$out" | sed 's/^/    /'
+	if [ "$rc" -eq 0 ]; then
+		pass "$name"
+	else
+		fail "$name" "nlfuzz exited $rc" "$(grep -v '^nlfuzz: \(outcomes\|seed\)' <<<"$out" | head -n 80)"
+	fi
+}
+
+# show [NETNS]: the table as hotlinectl prints it, counters left out
+# (nothing should move them here, but they are not what is compared).
+show() {
+	local ns=()
+	[ -n "${1:-}" ] && ns=(-N "$1")
+	"$HOTLINECTL" "${ns[@]}" -j channel show | jq -c 'map(del(.stats))'
+}
+
+hl_load
+ip netns add "$NS"
+ip netns add "$NS2"
+
+check "canary in the init namespace" "$HOTLINECTL" channel add fzcanary \
+	peer 192.0.2.0/24 local 198.51.100.0/24 proto udp port 5000-5001 dscp 10 \
+	priority 1:10 mark 0x5/0xff
+check "canary in another namespace" "$HOTLINECTL" -N "$NS2" channel add fzcanary2 \
+	peer 2001:db8::/32 proto tcp dscp 0
+init_before=$(show)
+ns2_before=$(show "$NS2")
+
+half=$((N / 2))
+fuzz "$half requests as root in a fresh namespace" \
+	ip netns exec "$NS" "$NLFUZZ" --requests "$half" "$(seed_of 0)"
+
+# The user namespace's fuzzer checks from inside that it starts empty and
+# cannot join the init namespace. At its end it lists its channels and
+# waits (--hold) while we look for them from outside.
+chmod 777 "$tmp"
+"${NOBODY[@]}" unshare -Urn "$NLFUZZ" --netns-check --prefix fu --hold "$tmp" \
+	--requests "$((N - half))" "$(seed_of 1)" >"$tmp/userns.log" 2>&1 &
+userns=$!
+# held, or ended without getting there
+held_or_gone() { [ -e "$tmp/held" ] || ! kill -0 "$userns" 2>/dev/null; }
+# under TCG on a debug kernel this is most of the test's time
+if wait_for 3000 held_or_gone && [ -e "$tmp/held" ]; then
+	seen=$( { show; show "$NS"; show "$NS2"; } | jq -r '.[].name' | sort)
+	leaked=$(comm -12 <(sort "$tmp/held") <(echo "$seen"))
+	if [ -z "$leaked" ]; then
+		pass "none of the user namespace's $(wc -l <"$tmp/held") channels visible outside"
+	else
+		fail "none of the user namespace's channels visible outside" "seen:" "$leaked"
+	fi
+fi
+touch "$tmp/go"
+wait "$userns"
+rc=$?
+grep -E '^nlfuzz: (seed|outcomes|[0-9]+ batches|netns)' "$tmp/userns.log" | sed 's/^/    /'
+name="$((N - half)) requests as root of an unprivileged user namespace"
+if [ "$rc" -eq 0 ]; then
+	pass "$name"
+else
+	fail "$name" "nlfuzz exited $rc" "$(grep -v '^nlfuzz: \(outcomes\|seed\)' "$tmp/userns.log" | head -n 80)"
+fi
+
+check_eq "the init namespace's canary is unchanged" "$init_before" "$(show)"
+check_eq "the other namespace's canary is unchanged" "$ns2_before" "$(show "$NS2")"
+n=$("$HOTLINECTL" -j channel show | jq length)
+check_eq "only the canary in the init namespace" 1 "$n"
+
+m=$((N / 50))
+[ "$m" -gt 5000 ] && m=5000
+[ "$m" -lt 200 ] && m=200
+fuzz "$m requests unprivileged: all changes refused (EPERM)" \
+	ip netns exec "$NS2" "${NOBODY[@]}" "$NLFUZZ" --unpriv --requests "$m" "$(seed_of 2)"
+check_eq "the canary survived the unprivileged fuzzer" "$ns2_before" "$(show "$NS2")"
+
+# --- the end: everything deleted, then rmmod --------------------------
+fuzz "delete every fuzzed channel" ip netns exec "$NS" "$NLFUZZ" --requests 0 --flush
+"$HOTLINECTL" channel del fzcanary
+"$HOTLINECTL" -N "$NS2" channel del fzcanary2
+left=$( { show; show "$NS"; show "$NS2"; } | tr -d '\n')
+check_eq "every table empty" "[][][]" "$left"
+if hl_unload; then
+	pass "rmmod after the fuzzing"
+else
+	fail "rmmod after the fuzzing" "rmmod failed"
+fi
+
+# The exit path with whatever the fuzzer leaves: channels, health
+# sessions and their sockets, in a namespace that still exists.
+hl_load
+fuzz "2000 requests, channels left in place" \
+	ip netns exec "$NS" "$NLFUZZ" --requests 2000 "$(seed_of 3)"
+if hl_unload; then
+	pass "rmmod with fuzzed channels left"
+else
+	fail "rmmod with fuzzed channels left" "rmmod failed"
+fi
+
+ip netns del "$NS"
+ip netns del "$NS2"
+rm -rf "$tmp"
+exit 0
