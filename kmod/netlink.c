@@ -90,6 +90,33 @@ static const struct attr_limit health_limits[] = {
 	  "health max-loss: a percentage, 0..100" },
 };
 
+/*
+ * Every rejection of ours goes through here: @msg names the attribute it
+ * is about and @attr points at it (NULL: the request as a whole). What
+ * NL_SET_ERR_MSG_ATTR() does, for a message that may be chosen at run time
+ * from a table (limits, prefix roles): it must still outlive the request,
+ * a literal, because the extack keeps the pointer. Returns -EINVAL.
+ */
+static int reject(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		  const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+		extack->policy = NULL;
+	}
+	return -EINVAL;
+}
+
+/* A required attribute @type is absent from @nest (NULL: the top level). */
+static int reject_missing(struct netlink_ext_ack *extack,
+			  const struct nlattr *nest, int type, const char *msg)
+{
+	NL_SET_ERR_ATTR_MISS(extack, nest, type);
+	return reject(extack, nest, msg);
+}
+
 static int check_limits(struct nlattr **tb, const struct attr_limit *lim,
 			size_t n, struct netlink_ext_ack *extack)
 {
@@ -115,12 +142,7 @@ static int check_limits(struct nlattr **tb, const struct attr_limit *lim,
 			break;
 		}
 		if (v < lim->min || v > lim->max) {
-			/* NL_SET_ERR_MSG_ATTR() wants a literal; ours are
-			 * literals too, reached through the table. */
-			if (extack) {
-				extack->_msg = lim->msg;
-				extack->bad_attr = a;
-			}
+			reject(extack, a, lim->msg);
 			return lim->width ? -ERANGE : -EINVAL;
 		}
 	}
@@ -148,27 +170,39 @@ static const struct nla_policy channel_policy[HOTLINE_A_CHANNEL_MAX + 1] = {
 
 static struct genl_family hotline_family;
 
-/*
- * A required attribute is missing: say which, in words and as
- * NLMSGERR_ATTR_MISS_TYPE/_NEST. @msg must be a string literal.
- */
-#define MISSING(extack, nest, tb, type, msg) ({				\
-	bool __missing = !(tb)[type];					\
-									\
-	if (__missing) {						\
-		NL_SET_ERR_MSG(extack, msg);				\
-		NL_SET_ERR_ATTR_MISS(extack, nest, type);		\
-	}								\
-	__missing;							\
-})
+/* Prefix errors name the prefix they are about: one set per role. */
+struct prefix_msgs {
+	const char *addr4_len;
+	const char *addr6_len;
+	const char *both;
+	const char *no_addr;
+	const char *no_len;
+	const char *len4;
+	const char *len6;
+	const char *host_bits;
+};
 
-/* Prefix errors name the prefix they are about. */
-#define PREFIX_ERR(extack, attr, local, what) do {			\
-	if (local)							\
-		NL_SET_ERR_MSG_ATTR(extack, attr, "local: " what);	\
-	else								\
-		NL_SET_ERR_MSG_ATTR(extack, attr, "peer: " what);	\
-} while (0)
+static const struct prefix_msgs peer_msgs = {
+	.addr4_len = "peer: address: ADDR4 must be 4 bytes",
+	.addr6_len = "peer: address: ADDR6 must be 16 bytes",
+	.both = "peer: give ADDR4 or ADDR6, not both",
+	.no_addr = "peer: address missing (ADDR4 or ADDR6)",
+	.no_len = "peer: prefix length (LEN) missing",
+	.len4 = "peer: prefix length above 32 for an IPv4 address",
+	.len6 = "peer: prefix length above 128 for an IPv6 address",
+	.host_bits = "peer: host bits set beyond the prefix length",
+};
+
+static const struct prefix_msgs local_msgs = {
+	.addr4_len = "local: address: ADDR4 must be 4 bytes",
+	.addr6_len = "local: address: ADDR6 must be 16 bytes",
+	.both = "local: give ADDR4 or ADDR6, not both",
+	.no_addr = "local: address missing (ADDR4 or ADDR6)",
+	.no_len = "local: prefix length (LEN) missing",
+	.len4 = "local: prefix length above 32 for an IPv4 address",
+	.len6 = "local: prefix length above 128 for an IPv6 address",
+	.host_bits = "local: host bits set beyond the prefix length",
+};
 
 static bool name_char_ok(char c)
 {
@@ -182,30 +216,23 @@ static int parse_name(struct genl_info *info, char *name)
 	const struct nlattr *attr = info->attrs[HOTLINE_A_CHANNEL_NAME];
 	const char *p;
 
-	if (MISSING(info->extack, NULL, info->attrs, HOTLINE_A_CHANNEL_NAME,
-		    "name: required"))
-		return -EINVAL;
-	if (strnlen(nla_data(attr), nla_len(attr)) > HOTLINE_NAME_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "name: longer than 31 bytes");
-		return -EINVAL;
-	}
+	if (!attr)
+		return reject_missing(info->extack, NULL, HOTLINE_A_CHANNEL_NAME,
+				      "name: required");
+	if (strnlen(nla_data(attr), nla_len(attr)) > HOTLINE_NAME_MAX)
+		return reject(info->extack, attr, "name: longer than 31 bytes");
 	memset(name, 0, HOTLINE_NAME_SIZE);
 	nla_strscpy(name, attr, HOTLINE_NAME_SIZE);
-	if (!name[0]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "name: must not be empty");
-		return -EINVAL;
-	}
-	for (p = name; *p; p++) {
-		if (!name_char_ok(*p)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "name: only letters, digits, '.', '_' and '-' are allowed");
-			return -EINVAL;
-		}
-	}
+	if (!name[0])
+		return reject(info->extack, attr, "name: must not be empty");
+	for (p = name; *p; p++)
+		if (!name_char_ok(*p))
+			return reject(info->extack, attr,
+				      "name: only letters, digits, '.', '_' and '-' are allowed");
 	return 0;
 }
 
-static int parse_prefix(const struct nlattr *nest, bool local,
+static int parse_prefix(const struct nlattr *nest, const struct prefix_msgs *m,
 			struct hotline_prefix *p, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[HOTLINE_A_PREFIX_MAX + 1];
@@ -218,24 +245,15 @@ static int parse_prefix(const struct nlattr *nest, bool local,
 	if (err)
 		return err;
 	if (tb[HOTLINE_A_PREFIX_ADDR4] &&
-	    nla_len(tb[HOTLINE_A_PREFIX_ADDR4]) != sizeof(struct in_addr)) {
-		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_ADDR4], local,
-			   "address: ADDR4 must be 4 bytes");
-		return -EINVAL;
-	}
+	    nla_len(tb[HOTLINE_A_PREFIX_ADDR4]) != sizeof(struct in_addr))
+		return reject(extack, tb[HOTLINE_A_PREFIX_ADDR4], m->addr4_len);
 	if (tb[HOTLINE_A_PREFIX_ADDR6] &&
-	    nla_len(tb[HOTLINE_A_PREFIX_ADDR6]) != sizeof(struct in6_addr)) {
-		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_ADDR6], local,
-			   "address: ADDR6 must be 16 bytes");
-		return -EINVAL;
-	}
+	    nla_len(tb[HOTLINE_A_PREFIX_ADDR6]) != sizeof(struct in6_addr))
+		return reject(extack, tb[HOTLINE_A_PREFIX_ADDR6], m->addr6_len);
 
 	memset(p, 0, sizeof(*p));
-	if (tb[HOTLINE_A_PREFIX_ADDR4] && tb[HOTLINE_A_PREFIX_ADDR6]) {
-		PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_ADDR6], local,
-			   "give ADDR4 or ADDR6, not both");
-		return -EINVAL;
-	}
+	if (tb[HOTLINE_A_PREFIX_ADDR4] && tb[HOTLINE_A_PREFIX_ADDR6])
+		return reject(extack, tb[HOTLINE_A_PREFIX_ADDR6], m->both);
 	if (tb[HOTLINE_A_PREFIX_ADDR4]) {
 		addr = tb[HOTLINE_A_PREFIX_ADDR4];
 		p->family = AF_INET;
@@ -247,26 +265,16 @@ static int parse_prefix(const struct nlattr *nest, bool local,
 		p->addr = nla_get_in6_addr(addr);
 		maxlen = 128;
 	} else {
-		PREFIX_ERR(extack, nest, local, "address missing (ADDR4 or ADDR6)");
-		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_PREFIX_ADDR4);
-		return -EINVAL;
+		return reject_missing(extack, nest, HOTLINE_A_PREFIX_ADDR4,
+				      m->no_addr);
 	}
 
-	if (!tb[HOTLINE_A_PREFIX_LEN]) {
-		PREFIX_ERR(extack, nest, local, "prefix length (LEN) missing");
-		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_PREFIX_LEN);
-		return -EINVAL;
-	}
+	if (!tb[HOTLINE_A_PREFIX_LEN])
+		return reject_missing(extack, nest, HOTLINE_A_PREFIX_LEN, m->no_len);
 	p->len = nla_get_u8(tb[HOTLINE_A_PREFIX_LEN]);
-	if (p->len > maxlen) {
-		if (maxlen == 32)
-			PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_LEN], local,
-				   "prefix length above 32 for an IPv4 address");
-		else
-			PREFIX_ERR(extack, tb[HOTLINE_A_PREFIX_LEN], local,
-				   "prefix length above 128 for an IPv6 address");
-		return -EINVAL;
-	}
+	if (p->len > maxlen)
+		return reject(extack, tb[HOTLINE_A_PREFIX_LEN],
+			      maxlen == 32 ? m->len4 : m->len6);
 
 	if (p->family == AF_INET) {
 		host_bits = p->len < 32 && (ntohl(p->addr.s6_addr32[0]) << p->len);
@@ -276,11 +284,8 @@ static int parse_prefix(const struct nlattr *nest, bool local,
 		ipv6_addr_prefix(&masked, &p->addr, p->len);
 		host_bits = !ipv6_addr_equal(&masked, &p->addr);
 	}
-	if (host_bits) {
-		PREFIX_ERR(extack, addr, local,
-			   "host bits set beyond the prefix length");
-		return -EINVAL;
-	}
+	if (host_bits)
+		return reject(extack, addr, m->host_bits);
 	return 0;
 }
 
@@ -290,31 +295,82 @@ static int parse_probe_addr(struct nlattr **tb, struct hotline_health_cfg *h,
 	const struct nlattr *a4 = tb[HOTLINE_A_HEALTH_PROBE_ADDR4];
 	const struct nlattr *a6 = tb[HOTLINE_A_HEALTH_PROBE_ADDR6];
 
-	if (a4 && a6) {
-		NL_SET_ERR_MSG_ATTR(extack, a6,
-				    "health probe: give PROBE_ADDR4 or PROBE_ADDR6, not both");
-		return -EINVAL;
-	}
+	if (a4 && a6)
+		return reject(extack, a6,
+			      "health probe: give PROBE_ADDR4 or PROBE_ADDR6, not both");
 	if (a4) {
 		__be32 v4 = nla_get_in_addr(a4);
 
-		if (ipv4_is_zeronet(v4) || ipv4_is_multicast(v4) || ipv4_is_lbcast(v4)) {
-			NL_SET_ERR_MSG_ATTR(extack, a4, "health probe: not a unicast address");
-			return -EINVAL;
-		}
+		if (ipv4_is_zeronet(v4) || ipv4_is_multicast(v4) || ipv4_is_lbcast(v4))
+			return reject(extack, a4, "health probe: not a unicast address");
 		h->family = AF_INET;
 		memset(&h->probe, 0, sizeof(h->probe));
 		h->probe.v4 = v4;
 	} else if (a6) {
 		struct in6_addr v6 = nla_get_in6_addr(a6);
 
-		if (ipv6_addr_any(&v6) || ipv6_addr_is_multicast(&v6)) {
-			NL_SET_ERR_MSG_ATTR(extack, a6, "health probe: not a unicast address");
-			return -EINVAL;
-		}
+		if (ipv6_addr_any(&v6) || ipv6_addr_is_multicast(&v6))
+			return reject(extack, a6, "health probe: not a unicast address");
 		h->family = AF_INET6;
 		h->probe.v6 = v6;
 	}
+	return 0;
+}
+
+/*
+ * Fills @h from the health attributes in @tb over the current health
+ * configuration of @cfg, or over the defaults when it has none.
+ */
+static int health_from_attrs(struct nlattr **tb, const struct nlattr *nest,
+			     const struct hotline_channel_cfg *cfg,
+			     struct hotline_health_cfg *h,
+			     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (cfg->has_health) {
+		*h = cfg->health;
+	} else {
+		memset(h, 0, sizeof(*h));
+		h->probe_port = HOTLINE_DEFAULT_STAMP_PORT;
+		h->local_port = HOTLINE_DEFAULT_STAMP_PORT;
+		h->interval_ms = HOTLINE_DEFAULT_INTERVAL_MS;
+		h->detect_mult = HOTLINE_DEFAULT_DETECT_MULT;
+	}
+
+	err = parse_probe_addr(tb, h, extack);
+	if (err)
+		return err;
+	if (!h->family)
+		return reject_missing(extack, nest, HOTLINE_A_HEALTH_PROBE_ADDR4,
+				      "health probe: address required (PROBE_ADDR4 or PROBE_ADDR6)");
+	if (tb[HOTLINE_A_HEALTH_PROBE_PORT])
+		h->probe_port = nla_get_u16(tb[HOTLINE_A_HEALTH_PROBE_PORT]);
+	if (tb[HOTLINE_A_HEALTH_LOCAL_PORT])
+		h->local_port = nla_get_u16(tb[HOTLINE_A_HEALTH_LOCAL_PORT]);
+	if (tb[HOTLINE_A_HEALTH_INTERVAL_MS])
+		h->interval_ms = nla_get_u32(tb[HOTLINE_A_HEALTH_INTERVAL_MS]);
+	if (tb[HOTLINE_A_HEALTH_DETECT_MULT])
+		h->detect_mult = nla_get_u8(tb[HOTLINE_A_HEALTH_DETECT_MULT]);
+
+	if (tb[HOTLINE_A_HEALTH_KEY] && tb[HOTLINE_A_HEALTH_UNAUTHENTICATED])
+		return reject(extack, tb[HOTLINE_A_HEALTH_UNAUTHENTICATED],
+			      "health key: KEY and UNAUTHENTICATED are exclusive");
+	if (tb[HOTLINE_A_HEALTH_KEY]) {
+		h->keyed = true;
+		nla_memcpy(h->key, tb[HOTLINE_A_HEALTH_KEY], sizeof(h->key));
+	} else if (tb[HOTLINE_A_HEALTH_UNAUTHENTICATED]) {
+		h->keyed = false;
+		memzero_explicit(h->key, sizeof(h->key));
+	} else if (!cfg->has_health) {
+		return reject_missing(extack, nest, HOTLINE_A_HEALTH_KEY,
+				      "health key: KEY or UNAUTHENTICATED required");
+	}
+
+	if (tb[HOTLINE_A_HEALTH_MAX_LOSS])
+		h->max_loss_pct = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_LOSS]);
+	if (tb[HOTLINE_A_HEALTH_MAX_RTT_MS])
+		h->max_rtt_ms = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_RTT_MS]);
 	return 0;
 }
 
@@ -341,63 +397,12 @@ static int parse_health(const struct nlattr *nest, struct hotline_channel_cfg *c
 	if (err)
 		return err;
 
-	if (cfg->has_health) {
-		h = cfg->health;
-	} else {
-		memset(&h, 0, sizeof(h));
-		h.probe_port = HOTLINE_DEFAULT_STAMP_PORT;
-		h.local_port = HOTLINE_DEFAULT_STAMP_PORT;
-		h.interval_ms = HOTLINE_DEFAULT_INTERVAL_MS;
-		h.detect_mult = HOTLINE_DEFAULT_DETECT_MULT;
+	err = health_from_attrs(tb, nest, cfg, &h, extack);
+	if (!err) {
+		cfg->health = h;
+		cfg->has_health = true;
 	}
-
-	err = parse_probe_addr(tb, &h, extack);
-	if (err)
-		goto out;
-	if (!h.family) {
-		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "health probe: address required (PROBE_ADDR4 or PROBE_ADDR6)");
-		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_HEALTH_PROBE_ADDR4);
-		err = -EINVAL;
-		goto out;
-	}
-	if (tb[HOTLINE_A_HEALTH_PROBE_PORT])
-		h.probe_port = nla_get_u16(tb[HOTLINE_A_HEALTH_PROBE_PORT]);
-	if (tb[HOTLINE_A_HEALTH_LOCAL_PORT])
-		h.local_port = nla_get_u16(tb[HOTLINE_A_HEALTH_LOCAL_PORT]);
-	if (tb[HOTLINE_A_HEALTH_INTERVAL_MS])
-		h.interval_ms = nla_get_u32(tb[HOTLINE_A_HEALTH_INTERVAL_MS]);
-	if (tb[HOTLINE_A_HEALTH_DETECT_MULT])
-		h.detect_mult = nla_get_u8(tb[HOTLINE_A_HEALTH_DETECT_MULT]);
-
-	if (tb[HOTLINE_A_HEALTH_KEY] && tb[HOTLINE_A_HEALTH_UNAUTHENTICATED]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[HOTLINE_A_HEALTH_UNAUTHENTICATED],
-				    "health key: KEY and UNAUTHENTICATED are exclusive");
-		err = -EINVAL;
-		goto out;
-	}
-	if (tb[HOTLINE_A_HEALTH_KEY]) {
-		h.keyed = true;
-		nla_memcpy(h.key, tb[HOTLINE_A_HEALTH_KEY], sizeof(h.key));
-	} else if (tb[HOTLINE_A_HEALTH_UNAUTHENTICATED]) {
-		h.keyed = false;
-		memzero_explicit(h.key, sizeof(h.key));
-	} else if (!cfg->has_health) {
-		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "health key: KEY or UNAUTHENTICATED required");
-		NL_SET_ERR_ATTR_MISS(extack, nest, HOTLINE_A_HEALTH_KEY);
-		err = -EINVAL;
-		goto out;
-	}
-
-	if (tb[HOTLINE_A_HEALTH_MAX_LOSS])
-		h.max_loss_pct = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_LOSS]);
-	if (tb[HOTLINE_A_HEALTH_MAX_RTT_MS])
-		h.max_rtt_ms = nla_get_u32(tb[HOTLINE_A_HEALTH_MAX_RTT_MS]);
-
-	cfg->health = h;
-	cfg->has_health = true;
-out:
+	/* a copy of the key must not stay behind on the stack */
 	memzero_explicit(&h, sizeof(h));
 	return err;
 }
@@ -410,22 +415,16 @@ static int parse_ports(struct genl_info *info, struct hotline_channel_cfg *cfg)
 
 	if (!amin && !amax)
 		return 0;
-	if (!amin || !amax) {
-		NL_SET_ERR_MSG_ATTR(info->extack, amin ?: amax,
-				    "port: give both PORT_MIN and PORT_MAX");
-		return -EINVAL;
-	}
+	if (!amin || !amax)
+		return reject(info->extack, amin ?: amax,
+			      "port: give both PORT_MIN and PORT_MAX");
 	min = nla_get_u16(amin);
 	max = nla_get_u16(amax);
-	if (!min != !max) {
-		NL_SET_ERR_MSG_ATTR(info->extack, min ? amax : amin,
-				    "port: 0 only with both 0, which clears the range");
-		return -EINVAL;
-	}
-	if (min > max) {
-		NL_SET_ERR_MSG_ATTR(info->extack, amin, "port: PORT_MIN is above PORT_MAX");
-		return -EINVAL;
-	}
+	if (!min != !max)
+		return reject(info->extack, min ? amax : amin,
+			      "port: 0 only with both 0, which clears the range");
+	if (min > max)
+		return reject(info->extack, amin, "port: PORT_MIN is above PORT_MAX");
 	cfg->port_min = min;
 	cfg->port_max = max;
 	return 0;
@@ -437,8 +436,10 @@ static bool proto_has_ports(u8 proto)
 	       proto == HOTLINE_PROTO_SCTP;
 }
 
-/* Applies the request's attributes to @cfg: defaults for NEW, a copy of
- * the current configuration for SET. */
+/*
+ * Applies the request's attributes to @cfg: defaults for NEW, a copy of
+ * the current configuration for SET.
+ */
 static int parse_cfg(struct genl_info *info, struct hotline_channel_cfg *cfg,
 		     bool create)
 {
@@ -450,19 +451,19 @@ static int parse_cfg(struct genl_info *info, struct hotline_channel_cfg *cfg,
 	if (err)
 		return err;
 	if (a[HOTLINE_A_CHANNEL_PEER]) {
-		err = parse_prefix(a[HOTLINE_A_CHANNEL_PEER], false, &cfg->peer, extack);
+		err = parse_prefix(a[HOTLINE_A_CHANNEL_PEER], &peer_msgs, &cfg->peer, extack);
 		if (err)
 			return err;
-	} else if (create &&
-		   MISSING(extack, NULL, a, HOTLINE_A_CHANNEL_PEER, "peer: required")) {
-		return -EINVAL;
+	} else if (create) {
+		return reject_missing(extack, NULL, HOTLINE_A_CHANNEL_PEER, "peer: required");
 	}
 
 	if (a[HOTLINE_A_CHANNEL_LOCAL]) {
 		if (!nla_len(a[HOTLINE_A_CHANNEL_LOCAL])) {
 			memset(&cfg->local, 0, sizeof(cfg->local));
 		} else {
-			err = parse_prefix(a[HOTLINE_A_CHANNEL_LOCAL], true, &cfg->local, extack);
+			err = parse_prefix(a[HOTLINE_A_CHANNEL_LOCAL], &local_msgs, &cfg->local,
+					   extack);
 			if (err)
 				return err;
 		}
@@ -487,18 +488,16 @@ static int parse_cfg(struct genl_info *info, struct hotline_channel_cfg *cfg,
 			return err;
 	}
 
-	/* Rules across attributes, checked on the result: in SET one side
-	 * may be old. The message points at the attribute this request sent. */
-	if (cfg->local.family && cfg->local.family != cfg->peer.family) {
-		NL_SET_ERR_MSG_ATTR(extack, a[HOTLINE_A_CHANNEL_LOCAL] ?: a[HOTLINE_A_CHANNEL_PEER],
-				    "local: not the same address family as peer");
-		return -EINVAL;
-	}
-	if (cfg->port_min && !proto_has_ports(cfg->proto)) {
-		NL_SET_ERR_MSG_ATTR(extack, a[HOTLINE_A_CHANNEL_PORT_MIN] ?: a[HOTLINE_A_CHANNEL_PROTO],
-				    "port: only with proto tcp, udp or sctp");
-		return -EINVAL;
-	}
+	/*
+	 * Rules across attributes, checked on the result: in SET one side
+	 * may be old. The message points at the attribute this request sent.
+	 */
+	if (cfg->local.family && cfg->local.family != cfg->peer.family)
+		return reject(extack, a[HOTLINE_A_CHANNEL_LOCAL] ?: a[HOTLINE_A_CHANNEL_PEER],
+			      "local: not the same address family as peer");
+	if (cfg->port_min && !proto_has_ports(cfg->proto))
+		return reject(extack, a[HOTLINE_A_CHANNEL_PORT_MIN] ?: a[HOTLINE_A_CHANNEL_PROTO],
+			      "port: only with proto tcp, udp or sctp");
 	return 0;
 }
 
@@ -530,10 +529,14 @@ static int put_stats(struct sk_buff *skb, const struct hotline_channel *ch)
 	nest = nla_nest_start(skb, HOTLINE_A_CHANNEL_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, HOTLINE_A_STATS_RX_PACKETS, st.rx_packets, HOTLINE_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_RX_BYTES, st.rx_bytes, HOTLINE_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_TX_PACKETS, st.tx_packets, HOTLINE_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_TX_BYTES, st.tx_bytes, HOTLINE_A_STATS_PAD)) {
+	if (nla_put_u64_64bit(skb, HOTLINE_A_STATS_RX_PACKETS, st.rx_packets,
+			      HOTLINE_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_RX_BYTES, st.rx_bytes,
+			      HOTLINE_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_TX_PACKETS, st.tx_packets,
+			      HOTLINE_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATS_TX_BYTES, st.tx_bytes,
+			      HOTLINE_A_STATS_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -826,14 +829,20 @@ static int set_health(struct net *net, struct hotline_net *hn,
 	return err;
 }
 
+/* The request named a channel that does not exist: -ENOENT. */
+static int no_such_channel(struct genl_info *info)
+{
+	reject(info->extack, info->attrs[HOTLINE_A_CHANNEL_NAME], "name: no such channel");
+	return -ENOENT;
+}
+
 static struct hotline_channel *find_or_report(struct hotline_net *hn, const char *name,
 					      struct genl_info *info)
 {
 	struct hotline_channel *ch = channel_find(hn, name);
 
 	if (!ch)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HOTLINE_A_CHANNEL_NAME],
-				    "name: no such channel");
+		no_such_channel(info);
 	return ch;
 }
 
@@ -923,9 +932,7 @@ static int hotline_nl_get(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_lock();
 	ch = channel_find_rcu(hn, name);
 	if (!ch) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HOTLINE_A_CHANNEL_NAME],
-				    "name: no such channel");
-		err = -ENOENT;
+		err = no_such_channel(info);
 	} else {
 		err = fill_channel(msg, ch, rcu_dereference(ch->cfg), info->snd_portid,
 				   info->snd_seq, 0, HOTLINE_CMD_CHANNEL_GET, NULL);
