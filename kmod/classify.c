@@ -143,12 +143,16 @@ pkt_lookup(struct hotline_net *hn, const struct hotline_pkt *p, bool remote_is_s
 	return channel_lookup(hn, &flow);
 }
 
-static void pkt_parse(const struct sk_buff *skb, u8 pf, struct hotline_pkt *p)
+/* What every hook does first: parse the packet, find its channel. */
+static const struct hotline_channel_cfg *
+hook_lookup(const struct sk_buff *skb, const struct nf_hook_state *state,
+	    struct hotline_pkt *p, bool remote_is_src)
 {
-	if (pf == NFPROTO_IPV4)
+	if (state->pf == NFPROTO_IPV4)
 		pkt_ipv4(skb, p);
 	else
 		pkt_ipv6(skb, p);
+	return pkt_lookup(hotline_pernet(state->net), p, remote_is_src);
 }
 
 static void set_mark(struct sk_buff *skb, const struct hotline_channel_cfg *cfg)
@@ -164,40 +168,37 @@ static unsigned int gso_packets(const struct sk_buff *skb)
 
 static void set_dscp(struct sk_buff *skb, u8 pf, u8 dscp)
 {
+	bool v4 = pf == NFPROTO_IPV4;
 	u8 ds = dscp << 2;
-	int nhoff = skb_network_offset(skb);
+	u8 old;
 
-	if (pf == NFPROTO_IPV4) {
-		if ((ipv4_get_dsfield(ip_hdr(skb)) & ~INET_ECN_MASK) == ds)
-			return;
-		if (skb_ensure_writable(skb, nhoff + sizeof(struct iphdr)))
-			return;
+	old = v4 ? ipv4_get_dsfield(ip_hdr(skb)) : ipv6_get_dsfield(ipv6_hdr(skb));
+	if ((old & ~INET_ECN_MASK) == ds)
+		return;
+	/* a clone shares its header: unshare before writing */
+	if (skb_ensure_writable(skb, skb_network_offset(skb) +
+				(v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr))))
+		return;
+	if (v4)
 		ipv4_change_dsfield(ip_hdr(skb), INET_ECN_MASK, ds);
-	} else {
-		if ((ipv6_get_dsfield(ipv6_hdr(skb)) & ~INET_ECN_MASK) == ds)
-			return;
-		if (skb_ensure_writable(skb, nhoff + sizeof(struct ipv6hdr)))
-			return;
+	else
 		ipv6_change_dsfield(ipv6_hdr(skb), INET_ECN_MASK, ds);
-	}
 }
 
 static unsigned int hotline_ingress(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct hotline_net *hn = hotline_pernet(state->net);
 	const struct hotline_channel_cfg *cfg;
 	struct hotline_pkt p;
 
-	pkt_parse(skb, state->pf, &p);
-	cfg = pkt_lookup(hn, &p, true);
+	cfg = hook_lookup(skb, state, &p, true);
 	if (cfg) {
 		set_mark(skb, cfg);
 		channel_count(cfg->ch, false, gso_packets(skb), skb->len);
 		return NF_ACCEPT;
 	}
 	/* To be forwarded towards a peer: mark before the routing decision. */
-	cfg = pkt_lookup(hn, &p, false);
+	cfg = pkt_lookup(hotline_pernet(state->net), &p, false);
 	if (cfg)
 		set_mark(skb, cfg);
 	return NF_ACCEPT;
@@ -206,14 +207,12 @@ static unsigned int hotline_ingress(void *priv, struct sk_buff *skb,
 static unsigned int hotline_local_out(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	struct hotline_net *hn = hotline_pernet(state->net);
 	const struct hotline_channel_cfg *cfg;
 	struct hotline_pkt p;
 	u32 mark = skb->mark;
 	int err;
 
-	pkt_parse(skb, state->pf, &p);
-	cfg = pkt_lookup(hn, &p, false);
+	cfg = hook_lookup(skb, state, &p, false);
 	if (!cfg)
 		return NF_ACCEPT;
 	set_mark(skb, cfg);
@@ -231,12 +230,10 @@ static unsigned int hotline_local_out(void *priv, struct sk_buff *skb,
 static unsigned int hotline_egress(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
-	struct hotline_net *hn = hotline_pernet(state->net);
 	const struct hotline_channel_cfg *cfg;
 	struct hotline_pkt p;
 
-	pkt_parse(skb, state->pf, &p);
-	cfg = pkt_lookup(hn, &p, false);
+	cfg = hook_lookup(skb, state, &p, false);
 	if (!cfg)
 		return NF_ACCEPT;
 	set_dscp(skb, state->pf, cfg->dscp);
