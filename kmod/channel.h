@@ -130,16 +130,20 @@ struct hotline_net *hotline_pernet(const struct net *net);
 int channel_net_init(struct hotline_net *hn);
 void channel_net_exit(struct hotline_net *hn);
 
-/* Configurations: allocated with defaults, owned by the caller until given
- * to channel_create()/channel_update(). */
+/*
+ * Configurations: allocated with defaults, owned by the caller until given
+ * to channel_create()/channel_update().
+ */
 struct hotline_channel_cfg *channel_cfg_new(void);
 struct hotline_channel_cfg *channel_cfg_dup(const struct hotline_channel_cfg *cfg);
 void channel_cfg_free(struct hotline_channel_cfg *cfg);
 bool hotline_prefix_contains(const struct hotline_prefix *p,
 			     const struct in6_addr *addr);
 
-/* Writers: hn->lock held. On error nothing changed and @cfg is still the
- * caller's; on success the table owns it. */
+/*
+ * Writers: hn->lock held. On error nothing changed and @cfg is still the
+ * caller's; on success the table owns it.
+ */
 struct hotline_channel *channel_find(struct hotline_net *hn, const char *name);
 struct hotline_channel *channel_create(struct hotline_net *hn, const char *name,
 				       struct hotline_channel_cfg *cfg,

@@ -479,14 +479,17 @@ static struct stamp_port *health_port_get(struct net *net,
 			NL_SET_ERR_MSG_MOD(extack, "cannot open the health local port");
 		return ERR_PTR(err);
 	}
-	list_for_each_entry(o, &sp->sessions, node) {
-		if (o != self && health_addr_eq(o, cfg->family, &probe)) {
-			stamp_port_put(sp);
-			NL_SET_ERR_MSG_MOD(extack, "another channel already probes this address from this local port");
-			return ERR_PTR(-EBUSY);
-		}
-	}
+	list_for_each_entry(o, &sp->sessions, node)
+		if (o != self && health_addr_eq(o, cfg->family, &probe))
+			goto taken;
 	return sp;
+
+taken:
+	/* replies from that address could not be told apart */
+	stamp_port_put(sp);
+	NL_SET_ERR_MSG_MOD(extack,
+			   "another channel already probes this address from this local port");
+	return ERR_PTR(-EBUSY);
 }
 
 /* Fresh state for a (re)started session; not linked, timers idle. */

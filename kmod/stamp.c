@@ -64,7 +64,8 @@ void stamp_unlock(struct net *net)
 
 static bool stamp_tstamp_is_real(const struct sk_buff *skb)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	/* newer kernels name the clock in tstamp_type, older ones had one bit */
+#ifdef SKB_TSTAMP_TYPE_MASK
 	return skb->tstamp_type == SKB_CLOCK_REALTIME;
 #else
 	return !skb->mono_delivery_time;
@@ -146,7 +147,11 @@ static void stamp_icmp(struct sock *sk, struct sk_buff *skb, __be16 port)
 	health_icmp(sp, family, &daddr, port);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/*
+ * 6.2 changed the callback's arguments and nothing but the version tells
+ * which one the kernel calls.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
 static void stamp_encap_err_rcv(struct sock *sk, struct sk_buff *skb, int err,
 				__be16 port, u32 info, u8 *payload)
 {

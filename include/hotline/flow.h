@@ -82,13 +82,6 @@ struct hotline_flow {
 	} saddr, daddr;
 };
 
-/* Loops are bounded; clang unrolls them so BPF sees straight-line code. */
-#if defined(__clang__)
-#define HOTLINE_UNROLL	_Pragma("unroll")
-#else
-#define HOTLINE_UNROLL
-#endif
-
 /* Ethertypes, IP protocol numbers: spelled out to stay freestanding. */
 #define HOTLINE_ETH_P_IP	0x0800
 #define HOTLINE_ETH_P_IPV6	0x86DD
@@ -238,7 +231,10 @@ static inline int hotline_parse_ipv6(const __u8 *ip, __u32 l3_off,
 	nexthdr = ip[6];
 	p = ip + 40;
 	off = 40;
-HOTLINE_UNROLL
+	/* bounded, and unrolled by clang so BPF sees straight-line code */
+#ifdef __clang__
+#pragma unroll
+#endif
 	for (i = 0; i < HOTLINE_IPV6_MAX_EXT; i++) {
 		__u32 hlen;
 
@@ -308,7 +304,10 @@ static inline int hotline_parse_eth(const void *data, const void *data_end,
 		return HOTLINE_PARSE_TRUNCATED;
 	proto = hotline_get_be16(p + 12);
 	p += HOTLINE_ETH_HLEN;
-HOTLINE_UNROLL
+	/* bounded; unrolled for BPF as in hotline_parse_ipv6() */
+#ifdef __clang__
+#pragma unroll
+#endif
 	for (i = 0; i < HOTLINE_MAX_VLAN_TAGS; i++) {
 		if (proto != HOTLINE_ETH_P_8021Q &&
 		    proto != HOTLINE_ETH_P_8021AD)

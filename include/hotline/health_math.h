@@ -24,8 +24,9 @@
  *   valid replies move a session up. The second condition (a probe
  *   unanswered for the detection time since the last valid reply) keeps
  *   RTT jitter alone, replies that are slow but all arrive, from taking
- *   a session down; it delays a real detection by at most one interval. Degraded is entered when, in up, loss over the window
- *   exceeds max-loss (once HL_LOSS_MIN_SAMPLES probes are resolved) or
+ *   a session down; it delays a real detection by at most one interval.
+ *   Degraded is entered when, in up, loss over the window exceeds
+ *   max-loss (once HL_LOSS_MIN_SAMPLES probes are resolved) or
  *   p99 RTT exceeds max-rtt; it is left only when every configured metric
  *   is back to HL_HYST_PCT percent of its threshold or below, so a link
  *   hovering at the threshold does not flap.
@@ -50,8 +51,12 @@
 #define HL_LOSS_MIN_SAMPLES	10	/* resolved probes before max-loss applies */
 #define HL_HYST_PCT		80	/* leave degraded at 80% of thresholds */
 
-_Static_assert((HL_WINDOW & (HL_WINDOW - 1)) == 0, "HL_WINDOW power of two");
-_Static_assert(HL_WINDOW > 255, "a probe must expire before its slot is reused");
+#if (HL_WINDOW & (HL_WINDOW - 1)) != 0
+#error "HL_WINDOW must be a power of two"
+#endif
+#if HL_WINDOW <= 255
+#error "HL_WINDOW: a probe must expire before its slot is reused"
+#endif
 
 static inline int hl_seq_before(__u32 a, __u32 b)
 {

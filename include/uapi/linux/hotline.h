@@ -151,6 +151,7 @@ enum hotline_cmd {
 	HOTLINE_CMD_HEALTH_EVENT,
 	__HOTLINE_CMD_MAX
 };
+
 #define HOTLINE_CMD_MAX (__HOTLINE_CMD_MAX - 1)
 
 enum hotline_proto {
@@ -161,6 +162,7 @@ enum hotline_proto {
 	HOTLINE_PROTO_SCTP,
 	__HOTLINE_PROTO_MAX
 };
+
 #define HOTLINE_PROTO_MAX (__HOTLINE_PROTO_MAX - 1)
 
 enum hotline_channel_attr {
@@ -183,6 +185,7 @@ enum hotline_channel_attr {
 	HOTLINE_A_CHANNEL_PAD,
 	__HOTLINE_A_CHANNEL_MAX
 };
+
 #define HOTLINE_A_CHANNEL_MAX (__HOTLINE_A_CHANNEL_MAX - 1)
 
 enum hotline_prefix_attr {
@@ -192,6 +195,7 @@ enum hotline_prefix_attr {
 	HOTLINE_A_PREFIX_LEN,
 	__HOTLINE_A_PREFIX_MAX
 };
+
 #define HOTLINE_A_PREFIX_MAX (__HOTLINE_A_PREFIX_MAX - 1)
 
 enum hotline_stats_attr {
@@ -203,6 +207,7 @@ enum hotline_stats_attr {
 	HOTLINE_A_STATS_PAD,
 	__HOTLINE_A_STATS_MAX
 };
+
 #define HOTLINE_A_STATS_MAX (__HOTLINE_A_STATS_MAX - 1)
 
 enum hotline_health_attr {
@@ -220,6 +225,7 @@ enum hotline_health_attr {
 	HOTLINE_A_HEALTH_MAX_RTT_MS,
 	__HOTLINE_A_HEALTH_MAX
 };
+
 #define HOTLINE_A_HEALTH_MAX (__HOTLINE_A_HEALTH_MAX - 1)
 
 enum hotline_status_attr {
@@ -250,6 +256,7 @@ enum hotline_status_attr {
 	HOTLINE_A_STATUS_PAD,
 	__HOTLINE_A_STATUS_MAX
 };
+
 #define HOTLINE_A_STATUS_MAX (__HOTLINE_A_STATUS_MAX - 1)
 
 /* Link state, in the words of BFD (RFC 5880 section 4.1). */
@@ -261,6 +268,7 @@ enum hotline_health_state {
 	HOTLINE_STATE_DEGRADED,
 	__HOTLINE_STATE_MAX
 };
+
 #define HOTLINE_STATE_MAX (__HOTLINE_STATE_MAX - 1)
 
 /* Why the state last changed. */
@@ -273,6 +281,7 @@ enum hotline_health_diag {
 	HOTLINE_DIAG_THRESHOLD,		/* max-loss or max-rtt exceeded */
 	__HOTLINE_DIAG_MAX
 };
+
 #define HOTLINE_DIAG_MAX (__HOTLINE_DIAG_MAX - 1)
 
 #endif /* _UAPI_LINUX_HOTLINE_H */
