@@ -124,6 +124,22 @@ wait_for() {
 	done
 }
 
+# cpu_share SECS: sleep SECS and print "SIRQ BUSY", the time all CPUs
+# together spent in softirq+irq and not idle (user, nice, system, irq,
+# softirq, steal) meanwhile, each in % of one CPU; from /proc/stat.
+cpu_share() {
+	local a b t0 t1
+	a=$(awk '/^cpu / { print $7 + $8, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+	t0=$(date +%s.%N)
+	sleep "$1"
+	b=$(awk '/^cpu / { print $7 + $8, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+	t1=$(date +%s.%N)
+	awk -v a="$a" -v b="$b" -v hz="$(getconf CLK_TCK)" -v t="$t0" -v u="$t1" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		printf "%.2f %.2f\n", 100 * (y[1] - x[1]) / hz / (u - t),
+			100 * (y[2] - x[2]) / hz / (u - t) }'
+}
+
 # require_modules MOD...: load kernel modules the test needs; when one
 # does not exist for this kernel, skip the whole script.
 require_modules() {

@@ -40,7 +40,6 @@ with Hotline() as hl:
               for c in hl.dump().channels if c["name"].startswith("s")), t)' \
 		"$HOTLINE_ROOT/selftests"
 }
-softirq_ticks() { awk '/^cpu / { print $7 + $8 }' /proc/stat; }
 emulated() {
 	grep -q '^flags.* hypervisor' /proc/cpuinfo && ! dmesg | grep -q 'Hypervisor detected: KVM'
 }
@@ -66,12 +65,10 @@ fi
 f1=$(h1 states s | awk '$1 == "flaps" { print $2 }')
 f2=$(h2 states s | awk '$1 == "flaps" { print $2 }')
 read -r s1 m1 <<<"$(sent "$NS_GW1")"
-si0=$(softirq_ticks)
 t0=$SECONDS
-sleep "$SECS"
+read -r cpu _ <<<"$(cpu_share "$SECS")"
 dt=$((SECONDS - t0))
 read -r s1b m1b <<<"$(sent "$NS_GW1")"
-si1=$(softirq_ticks)
 g1=$(h1 states s | tr '\n' ' ')
 g2=$(h2 states s | tr '\n' ' ')
 f1b=$(echo "$g1" | awk '{ for (i = 1; i < NF; i++) if ($i == "flaps") print $(i + 1) }')
@@ -80,8 +77,6 @@ flaps=$((f1b - f1 + f2b - f2))
 # interval less a uniform 0-25%: 1 / 17.5 ms on average
 rate=$(awk -v s=$((s1b - s1)) -v n="$N" -v a="$m1" -v b="$m1b" 'BEGIN { printf "%.1f", s / n / (b - a) }')
 want=$(awk -v i=$IVAL 'BEGIN { printf "%.1f", 1000 / (i * 0.875) }')
-hz=$(getconf CLK_TCK)
-cpu=$(awk -v d=$((si1 - si0)) -v hz="$hz" -v t="$dt" 'BEGIN { printf "%.1f", 100 * d / hz / t }')
 echo "# $SECS s: gw1 sent $rate probes/s per session (configured ~$want), softirq+irq $cpu% of one CPU"
 echo "# gw1: $g1; gw2: $g2"
 if [ "$flaps" -eq 0 ]; then

@@ -56,20 +56,6 @@ stats() {
 		printf "%.1f %.1f\n", m, v[NR] }'
 }
 
-# cpu_share SECS: "SIRQ BUSY" over SECS, in % of one CPU
-cpu_share() {
-	local a b t0 t1
-	a=$(awk '/^cpu / { print $7 + $8, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
-	t0=$(date +%s.%N)
-	sleep "$1"
-	b=$(awk '/^cpu / { print $7 + $8, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
-	t1=$(date +%s.%N)
-	awk -v a="$a" -v b="$b" -v hz="$(getconf CLK_TCK)" -v t="$t0" -v u="$t1" 'BEGIN {
-		split(a, x, " "); split(b, y, " ")
-		printf "%.2f %.2f\n", 100 * (y[1] - x[1]) / hz / (u - t),
-			100 * (y[2] - x[2]) / hz / (u - t) }'
-}
-
 # stress_run SECS: every CPU busy in userspace for SECS
 stress_run() {
 	if command -v stress-ng >/dev/null; then
