@@ -4,7 +4,11 @@
 # programs and hotlinectl; run the tests on the host and in the VM.
 #
 #   make            build everything (module per kernel, BPF, hotlinectl)
-#   make check      deps + build + host unit tests + VM selftests, all kernels
+#   make check      deps + debug kernel + build + static analysis + host
+#                   unit tests + VM selftests on every kernel, the debug
+#                   kernel's lane included
+#   make debug-kernel  build (or reuse from the cache) and install the
+#                   KASAN/lockdep/kmemleak kernel the debug lane runs on
 #   make bench      benchmarks (prints numbers; see docs/benchmarks.md)
 #   make demo       the guided tour in the VM
 #   make deps       install the Debian packages all of the above need
@@ -24,7 +28,7 @@ KVERS := $(KVER)
 endif
 
 .PHONY: all kmod bpf user check unit vmtest bench stress demo deps install \
-	uninstall dkms-install clean sparse lint
+	uninstall dkms-install clean sparse debug-kernel lint
 
 all: kmod bpf user
 
@@ -62,8 +66,16 @@ bpf:
 user: bpf
 	@$(MAKE) -s -C user BUILD=$(BUILD) HOTLINE_VERSION=$(HOTLINE_VERSION)
 
-check: deps all
+# The debug kernel is built (or taken from its cache outside the clone)
+# and installed before anything else is built, so `all` builds hotline.ko
+# for it too: the kernel list is read when the sub-make runs.
+check: deps
+	@$(MAKE) -s debug-kernel
+	@$(MAKE) -s all
 	@$(TOP)/selftests/check.sh
+
+debug-kernel:
+	@$(TOP)/scripts/debug-kernel.sh
 
 unit: all
 	@$(TOP)/selftests/check.sh --host-only

@@ -22,6 +22,8 @@ gnuplot-nox man-db groff-base
 libssl-dev
 bash-completion jq
 stress-ng frr
+linux-source-6.1 bc bison flex cpio dwarves
+cppcheck clang-tidy
 "
 
 missing=""

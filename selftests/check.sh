@@ -55,10 +55,26 @@ stage() {
 	note "check: $name: $((SECONDS - t0))s"
 }
 
+# The debug kernel's lane (scripts/debug-kernel.sh): everything that
+# exercises the module's own code under KASAN, lockdep, kmemleak and
+# fault injection, in the debug forms the tests pick on that kernel
+# (lib.sh: HL_DEBUG_KERNEL).  The tests left out only repeat, slower,
+# datapath timings already checked on the production kernels; the
+# budget (make check within 75 minutes, cold) decides what fits.
+DEBUG_TESTS=${HOTLINE_DEBUG_TESTS:-"test_module test_netns test_channel_api
+test_channel_scale test_apply test_rmmod_traffic test_guard test_monitor
+test_health test_health_scale test_fault_inject test_nl_fuzz"}
+
 # vm_stage KVER: the guest suite on one kernel, tagged with its name.
 vm_stage() {
-	local k=$1 t0=$SECONDS rc why
-	"$root/selftests/vm/run" --kver "$k" </dev/null 2>&1 | tee "$out" |
+	local k=$1 t0=$SECONDS rc why envs=()
+	case $k in
+	*-hotline-debug)
+		[ -n "${HOTLINE_TESTS:-}" ] || envs+=("HOTLINE_TESTS=$(echo $DEBUG_TESTS)")
+		envs+=("HOTLINE_TEST_TIMEOUT=${HOTLINE_TEST_TIMEOUT:-900}")
+		;;
+	esac
+	env "${envs[@]}" "$root/selftests/vm/run" --kver "$k" --timeout 5400 </dev/null 2>&1 | tee "$out" |
 		sed -u "s/^\(PASS\|FAIL\|SKIP\): /\1: [$k] /" | tee -a "$log"
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" -eq 125 ]; then
@@ -72,6 +88,7 @@ vm_stage() {
 
 start=$SECONDS
 if [ "$host" = 1 ]; then
+	stage lint "$root/scripts/lint.sh"
 	for s in unit bpf fuzz; do
 		[ -x "$here/$s/run.sh" ] && stage "$s" "$here/$s/run.sh"
 	done

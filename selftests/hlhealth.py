@@ -18,6 +18,7 @@ matters under TCG.
                                          N unauthenticated channels
                                          PREFIXi, local port LPORT0+i,
                                          probing PROBE:PPORT0+i
+  hlhealth.py bulk_del PREFIX N          delete PREFIX0 .. PREFIX(N-1)
   hlhealth.py states PREFIX              "state count" for the channels
                                          named PREFIX*, plus "flaps N"
 T is time.monotonic() (CLOCK_MONOTONIC, the kernel's clock too).
@@ -112,6 +113,12 @@ def main(argv):
                 r = hl.add('%s%d' % (prefix, i), **kw)
                 if not r.ok:
                     raise SystemExit('add %s%d failed: %r' % (prefix, i, r))
+            return 0
+        if cmd == 'bulk_del':
+            for i in range(int(argv[2])):
+                r = hl.delete('%s%d' % (argv[1], i))
+                if not r.ok:
+                    raise SystemExit('del %s%d failed: %r' % (argv[1], i, r))
             return 0
         if cmd == 'states':
             counts, flaps = {}, 0

@@ -22,7 +22,14 @@
 
 N=${HL_SCALE_N:-100}
 SECS=${HL_SCALE_SECS:-60}
-IVAL=20
+IVAL=${HL_SCALE_IVAL:-20}
+# Debug form: the same engine paths (timers, reflection, window, rmmod
+# while probing) at a rate the KASAN kernel under TCG can keep up with.
+if [ "$HL_DEBUG_KERNEL" = 1 ]; then
+	N=${HL_SCALE_N:-25}
+	SECS=${HL_SCALE_SECS:-30}
+	IVAL=${HL_SCALE_IVAL:-100}
+fi
 HLH=$HOTLINE_ROOT/selftests/hlhealth.py
 h1() { ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" "$@"; }
 h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }

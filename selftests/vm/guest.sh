@@ -42,6 +42,14 @@ err=$(port hotline.stderr) || { console "no hotline.stderr port"; off; }
 hostname hotline-vm 2>/dev/null
 ip link set lo up
 
+# Kernels built with kmemleak (the debug kernel): forget what boot left
+# behind, so the scan after the command reports only what it leaked.
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -w "$kmemleak" ]; then
+	echo scan >"$kmemleak" 2>/dev/null
+	echo clear >"$kmemleak" 2>/dev/null
+fi
+
 argv=()
 if [ -s "$share/argv" ]; then
 	mapfile -d '' -t argv <"$share/argv"
@@ -61,8 +69,27 @@ kill -TERM -1 2>/dev/null
 sleep 0.2
 kill -KILL -1 2>/dev/null
 
+# The leak check runs after the last rmmod.  A leaked object's backtrace
+# names hotline while the module is loaded; once it is gone, its frames
+# print as bare addresses in module space, so both count.  Objects must
+# be older than kmemleak's minimum age (5 s) to be reported.
+leaks=0
+if [ -w "$kmemleak" ]; then
+	[ -d /sys/module/hotline ] && rmmod hotline 2>/dev/null
+	sleep 6
+	echo scan >"$kmemleak"
+	cat "$kmemleak" >"$share/kmemleak.all" 2>/dev/null
+	leaks=$(awk '
+		/^unreferenced object/ { if (hit) n++; hit = 0 }
+		/\[hotline\]/ { hit = 1 }
+		/\[<ffffffff[a-f][0-9a-f]+>\] 0xffffffff[a-f]/ { hit = 1 }
+		END { if (hit) n++; print n + 0 }' "$share/kmemleak.all")
+	[ "$leaks" -gt 0 ] && cp "$share/kmemleak.all" "$share/kmemleak"
+	console "kmemleak: $(grep -c '^unreferenced object' "$share/kmemleak.all") suspected, $leaks from hotline"
+fi
+
 taint=$(</proc/sys/kernel/tainted)
-printf 'rc=%d taint=%d time=%d\n' "$rc" "$taint" "$(date +%s)" >"$share/sentinel.tmp" &&
+printf 'rc=%d taint=%d time=%d leaks=%d\n' "$rc" "$taint" "$(date +%s)" "$leaks" >"$share/sentinel.tmp" &&
 	mv "$share/sentinel.tmp" "$share/sentinel"
 console "command exited $rc, taint $taint"
 off
