@@ -90,6 +90,7 @@ static bool chance(unsigned int pct)
 static struct {
 	uint64_t seed;
 	unsigned long requests;
+	unsigned long seconds;
 	unsigned long batch;
 	unsigned int names;
 	bool netns_check;
@@ -1960,6 +1961,21 @@ static void clear_nul_tails(uint8_t *m, size_t sent)
 	}
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+enum { T_REJECTED, T_GET, T_DUMP, T_CHANGE, T_HEALTH, T_MAX };
+static const char *const t_names[T_MAX] = {
+	"rejected", "get", "dump", "change", "change with health",
+};
+static double t_sum[T_MAX];
+static unsigned long t_n[T_MAX];
+
 /* One generated request, start to end. */
 static void one_request(struct nlsock *s, bool valid_only)
 {
@@ -1978,7 +1994,23 @@ static void one_request(struct nlsock *s, bool valid_only)
 	predict(req, len, &p);
 	if (mutated)
 		n_mutated++;
-	transact(s, req, len, p.sync, &r);
+	{
+		/* where the time goes: a health session costs a socket or a
+		 * grace period, the rest is parsing and the table */
+		struct chan *c = p.name[0] ? model_find(p.name) : NULL;
+		bool health = (c && c->has_health) ||
+			      ((p.op == OP_NEW || p.op == OP_SET) && p.result.has_health);
+		double t = now_s();
+		unsigned int k;
+
+		transact(s, req, len, p.sync, &r);
+		t = now_s() - t;
+		k = r.err || p.ack0_only || p.op == OP_NONE ? T_REJECTED :
+		    p.op == OP_DUMP ? T_DUMP : p.op == OP_GET ? T_GET :
+		    health ? T_HEALTH : T_CHANGE;
+		t_sum[k] += t;
+		t_n[k]++;
+	}
 	conclude(&p, &r);
 	free(r.chans);
 	cur_msg = NULL;
@@ -2267,14 +2299,6 @@ static void hold(void)
 		usleep(100000);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void summary(double secs)
 {
 	unsigned long total = 0;
@@ -2288,6 +2312,12 @@ static void summary(double secs)
 		if (outcomes[i])
 			printf(" %s=%lu", errname((int)i), outcomes[i]);
 	printf(" (of %lu; %lu as exactly predicted)\n", total, n_predicted_exact);
+	printf("nlfuzz: time per request:");
+	for (unsigned int k = 0, sep = 0; k < T_MAX; k++)
+		if (t_n[k])
+			printf("%s %s %.2f ms (%lu)", sep++ ? "," : "", t_names[k],
+			       1e3 * t_sum[k] / (double)t_n[k], t_n[k]);
+	printf("\n");
 	printf("nlfuzz: %lu batches checked, %lu dumps, %lu interrupted-dump tests "
 	       "(%lu flagged NLM_F_DUMP_INTR, %lu abandoned), %u channels at end, "
 	       "%lu failures\n", n_batches, n_dumps, n_intr_tests, n_intr_flagged,
@@ -2297,11 +2327,12 @@ static void summary(double secs)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nlfuzz [--seed N] [--requests N] [--batch N] [--names N]\n"
+		"usage: nlfuzz [--seed N] [--requests N] [--seconds S] [--batch N] [--names N]\n"
 		"              [--mutate PCT] [--interrupt PCT] [--prefix STR]\n"
 		"              [--netns-check] [--unpriv] [--flush] [--verbose]\n"
 		"              [--hold DIR] [--no-nul-tail]\n"
 		"  --requests N   fuzz requests to send (default 10000; 0: only check)\n"
+		"  --seconds S    stop sooner, after S seconds (default: no limit)\n"
 		"  --batch N      check the whole table every N requests (1000)\n"
 		"  --names N      channel names in play, 1..256 (64)\n"
 		"  --mutate PCT   share of requests that are mutated (45)\n"
@@ -2322,6 +2353,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "seed", required_argument, NULL, 's' },
 		{ "requests", required_argument, NULL, 'n' },
+		{ "seconds", required_argument, NULL, 't' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "names", required_argument, NULL, 'N' },
 		{ "mutate", required_argument, NULL, 'm' },
@@ -2345,6 +2377,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's': opt.seed = strtoull(optarg, NULL, 0); seeded = true; break;
 		case 'n': opt.requests = strtoul(optarg, NULL, 0); break;
+		case 't': opt.seconds = strtoul(optarg, NULL, 0); break;
 		case 'b': opt.batch = strtoul(optarg, NULL, 0); break;
 		case 'N': opt.names = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'm': opt.mutate_pct = (unsigned int)strtoul(optarg, NULL, 0); break;
@@ -2396,6 +2429,11 @@ int main(int argc, char **argv)
 			interrupted_dump(&s);
 		if ((i + 1) % opt.batch == 0)
 			check_batch(&s);
+		if (opt.seconds && (i & 63) == 63 && now_s() - t0 >= (double)opt.seconds) {
+			printf("nlfuzz: time limit of %lu s reached after %lu requests\n",
+			       opt.seconds, n_sent);
+			break;
+		}
 		if (opt.verbose && (i + 1) % 10000 == 0)
 			printf("nlfuzz: %lu requests, %.0f/s, %u channels, %lu failures\n",
 			       n_sent, (double)n_sent / (now_s() - t0), n_model, n_failures);
