@@ -10,7 +10,8 @@
 #   * rekeys, re-probes and re-times a keyed health session between the
 #     two gateways (channel set ... key-file ...)
 #   * applies one 200-channel file over another (hotlinectl apply)
-#   * creates network namespaces while others hold channels
+#   * creates network namespaces while others hold channels (unshare
+#     failing, then a channel and a session added in the new one)
 #   * loads the module (every allocation of its init failed in turn)
 #
 # Each request must succeed whole (the table is what it asked for) or
@@ -21,25 +22,26 @@
 # back to 0), and the module unloads.
 #
 # Two ways of aiming:
-#   exec    the request's subshell sets /proc/self/make-it-fail and execs
-#           hotlinectl: the whole life of the command is exposed, as for a
-#           user on a starved machine (exec, ld.so and socket setup often
-#           fail first, which is fine: such a failure must also change
-#           nothing).
-#   window  hotlinectl blocks opening a FIFO (its key file, or the file
-#           apply reads) before it talks to the kernel; only then is its
-#           make-it-fail set, from outside, and the FIFO fed. Every
-#           injected failure then lands on the netlink request and the
-#           module, which is what the keyed-session and apply checks need
-#           at 10-20% to reach the module at all.
+#   exec     the request's subshell sets /proc/self/make-it-fail and execs
+#            hotlinectl: the whole life of the command is exposed, as for
+#            a user on a starved machine. exec, ld.so and the socket fail
+#            first nearly every time (at 1%, 10 requests out of 10), which
+#            must change nothing either; a few requests per level.
+#   request  a preloaded sendto() sets make-it-fail as hotlinectl sends its
+#            first message to the hotline family, so the failures land on
+#            the request, the module and the answer: everything else.
+# Whatever runs under injection runs from copies in tmpfs (see localize).
 #
 # Skips unless the kernel has fault injection in debugfs (the debug kernel,
 # scripts/debug-kernel.sh). Budget knobs (the runner passes HOTLINE_*
 # variables into the VM): HOTLINE_FI_LEVELS (percent, "1 5 10 20"),
-# HOTLINE_FI_REQUESTS (channel requests per level), HOTLINE_FI_KEYED,
-# HOTLINE_FI_APPLY, HOTLINE_FI_NETNS (per level), HOTLINE_FI_INIT (module
-# loads in the init sweep), HOTLINE_FI_HIGHMEM (fail_page_alloc's
-# ignore-gfp-highmem, default 1: see fi_config).
+# HOTLINE_FI_REQUESTS (channel requests per level; HOTLINE_FI_EXEC of
+# them from exec), HOTLINE_FI_KEYED,
+# HOTLINE_FI_APPLY, HOTLINE_FI_NETNS (per level), HOTLINE_FI_INIT (fault
+# points of the module load failed in turn), HOTLINE_FI_HIGHMEM
+# (fail_page_alloc's ignore-gfp-highmem, default 1: see fi_config).
+# Defaults keep it near 6 minutes on the debug kernel under TCG; the
+# issue's "hundreds per level" is HOTLINE_FI_REQUESTS=200 and an hour.
 . "$(dirname "$0")/lib.sh"
 
 FS=/sys/kernel/debug/failslab
@@ -54,11 +56,12 @@ if [ ! -w /proc/self/make-it-fail ]; then
 fi
 
 LEVELS=${HOTLINE_FI_LEVELS:-1 5 10 20}
-N_REQ=${HOTLINE_FI_REQUESTS:-100}
-N_KEYED=${HOTLINE_FI_KEYED:-30}
-N_APPLY=${HOTLINE_FI_APPLY:-15}
-N_NETNS=${HOTLINE_FI_NETNS:-10}
-N_INIT=${HOTLINE_FI_INIT:-250}
+N_REQ=${HOTLINE_FI_REQUESTS:-12}
+N_EXEC=${HOTLINE_FI_EXEC:-3}
+N_KEYED=${HOTLINE_FI_KEYED:-5}
+N_APPLY=${HOTLINE_FI_APPLY:-3}
+N_NETNS=${HOTLINE_FI_NETNS:-3}
+N_INIT=${HOTLINE_FI_INIT:-40}
 
 NS=hl-fi-$$
 NS_REF=hl-firef-$$
@@ -68,6 +71,8 @@ OBJ=/sys/kernel/debug/hotline/objects
 t_start=$SECONDS
 
 hl() { "$HOTLINECTL" "$@"; }
+# mark WHAT: where the time goes (TCG and KASAN make it count)
+mark() { echo "# $TEST: $1 at $((SECONDS - t_start)) s"; }
 
 # ---- fault injection knobs ------------------------------------------------
 
@@ -133,36 +138,93 @@ fi_save
 trap 'rc=$?; fi_restore; for n in "$NS" "$NS_REF" "$NS_NEW"; do ip netns del "$n" 2>/dev/null; done
       rm -rf "$tmp"; (exit $rc); cleanup' EXIT
 
-# inject CMD...: CMD in a subshell whose own allocations (and those of
-# what it execs) fail as configured; stdout to $tmp/out, stderr to $tmp/err.
-inject() {
-	(echo 1 >/proc/self/make-it-fail && exec "$@") >"$tmp/out" 2>"$tmp/err" </dev/null
+# Everything a task under injection runs is copied to tmpfs first, with
+# the libraries it loads, and started through the copied ld.so: a 9p
+# request of the guest's root failing half-way (say, paging in a library
+# while the task's allocations fail) left every later open in the guest
+# failing with EINVAL. Nothing here may read from the 9p root while
+# failing.
+SYS=$tmp/sys
+mkdir -p "$SYS"
+localize() { # BIN...
+	local bin path lib
+	for bin in "$@"; do
+		path=$(command -v "$bin") || return 1
+		cp "$path" "$SYS/${bin##*/}" || return 1
+		for lib in $(ldd "$path" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+			[ -e "$SYS/${lib##*/}" ] || cp -L "$lib" "$SYS/${lib##*/}" || return 1
+		done
+	done
+}
+LDSO=$(ldd "$HOTLINECTL" | awk '$1 ~ /^\/.*ld-linux/ { print $1 }')
+if ! localize "$HOTLINECTL" || [ ! -e "$SYS/${LDSO##*/}" ]; then
+	fail "setup" "cannot copy hotlinectl and its libraries to $SYS"
+	exit 1
+fi
+LDSO=$SYS/${LDSO##*/}
+# local BIN ARGS...: run the tmpfs copy of BIN (no locale files either)
+local_cmd() {
+	local bin=$1
+	shift
+	LC_ALL=C exec "$LDSO" --library-path "$SYS" --argv0 "$bin" "$SYS/$bin" "$@"
 }
 
-# inject_window FIFO FEED CMD...: CMD runs without injection until it
-# blocks opening FIFO; then its make-it-fail is set and FEED (a file) is
-# written into FIFO. Returns CMD's status; output as for inject.
-inject_window() {
-	local fifo=$1 feed=$2 pid i rc wfd
-	shift 2
-	rm -f "$fifo"
-	mkfifo -m 600 "$fifo"
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null &
-	pid=$!
-	# asleep in fifo_open(): past exec, ld.so and argument parsing
-	for ((i = 0; i < 500; i++)); do
-		grep -Eqs 'fifo_open|wait_for_partner' "/proc/$pid/stack" "/proc/$pid/wchan" && break
-		sleep 0.02
-	done
-	echo 1 >"/proc/$pid/make-it-fail" 2>/dev/null
-	# read-write: never blocks, even if the command is gone already
-	exec {wfd}<>"$fifo"
-	cat "$feed" >&"$wfd"
-	exec {wfd}>&-
-	wait "$pid"
-	rc=$?
-	rm -f "$fifo"
-	return "$rc"
+# The request window: a preloaded sendto() sets the task's make-it-fail
+# when hotlinectl sends its first message to the hotline family, so the
+# failures land on the request (and the module), not on exec, ld.so, the
+# socket or the family lookup, which would fail first nearly every time:
+# at 1% not one request in ten got past them.
+cat >"$tmp/fi_shim.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+	       const struct sockaddr *to, socklen_t tolen)
+{
+	static ssize_t (*real)(int, const void *, size_t, int,
+			       const struct sockaddr *, socklen_t);
+	static int armed;
+	const struct nlmsghdr *nlh = buf;
+
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t, int,
+				    const struct sockaddr *, socklen_t))
+			dlsym(RTLD_NEXT, "sendto");
+	if (!armed && len >= sizeof(*nlh) && nlh->nlmsg_type > GENL_ID_CTRL) {
+		int f = open("/proc/thread-self/make-it-fail", O_WRONLY);
+
+		if (f >= 0) {
+			if (write(f, "1", 1) != 1)
+				armed = -1;
+			close(f);
+		}
+		armed = 1;
+	}
+	return real(fd, buf, len, flags, to, tolen);
+}
+EOF
+if ! out=$(gcc -shared -fPIC -O2 -Wall -o "$SYS/fi_shim.so" "$tmp/fi_shim.c" -ldl 2>&1); then
+	skip "all" "cannot build the request-window shim (gcc): $out"
+	exit 0
+fi
+mark "tools copied to tmpfs, shim built"
+
+# inject CMD...: CMD (a localized binary) in a subshell whose allocations,
+# from exec on, fail as configured; output to $tmp/out and $tmp/err.
+inject() {
+	{ (echo 1 >/proc/self/make-it-fail && local_cmd "$@") >"$tmp/out" 2>"$tmp/err" </dev/null; } 2>/dev/null
+}
+
+# inject_req ARGS...: hotlinectl ARGS, failing from its first hotline
+# request on (the request window).
+inject_req() {
+	{ (LC_ALL=C exec "$LDSO" --library-path "$SYS" --preload "$SYS/fi_shim.so" \
+		--argv0 hotlinectl "$SYS/hotlinectl" "$@") >"$tmp/out" 2>"$tmp/err" </dev/null; } 2>/dev/null
 }
 
 # outcome RC: what the injected request did, in $cls:
@@ -171,20 +233,42 @@ inject_window() {
 #            exec, ld.so, the socket, the family lookup or the request
 #   enobufs  failed with ENOBUFS: netlink dropped the request or, after
 #            the change was made, its ACK
+#   efault   failed with EFAULT: the kernel could not write the answer
+#            into the client's memory (a page table for it failed)
 #   killed   died of a signal (exec failing past its point of no return)
+#   exec     exec or ld.so failed (126, 127): hotlinectl never ran; the
+#            errno is exec's or ld.so's, and not always ENOMEM
 #   other    anything else: a FAIL
+# enobufs, efault and killed may come after the change was made: the
+# table must then be unchanged or changed whole.
 outcome() {
 	if [ "$1" = 0 ]; then
 		cls=ok
 	elif [ "$1" -gt 128 ]; then
 		cls=killed
+	elif [ "$1" = 126 ] || [ "$1" = 127 ]; then
+		cls="exec"
 	elif grep -q 'Cannot allocate memory' "$tmp/err"; then
 		cls=enomem
 	elif grep -q 'No buffer space available' "$tmp/err"; then
 		cls=enobufs
+	elif grep -q 'Bad address' "$tmp/err"; then
+		cls=efault
 	else
 		cls=other
 	fi
+}
+
+# tally ARRAY [PREFIX]: "N ok, N ENOMEM" and the rarer outcomes that
+# occurred, from ARRAY[PREFIXclass] counts
+tally() {
+	local -n _t=$1
+	local p=${2:-} out c
+	out="${_t[${p}ok]:-0} ok, ${_t[${p}enomem]:-0} ENOMEM"
+	for c in enobufs efault killed exec; do
+		[ -n "${_t[$p$c]:-}" ] && out+=", ${_t[$p$c]} ${c^^}"
+	done
+	echo "$out"
 }
 
 # objects_zero: every counter in the module's objects file is 0 (RCU
@@ -211,6 +295,9 @@ objects_zero() { awk '$2 != 0 { bad = 1 } END { exit bad }' "$OBJ"; }
 #                               table): ok (the table is WANT, ids kept),
 #                               atomic (unchanged), partial (the steps
 #                               OUT printed were made, nothing else), bad
+#   netns NAME|- [CMD...]       a child makes a namespace, failing as set
+#                               while in unshare(); mounts it at NAME or
+#                               runs CMD in it: made, unshare ENOMEM, ...
 #   quit                        close the sockets (they hold namespaces)
 cat >"$tmp/keeper.py" <<'EOF'
 import ctypes, json, os, re, sys
@@ -271,6 +358,38 @@ def verify(ns, op, name, peer, dscp):
                 ac['dscp'] == int(dscp) and rest(ac) == rest(bc))
     return a == b
 
+MS_BIND = 4096
+libc.unshare(0)     # the ctypes path, paged in now rather than under injection
+
+def netns(name, add):
+    """A child makes a network namespace with its allocations failing,
+    for unshare(CLONE_NEWNET) only; then it either mounts it at
+    /run/netns/NAME or execs ADD... (hotlinectl in the request window) in
+    it, and the namespace dies with it."""
+    pid = os.fork()
+    if pid == 0:
+        mif = os.open('/proc/thread-self/make-it-fail', os.O_WRONLY)
+        os.pwrite(mif, b'1', 0)
+        r = libc.unshare(CLONE_NEWNET)
+        err = ctypes.get_errno()
+        os.pwrite(mif, b'0', 0)
+        if r:
+            os._exit(100 + err)
+        if name != '-':
+            path = ('/run/netns/' + name).encode()
+            os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o444))
+            if libc.mount(b'/proc/self/ns/net', path, None, MS_BIND, None):
+                os._exit(99)
+            os._exit(0)
+        os.execv(add[0], add)
+    _, st = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(st):
+        return 'signal %d' % os.WTERMSIG(st)
+    rc = os.WEXITSTATUS(st)
+    if rc >= 100:
+        return 'unshare %s' % ('ENOMEM' if rc - 100 == 12 else 'errno %d' % (rc - 100))
+    return 'made' if rc == 0 else 'made, then exit %d' % rc
+
 def byname(t):
     return {c['name']: {k: v for k, v in c.items() if k != 'id'} for c in t}
 
@@ -328,6 +447,8 @@ for line in sys.stdin:
             print('saved %d' % len(last[w[1]]))
         elif w[0] == 'apply':
             print(apply_check(*w[1:6]))
+        elif w[0] == 'netns':
+            print(netns(w[1], w[2:]))
         elif w[0] == 'quit':
             for h in socks.values():
                 h.close()
@@ -378,6 +499,7 @@ hl -N "$NS" channel add base3 peer fd00:70::/48 local fd00:71::/64 >/dev/null &&
 hl -N "$NS" channel add base4 peer 10.70.2.7 probe 10.70.2.7 unauthenticated interval 1000 >/dev/null ||
 	base_ok=0
 check_eq "base channels in $NS" 1 "$base_ok"
+mark "setup done"
 
 # report_bad NAME WHY: the first three bad requests of a kind are shown.
 declare -A shown
@@ -395,11 +517,18 @@ report_bad() {
 # allocation of the group can fail) and changes the DSCP.
 channel_level() {
 	local pct=$1 i k name op cur peer dscp rc bad=0 t0=$SECONDS summary o
-	local -a args
+	local -a args inj
 	local -A n=()
 	RANDOM=$pct
 	keep dump "$NS"
 	for ((i = 0; i < N_REQ; i++)); do
+		# the first few from exec on, as a user on a starved machine
+		# would see it; the rest in the request window
+		if [ "$i" -lt "$N_EXEC" ]; then
+			inj=(inject hotlinectl)
+		else
+			inj=(inject_req)
+		fi
 		k=$((RANDOM % 8))
 		name=fi$k
 		keep peer "$NS" "$name"
@@ -420,7 +549,7 @@ channel_level() {
 			[ $((k % 2)) = 0 ] &&
 				args+=(probe "10.77.$k.1" unauthenticated interval 1000)
 			fi_level "$pct"
-			inject "$HOTLINECTL" -N "$NS" channel add "$name" "${args[@]}"
+			"${inj[@]}" -N "$NS" channel add "$name" "${args[@]}"
 			;;
 		set)
 			if [ "$cur" = "10.77.$k.0/24" ]; then
@@ -429,21 +558,25 @@ channel_level() {
 				peer=10.77.$k.0/24 dscp=$((32 + 2 * (k % 3 + 1)))
 			fi
 			fi_level "$pct"
-			inject "$HOTLINECTL" -N "$NS" channel set "$name" peer "$peer" dscp "$dscp"
+			"${inj[@]}" -N "$NS" channel set "$name" peer "$peer" dscp "$dscp"
 			;;
 		del)
 			fi_level "$pct"
-			inject "$HOTLINECTL" -N "$NS" channel del "$name"
+			"${inj[@]}" -N "$NS" channel del "$name"
 			;;
 		show)
 			fi_level "$pct"
-			inject "$HOTLINECTL" -N "$NS" -j channel show "$name"
+			"${inj[@]}" -N "$NS" -j channel show "$name"
 			;;
 		esac
 		rc=$?
 		fi_level 0
 		outcome "$rc"
-		n[$op.$cls]=$((${n[$op.$cls]:-0} + 1))
+		if [ "$i" -lt "$N_EXEC" ]; then
+			n[exec.$cls]=$((${n[exec.$cls]:-0} + 1))
+		else
+			n[$op.$cls]=$((${n[$op.$cls]:-0} + 1))
+		fi
 		keep dump "$NS"
 		case $cls in
 		ok)
@@ -458,7 +591,7 @@ channel_level() {
 				bad=$((bad + 1))
 			fi
 			;;
-		enomem)
+		enomem|exec)
 			keep same "$NS"
 			if [ "$kept" != yes ]; then
 				report_bad "$op at $pct%: ENOMEM leaves the table unchanged" \
@@ -466,7 +599,7 @@ channel_level() {
 				bad=$((bad + 1))
 			fi
 			;;
-		enobufs|killed)
+		enobufs|efault|killed)
 			# made whole with only the answer lost, or not made
 			keep same "$NS"
 			if [ "$kept" != yes ] && [ "$op" != show ]; then
@@ -487,12 +620,13 @@ channel_level() {
 	done
 	summary=
 	for o in add set del show; do
-		summary+=" $o ${n[$o.ok]:-0} ok/${n[$o.enomem]:-0} ENOMEM/${n[$o.enobufs]:-0} ENOBUFS/${n[$o.killed]:-0} killed,"
+		summary+=" $o: $(tally n "$o.");"
 	done
+	summary+=" from exec: $(tally n exec.);"
 	if [ "$bad" = 0 ]; then
-		pass "channel requests at $pct%: $N_REQ:${summary%,}; the table unchanged by each failure ($((SECONDS - t0)) s)"
+		pass "channel requests at $pct%: $N_REQ:${summary%;}; the table unchanged by each failure ($((SECONDS - t0)) s)"
 	else
-		fail "channel requests at $pct%" "$bad of $N_REQ requests broke the rule;${summary%,}"
+		fail "channel requests at $pct%" "$bad of $N_REQ requests broke the rule;${summary%;}"
 	fi
 }
 
@@ -500,6 +634,7 @@ fi_config 0
 for pct in $LEVELS; do
 	channel_level "$pct"
 done
+mark "channel requests done"
 
 # ---- keyed health session: set key-file / probe / interval (window) ------
 
@@ -552,8 +687,8 @@ keyed_level() {
 		fresh=0
 		{ [ "$nkey" != "$key" ] || [ "$nprobe" != "$probe" ]; } && fresh=1
 		fi_level "$pct"
-		inject_window "$tmp/keyfifo" "$tmp/$nkey" "$HOTLINECTL" -N "$NS_GW1" \
-			channel set to-gw2 probe "$nprobe" interval "$nival" key-file "$tmp/keyfifo"
+		inject_req -N "$NS_GW1" channel set to-gw2 probe "$nprobe" \
+			interval "$nival" key-file "$tmp/$nkey"
 		rc=$?
 		fi_level 0
 		outcome "$rc"
@@ -586,7 +721,7 @@ keyed_level() {
 				bad=$((bad + 1))
 			fi
 			;;
-		enobufs|killed)
+		enobufs|efault|killed)
 			if [ "$kept_all" != 1 ] && [ "$done_ok" != 1 ]; then
 				report_bad "keyed set at $pct%: $cls is all or nothing" \
 					"set $nkey, probe $nprobe, interval $nival ended $cls: since $s0 -> $s1"
@@ -603,7 +738,7 @@ keyed_level() {
 		fi
 		s0=$s1
 	done
-	summary="${n[ok]:-0} ok, ${n[enomem]:-0} ENOMEM, ${n[enobufs]:-0} ENOBUFS, ${n[killed]:-0} killed"
+	summary=$(tally n)
 	if [ "$bad" = 0 ]; then
 		pass "keyed session set at $pct%: $N_KEYED requests, $summary; channel and session unchanged by each failure ($((SECONDS - t0)) s)"
 	else
@@ -615,6 +750,7 @@ if [ "$keyed_ok" = 1 ]; then
 	for pct in $LEVELS; do
 		keyed_level "$pct"
 	done
+	mark "keyed session done"
 	# the session the table describes is the one that runs: both back
 	# on key 1 and gw2's address, it comes up again
 	check "keyed session: gw2 back on key 1" \
@@ -681,8 +817,7 @@ apply_level() {
 	for ((i = 0; i < N_APPLY; i++)); do
 		[ $((i % 2)) = 0 ] && target=b || target=a
 		fi_level "$pct"
-		inject_window "$tmp/conffifo" "$tmp/$target.conf" "$HOTLINECTL" -N "$NS" \
-			apply "$tmp/conffifo"
+		inject_req -N "$NS" apply "$tmp/$target.conf"
 		rc=$?
 		fi_level 0
 		outcome "$rc"
@@ -704,7 +839,7 @@ apply_level() {
 			;;
 		esac
 	done
-	summary="${n[ok]:-0} ok, ${n[enomem]:-0} ENOMEM, ${n[enobufs]:-0} ENOBUFS, ${n[killed]:-0} killed"
+	summary=$(tally n)
 	if [ "$bad" != 0 ]; then
 		fail "apply at $pct%" "$bad of $N_APPLY applies broke even the step-by-step rule; $summary"
 	elif [ "$partial" != 0 ]; then
@@ -718,6 +853,7 @@ apply_level() {
 for pct in $LEVELS; do
 	apply_level "$pct"
 done
+mark "apply done"
 check "apply without injection converges on B" hl -N "$NS" apply "$tmp/b.conf"
 keep dump "$NS"
 keep save "$NS" "$tmp/now"
@@ -726,52 +862,61 @@ check "the table is file B's" cmp -s "$tmp/now" "$tmp/want.b"
 # ---- network namespace creation with channels present (exec) --------------
 
 netns_level() {
-	local pct=$1 i rc t0=$SECONDS made=0 failed=0 other=0 kept_ns=0
+	local pct=$1 i t0=$SECONDS bad=0 summary
+	local -A n=()
 	for ((i = 0; i < N_NETNS; i++)); do
-		# made under injection, a channel with a health session added
-		# in it (still injected); it dies with them when unshare exits
+		# one that dies at once, with a channel and a health session
+		# added in it in the request window (failing too)
 		fi_level "$pct"
-		inject unshare -n "$HOTLINECTL" channel add nn peer 10.90.0.0/24 \
-			probe 10.90.0.1 unauthenticated interval 100
-		rc=$?
+		keep netns - "$LDSO" --library-path "$SYS" --preload "$SYS/fi_shim.so" \
+			--argv0 hotlinectl "$SYS/hotlinectl" channel add nn \
+			peer 10.90.0.0/24 probe 10.90.0.1 unauthenticated interval 100
 		fi_level 0
-		if [ "$rc" = 0 ]; then
-			made=$((made + 1))
-		else
-			outcome "$rc"
-			if [ "$cls" = other ]; then
-				other=$((other + 1))
-				report_bad "netns at $pct%: making a namespace fails only with ENOMEM" "exited $rc"
-			else
-				failed=$((failed + 1))
-			fi
-		fi
-		# and one that lives on: ip netns add under injection, a
-		# channel added in it without
+		n[$kept]=$((${n[$kept]:-0} + 1))
+		case $kept in
+		made|"made, then exit 1"|"unshare "*) ;;
+		*) bad=$((bad + 1)); report_bad "netns at $pct%: a failing namespace fails cleanly" "$kept" ;;
+		esac
+		# and a named one that lives on: a channel in it, then away
 		fi_level "$pct"
-		inject ip netns add "$NS_NEW"
-		rc=$?
+		keep netns "$NS_NEW"
 		fi_level 0
-		if [ "$rc" = 0 ]; then
-			kept_ns=$((kept_ns + 1))
+		n[named $kept]=$((${n[named $kept]:-0} + 1))
+		case $kept in
+		made)
 			hl -N "$NS_NEW" channel add nn peer 10.91.0.0/24 probe 10.91.0.1 \
-				unauthenticated >/dev/null 2>"$tmp/err" ||
+				unauthenticated >"$tmp/out" 2>"$tmp/err" || {
+				bad=$((bad + 1))
 				report_bad "netns at $pct%: a namespace made under injection works" \
 					"channel add in it failed"
-		fi
-		ip netns del "$NS_NEW" 2>/dev/null
+			}
+			ip netns del "$NS_NEW"
+			;;
+		"unshare "*) ;;
+		*) bad=$((bad + 1)); report_bad "netns at $pct%: a failing namespace fails cleanly" "$kept" ;;
+		esac
 		rm -f "/run/netns/$NS_NEW"
 	done
-	if [ "$other" = 0 ]; then
-		pass "netns creation at $pct%: $N_NETNS short-lived namespaces with a session: $made made, $failed failed with ENOMEM; $kept_ns of $N_NETNS named ones made ($((SECONDS - t0)) s)"
+	# unshare's errno is whichever subsystem's init failed: not only
+	# ENOMEM (EEXIST, ENODEV, EAFNOSUPPORT seen), none of them hotline's
+	summary="${n[made]:-0} made (the request in it failed in ${n[made, then exit 1]:-0})"
+	for k in "${!n[@]}"; do
+		case $k in
+		"unshare "*|"named unshare "*) summary+=", ${n[$k]} ${k#unshare }" ;;
+		esac
+	done
+	summary+="; named made: ${n[named made]:-0}"
+	if [ "$bad" = 0 ]; then
+		pass "netns creation at $pct%: $N_NETNS+$N_NETNS namespaces: $summary ($((SECONDS - t0)) s)"
 	else
-		fail "netns creation at $pct%" "$other failures were not ENOMEM"
+		fail "netns creation at $pct%" "$bad broke the rule; $summary"
 	fi
 }
 
 for pct in $LEVELS; do
 	netns_level "$pct"
 done
+mark "netns done"
 keep dump "$NS"
 keep save "$NS" "$tmp/now"
 check "$NS kept its table through the namespace churn" cmp -s "$tmp/now" "$tmp/want.b"
@@ -816,9 +961,9 @@ modprobe -a udp_tunnel ip6_udp_tunnel 2>/dev/null
 cp "$HOTLINE_KO" "$tmp/hotline.ko"	# tmpfs: the sweep reads it hundreds of times
 
 # The sweep: fail the Nth fault point of finit_module() (fail-nth counts
-# every slab and page allocation the task makes), for the last N_INIT
-# points counting back from the end, where the module's own init and what
-# the loader does after it are; the first part is the loader's. Done in
+# every slab and page allocation the task makes), for N_INIT points
+# counting back from the last one whose failure fails the load: the end
+# of the module's init. The loader's own points come before init's. Done in
 # one Python process so that nothing but finit_module() runs between
 # arming fail-nth and the call. After every failed load: no module, no
 # debugfs directory, no genl family. Loads that succeed although a fault
@@ -887,26 +1032,53 @@ total = big - left
 print('points %d' % total)
 sys.stdout.flush()
 
-counts = {'failed': 0, 'absorbed': 0, 'errnos': {}}
-for n in range(total + 2, max(total - steps, 0), -1):
-    r, err, left = load(n)
-    if r == 0:
-        unload()
-        if left == 0:
-            counts['absorbed'] += 1
-        continue
-    counts['failed'] += 1
-    counts['errnos'][err] = counts['errnos'].get(err, 0) + 1
+def check_failed(n, err):
     bad = clean()
     if bad:
         print('FAILED load with fault %d of %d failed (errno %d) and left %s'
               % (n, total, err, ', '.join(bad)))
         sys.exit(1)
-    if err not in (12, 105):
+    if err != 12:
         print('FAILED load with fault %d of %d: errno %d, not ENOMEM' % (n, total, err))
         sys.exit(1)
-print('sweep %d failed %d absorbed %d errnos %s' % (min(steps, total), counts['failed'],
-      counts['absorbed'], counts['errnos']))
+
+# The last points are after the module's init (the uevent, kmemleak's
+# own records): failing them does not fail the load. Find the last one
+# that does, in strides of 8, then sweep down from it one by one.
+counts = {'failed': 0, 'absorbed': 0, 'probes': 0}
+end = None
+for n in range(total, 0, -8):
+    counts['probes'] += 1
+    r, err, left = load(n)
+    if r == 0:
+        unload()
+        continue
+    check_failed(n, err)
+    end = n
+    break
+if end is None:
+    print('FAILED no fault point fails the load')
+    sys.exit(1)
+for n in range(min(end + 7, total), end, -1):
+    counts['probes'] += 1
+    r, err, left = load(n)
+    if r == 0:
+        unload()
+        continue
+    check_failed(n, err)
+    end = n
+    break
+for n in range(end, max(end - steps, 0), -1):
+    r, err, left = load(n)
+    if r == 0:
+        unload()
+        counts['absorbed'] += 1
+        continue
+    counts['failed'] += 1
+    check_failed(n, err)
+print('sweep %d..%d of %d: %d loads failed cleanly, %d absorbed the fault (%d loads to find the end)'
+      % (max(end - steps, 0) + 1, end, total, counts['failed'], counts['absorbed'],
+         counts['probes']))
 
 # and at random, make-it-fail at each level
 def probability(pct):
@@ -942,7 +1114,7 @@ fi_level 0
 if [ "$rc" = 0 ] && ! grep -q FAILED <<<"$out"; then
 	pts=$(sed -n 's/^points //p' <<<"$out")
 	sw=$(sed -n 's/^sweep //p' <<<"$out")
-	pass "module init: the last $N_INIT of $pts fault points each failed once: $sw; each failed load left nothing ($((SECONDS - t0)) s)"
+	pass "module init: fault points $sw; $pts in a load; each failed load left nothing ($((SECONDS - t0)) s)"
 	while read -r _ p _ o _ f; do
 		pass "module init at $p%: 10 loads, $o loaded, $f failed cleanly"
 	done < <(grep '^random ' <<<"$out")
