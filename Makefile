@@ -65,6 +65,7 @@ bpf:
 
 user: bpf
 	@$(MAKE) -s -C user BUILD=$(BUILD) HOTLINE_VERSION=$(HOTLINE_VERSION)
+	@$(MAKE) -s -C selftests/nlfuzz BUILD=$(BUILD)
 
 # The debug kernel is built (or taken from its cache outside the clone)
 # and installed before anything else is built, so `all` builds hotline.ko

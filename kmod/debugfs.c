@@ -12,6 +12,9 @@
  *                boots with panic_on_warn and treats any splat as a
  *                failure; this knob lets its own test prove that it
  *                really catches one, so a green run means something.
+ *   inject_leak, inject_kasan
+ *                TEST ONLY, the same for the debug kernel: a leaked
+ *                allocation for kmemleak, a read after free for KASAN.
  *
  * Root only, debugfs only: nothing here is an interface for users.
  */
@@ -22,6 +25,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "debugfs.h"
 
@@ -72,6 +76,47 @@ static const struct file_operations inject_warn_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * TEST ONLY, like inject_warn, for the debug kernel's checks: the runner
+ * must fail a run in which hotline leaked memory (kmemleak) or touched
+ * freed memory (KASAN). Each write does the bug once, on purpose.
+ */
+static ssize_t inject_leak_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	void *p = kmalloc(64, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	/* forgotten on purpose: kmemleak must find it with our frame */
+	p = NULL;
+	return count;
+}
+
+static ssize_t inject_kasan_write(struct file *file, const char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	char *volatile p = kmalloc(8, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	/* a read after free: KASAN reports it, panic_on_warn ends the run */
+	return count + 0 * READ_ONCE(p[0]);
+}
+
+static const struct file_operations inject_leak_fops = {
+	.owner = THIS_MODULE,
+	.write = inject_leak_write,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations inject_kasan_fops = {
+	.owner = THIS_MODULE,
+	.write = inject_kasan_write,
+	.llseek = noop_llseek,
+};
+
 void hotline_debugfs_init(void)
 {
 	hotline_debugfs = debugfs_create_dir("hotline", NULL);
@@ -79,6 +124,10 @@ void hotline_debugfs_init(void)
 			    &objects_fops);
 	debugfs_create_file("inject_warn", 0200, hotline_debugfs, NULL,
 			    &inject_warn_fops);
+	debugfs_create_file("inject_leak", 0200, hotline_debugfs, NULL,
+			    &inject_leak_fops);
+	debugfs_create_file("inject_kasan", 0200, hotline_debugfs, NULL,
+			    &inject_kasan_fops);
 }
 
 void hotline_debugfs_exit(void)

@@ -19,7 +19,14 @@ console() { echo "hotline-guest: $*" >/dev/console; }
 
 off() {
 	sync
-	/bin/busybox poweroff -f
+	# Without ACPI (the debug kernel boots with acpi=off) the kernel cannot
+	# power off, and PID 1 would exit into a panic: reboot instead, which
+	# ends QEMU as well (-no-reboot).
+	if [ -d /sys/firmware/acpi ]; then
+		/bin/busybox poweroff -f
+	else
+		/bin/busybox reboot -f
+	fi
 	# poweroff can only fail if reboot(2) is refused: stop here rather
 	# than let PID 1 exit and panic the kernel.
 	while :; do sleep 60; done
@@ -42,13 +49,9 @@ err=$(port hotline.stderr) || { console "no hotline.stderr port"; off; }
 hostname hotline-vm 2>/dev/null
 ip link set lo up
 
-# Kernels built with kmemleak (the debug kernel): forget what boot left
-# behind, so the scan after the command reports only what it leaked.
+# Kernels built with kmemleak (the debug kernel) are scanned after the
+# command; only leaks with hotline's frames count (see below).
 kmemleak=/sys/kernel/debug/kmemleak
-if [ -w "$kmemleak" ]; then
-	echo scan >"$kmemleak" 2>/dev/null
-	echo clear >"$kmemleak" 2>/dev/null
-fi
 
 argv=()
 if [ -s "$share/argv" ]; then
