@@ -37,7 +37,8 @@
 # variables into the VM): HOTLINE_FI_LEVELS (percent, "1 5 10 20"),
 # HOTLINE_FI_REQUESTS (channel requests per level; HOTLINE_FI_EXEC of
 # them from exec), HOTLINE_FI_KEYED,
-# HOTLINE_FI_APPLY, HOTLINE_FI_NETNS (per level), HOTLINE_FI_INIT (fault
+# HOTLINE_FI_APPLY, HOTLINE_FI_NETNS (per level), HOTLINE_FI_NTH (most
+# fault points of one keyed set failed in turn), HOTLINE_FI_INIT (fault
 # points of the module load failed in turn), HOTLINE_FI_HIGHMEM
 # (fail_page_alloc's ignore-gfp-highmem, default 1: see fi_config).
 # Defaults keep it near 6 minutes on the debug kernel under TCG; the
@@ -62,6 +63,7 @@ N_KEYED=${HOTLINE_FI_KEYED:-5}
 N_APPLY=${HOTLINE_FI_APPLY:-3}
 N_NETNS=${HOTLINE_FI_NETNS:-3}
 N_INIT=${HOTLINE_FI_INIT:-40}
+N_NTH=${HOTLINE_FI_NTH:-80}
 
 NS=hl-fi-$$
 NS_REF=hl-firef-$$
@@ -180,30 +182,66 @@ cat >"$tmp/fi_shim.c" <<'EOF'
 #include <fcntl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/*
+ * HL_FI_NTH=N: instead of make-it-fail, fail the Nth fault point from the
+ * first hotline message that changes something (not a GET), and say at
+ * exit how many were left (0: the fault was injected).
+ */
+static int armed;
+
+static void put(const char *file, const char *val)
+{
+	int f = open(file, O_WRONLY);
+
+	if (f >= 0) {
+		if (write(f, val, strlen(val)) < 0)
+			armed = -1;
+		close(f);
+	}
+}
+
+static void __attribute__((destructor)) left(void)
+{
+	char buf[32] = "";
+	int f;
+
+	if (!getenv("HL_FI_NTH"))
+		return;
+	f = open("/proc/thread-self/fail-nth", O_RDONLY);
+	if (f >= 0 && read(f, buf, sizeof(buf) - 1) > 0)
+		fprintf(stderr, "fail-nth-left %s", buf);
+	if (f >= 0)
+		close(f);
+}
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	       const struct sockaddr *to, socklen_t tolen)
 {
 	static ssize_t (*real)(int, const void *, size_t, int,
 			       const struct sockaddr *, socklen_t);
-	static int armed;
 	const struct nlmsghdr *nlh = buf;
+	const struct genlmsghdr *g = (const void *)(nlh + 1);
+	const char *nth = getenv("HL_FI_NTH");
 
 	if (!real)
 		real = (ssize_t (*)(int, const void *, size_t, int,
 				    const struct sockaddr *, socklen_t))
 			dlsym(RTLD_NEXT, "sendto");
-	if (!armed && len >= sizeof(*nlh) && nlh->nlmsg_type > GENL_ID_CTRL) {
-		int f = open("/proc/thread-self/make-it-fail", O_WRONLY);
-
-		if (f >= 0) {
-			if (write(f, "1", 1) != 1)
-				armed = -1;
-			close(f);
+	if (!armed && len >= sizeof(*nlh) + sizeof(*g) &&
+	    nlh->nlmsg_type > GENL_ID_CTRL) {
+		if (!nth) {
+			put("/proc/thread-self/make-it-fail", "1");
+			armed = 1;
+		} else if (g->cmd != 4) {	/* HOTLINE_CMD_CHANNEL_GET */
+			put("/proc/thread-self/fail-nth", nth);
+			armed = 1;
 		}
-		armed = 1;
 	}
 	return real(fd, buf, len, flags, to, tolen);
 }
@@ -746,10 +784,71 @@ keyed_level() {
 	fi
 }
 
+# Every fault point of one request, failed in turn (fail-nth, counted
+# from the SET): a new key and a new peer prefix at once. The new key
+# restarts the session before the channel moves to another peer group,
+# whose allocation can still fail; the request must then put the old
+# session back as it was, or it fails with ENOMEM having changed what runs.
+keyed_nth() {
+	local nth key=k1 peer=10.12.0.0/29 nkey npeer rc left s0 s1 bad=0 t0=$SECONDS
+	local ok_req done_ok kept_all
+	local -A n=()
+	# from a known state: the keyed levels left probe and interval anywhere
+	c1 channel set to-gw2 peer "$peer" probe "$GW2_WAN4" interval 100 \
+		key-file "$tmp/$key" >/dev/null
+	keep dump "$NS_GW1"
+	keep since "$NS_GW1" to-gw2
+	s0=$kept
+	for ((nth = 1; nth <= N_NTH; nth++)); do
+		[ "$key" = k1 ] && nkey=k2 || nkey=k1
+		[ "$peer" = 10.12.0.0/29 ] && npeer=10.12.0.0/28 || npeer=10.12.0.0/29
+		HL_FI_NTH=$nth inject_req -N "$NS_GW1" channel set to-gw2 peer "$npeer" \
+			probe "$GW2_WAN4" interval 100 key-file "$tmp/$nkey"
+		rc=$?
+		outcome "$rc"
+		left=$(sed -n 's/^fail-nth-left \([0-9]*\).*/\1/p' "$tmp/err")
+		n[$cls]=$((${n[$cls]:-0} + 1))
+		keep dump "$NS_GW1"
+		keep since "$NS_GW1" to-gw2
+		s1=$kept
+		done_ok=0 kept_all=0
+		keep verify "$NS_GW1" set to-gw2 "$npeer" 46
+		[ "$kept" = yes ] && [ "$s1" != "$s0" ] && done_ok=1
+		keep same "$NS_GW1"
+		[ "$kept" = yes ] && [ "$s1" = "$s0" ] && kept_all=1
+		ok_req=0
+		case $cls in
+		ok) [ "$done_ok" = 1 ] && ok_req=1 ;;
+		enomem) [ "$kept_all" = 1 ] && ok_req=1 ;;
+		enobufs|efault|killed) [ "$done_ok" = 1 ] || [ "$kept_all" = 1 ] && ok_req=1 ;;
+		esac
+		if [ "$ok_req" != 1 ]; then
+			bad=$((bad + 1))
+			report_bad "keyed set, fault $nth of the request: $cls keeps all or nothing" \
+				"set $nkey, peer $npeer ended $cls (exit $rc): table $( [ "$kept_all" = 1 ] && echo unchanged || echo changed), session since $s0 -> $s1"
+		fi
+		if [ "$done_ok" = 1 ] || { [ "$cls" = ok ] && [ "$kept_all" != 1 ]; }; then
+			key=$nkey peer=$npeer
+		fi
+		s0=$s1
+		# past the last fault point: the request ran without one
+		[ "$cls" = ok ] && [ -n "$left" ] && [ "$left" != 0 ] && break
+	done
+	if [ "$bad" = 0 ]; then
+		pass "keyed set with a new peer group, each of its $((nth - 1)) fault points failed in turn: $(tally n); all or nothing each time ($((SECONDS - t0)) s)"
+	else
+		fail "keyed set with a new peer group, fault points failed in turn" "$bad of $nth broke the rule; $(tally n)"
+	fi
+	# back on the peer the rest expects
+	c1 channel set to-gw2 peer 10.12.0.0/29 probe "$GW2_WAN4" interval 100 \
+		key-file "$tmp/k1" >/dev/null
+}
+
 if [ "$keyed_ok" = 1 ]; then
 	for pct in $LEVELS; do
 		keyed_level "$pct"
 	done
+	keyed_nth
 	mark "keyed session done"
 	# the session the table describes is the one that runs: both back
 	# on key 1 and gw2's address, it comes up again
@@ -862,7 +961,7 @@ check "the table is file B's" cmp -s "$tmp/now" "$tmp/want.b"
 # ---- network namespace creation with channels present (exec) --------------
 
 netns_level() {
-	local pct=$1 i t0=$SECONDS bad=0 summary
+	local pct=$1 i t0=$SECONDS bad=0 summary named k
 	local -A n=()
 	for ((i = 0; i < N_NETNS; i++)); do
 		# one that dies at once, with a channel and a health session
@@ -900,12 +999,14 @@ netns_level() {
 	# unshare's errno is whichever subsystem's init failed: not only
 	# ENOMEM (EEXIST, ENODEV, EAFNOSUPPORT seen), none of them hotline's
 	summary="${n[made]:-0} made (the request in it failed in ${n[made, then exit 1]:-0})"
+	named="${n[named made]:-0} made"
 	for k in "${!n[@]}"; do
 		case $k in
-		"unshare "*|"named unshare "*) summary+=", ${n[$k]} ${k#unshare }" ;;
+		"unshare "*) summary+=", ${n[$k]} ${k#unshare }" ;;
+		"named unshare "*) named+=", ${n[$k]} ${k#named unshare }" ;;
 		esac
 	done
-	summary+="; named made: ${n[named made]:-0}"
+	summary+="; named: $named"
 	if [ "$bad" = 0 ]; then
 		pass "netns creation at $pct%: $N_NETNS+$N_NETNS namespaces: $summary ($((SECONDS - t0)) s)"
 	else
@@ -1090,7 +1191,7 @@ def probability(pct):
 for pct in [int(p) for p in sys.argv[3:]]:
     ok = failed = 0
     probability(pct)
-    for i in range(10):
+    for i in range(5):
         r, err, left = load(0, pct)
         if r == 0:
             ok += 1
@@ -1116,7 +1217,7 @@ if [ "$rc" = 0 ] && ! grep -q FAILED <<<"$out"; then
 	sw=$(sed -n 's/^sweep //p' <<<"$out")
 	pass "module init: fault points $sw; $pts in a load; each failed load left nothing ($((SECONDS - t0)) s)"
 	while read -r _ p _ o _ f; do
-		pass "module init at $p%: 10 loads, $o loaded, $f failed cleanly"
+		pass "module init at $p%: 5 loads, $o loaded, $f failed cleanly"
 	done < <(grep '^random ' <<<"$out")
 else
 	fail "module init fails cleanly" "the sweep exited $rc" "$out"
