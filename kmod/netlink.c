@@ -215,14 +215,21 @@ static int parse_name(struct genl_info *info, char *name)
 {
 	const struct nlattr *attr = info->attrs[HOTLINE_A_CHANNEL_NAME];
 	const char *p;
+	size_t len;
 
 	if (!attr)
 		return reject_missing(info->extack, NULL, HOTLINE_A_CHANNEL_NAME,
 				      "name: required");
-	if (strnlen(nla_data(attr), nla_len(attr)) > HOTLINE_NAME_MAX)
+	len = strnlen(nla_data(attr), nla_len(attr));
+	if (len > HOTLINE_NAME_MAX)
 		return reject(info->extack, attr, "name: longer than 31 bytes");
+	/*
+	 * The name ends at its NUL. nla_strscpy() would copy what follows it
+	 * too, and the zero-padded name is the hash key: "dup\0x" would then
+	 * be a second channel shown as "dup".
+	 */
 	memset(name, 0, HOTLINE_NAME_SIZE);
-	nla_strscpy(name, attr, HOTLINE_NAME_SIZE);
+	memcpy(name, nla_data(attr), len);
 	if (!name[0])
 		return reject(info->extack, attr, "name: must not be empty");
 	for (p = name; *p; p++)
