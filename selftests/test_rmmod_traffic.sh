@@ -14,6 +14,9 @@ done
 
 DURATION=24	# seconds of iperf3
 RMMOD_AT=6	# seconds into it
+# Debug form: rmmod under KASAN and lockdep takes long enough that a 24 s
+# stream could end before the capture after it; let it run longer.
+[ "$HL_DEBUG_KERNEL" = 1 ] && DURATION=60
 tmp=$(mktemp -d /tmp/test_rmmod_traffic.XXXXXX)
 
 hl_load
