@@ -61,9 +61,13 @@ stage() {
 # (lib.sh: HL_DEBUG_KERNEL).  The tests left out only repeat, slower,
 # datapath timings already checked on the production kernels; the
 # budget (make check within 75 minutes, cold) decides what fits.
+# test_health and test_monitor are left to the production kernels: their
+# timings (RTT, jitter, detection) are what they check, and the engine
+# paths they run are in test_health_scale, test_module (keyed sessions)
+# and test_fault_inject (rekeying) here.
 DEBUG_TESTS=${HOTLINE_DEBUG_TESTS:-"test_module test_netns test_channel_api
-test_channel_scale test_apply test_rmmod_traffic test_guard test_monitor
-test_health test_health_scale test_fault_inject test_nl_fuzz"}
+test_channel_scale test_apply test_rmmod_traffic test_guard
+test_health_scale test_fault_inject test_nl_fuzz"}
 
 # vm_stage KVER: the guest suite on one kernel, tagged with its name.
 vm_stage() {
