@@ -96,12 +96,16 @@ static ssize_t inject_leak_write(struct file *file, const char __user *buf,
 static ssize_t inject_kasan_write(struct file *file, const char __user *buf,
 				  size_t count, loff_t *ppos)
 {
-	char *volatile p = kmalloc(8, GFP_KERNEL);
+	char *p = kmalloc(8, GFP_KERNEL);
 
 	if (!p)
 		return -ENOMEM;
 	kfree(p);
-	/* a read after free: KASAN reports it, panic_on_warn ends the run */
+	/*
+	 * A read after free: KASAN reports it, panic_on_warn ends the run.
+	 * Hidden from the compiler so it cannot warn or drop the read.
+	 */
+	OPTIMIZER_HIDE_VAR(p);
 	return count + 0 * READ_ONCE(p[0]);
 }
 
