@@ -14,7 +14,7 @@
  *                really catches one, so a green run means something.
  *   inject_leak, inject_kasan
  *                TEST ONLY, the same for the debug kernel: a leaked
- *                allocation for kmemleak, a read after free for KASAN.
+ *                allocations for kmemleak, a read after free for KASAN.
  *
  * Root only, debugfs only: nothing here is an interface for users.
  */
@@ -84,12 +84,20 @@ static const struct file_operations inject_warn_fops = {
 static ssize_t inject_leak_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
 {
-	void *p = kmalloc(64, GFP_KERNEL);
+	void *p;
+	int i;
 
-	if (!p)
-		return -ENOMEM;
-	/* forgotten on purpose: kmemleak must find it with our frame */
-	p = NULL;
+	/*
+	 * Forgotten on purpose: kmemleak must find them with our frame. A
+	 * stale copy of the last pointer may linger in a cached kernel stack
+	 * and count as a reference, so leak several.
+	 */
+	for (i = 0; i < 8; i++) {
+		p = kmalloc(64, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+	}
 	return count;
 }
 

@@ -12,9 +12,9 @@ for tool in iperf3 tcpdump tshark jq; do
 	command -v "$tool" >/dev/null || { fail "tools" "$tool not installed (make deps)"; exit 1; }
 done
 
-DURATION=24	# seconds of iperf3
+DURATION=40	# seconds of iperf3
 RMMOD_AT=6	# seconds into it
-# Debug form: rmmod under KASAN and lockdep takes long enough that a 24 s
+# Debug form: rmmod under KASAN and lockdep takes long enough that the
 # stream could end before the capture after it; let it run longer.
 [ "$HL_DEBUG_KERNEL" = 1 ] && DURATION=60
 tmp=$(mktemp -d /tmp/test_rmmod_traffic.XXXXXX)
