@@ -114,7 +114,7 @@ clean:
 #	hotline.ko for kernel K (default: the running one) when its headers
 #	are installed, into /lib/modules/K/updates/kmod, compressed when
 #	K's modules are (depmod is run unless
-#	DESTDIR is set: a package runs it when installed); hotlinectl into
+#	DESTDIR is set, by kbuild neither: a package runs it when installed); hotlinectl into
 #	PREFIX/sbin; the man pages, the bash completion; the systemd units
 #	into UNITDIR; /etc/hotline/hotline.conf from the example unless one
 #	exists. `make uninstall` with the same variables removes exactly that
@@ -140,7 +140,7 @@ install: user
 		$(MAKE) -s -C /lib/modules/$(INSTALL_KVER)/build \
 			M=$(BUILD)/kmod/$(INSTALL_KVER) INSTALL_MOD_PATH=$(DESTDIR) \
 			INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
-			modules_install 2>&1 | grep -v "missing 'System.map'"; \
+			$(if $(DESTDIR),DEPMOD=true) modules_install 2>&1 | grep -v "missing 'System.map'"; \
 		ls $(DESTDIR)$(INSTALL_MODDIR)/hotline.ko* >/dev/null || exit 1; \
 		if [ -z "$(DESTDIR)" ]; then depmod -a $(INSTALL_KVER) || exit 1; fi; \
 	else \
