@@ -111,14 +111,18 @@ static char *trim(char *s)
 	return s;
 }
 
-/* A comment starts a line, or follows whitespace: no value has either. */
+/*
+ * A comment starts a line, or follows whitespace or the =. The = counts
+ * because conf_print writes "KEY = VALUE": a KeyFile "#k" read from
+ * "KeyFile =#k" would print back as a comment and lose the key.
+ */
 static void strip_comment(char *s)
 {
 	char *q;
 
 	for (q = s; *q; q++) {
 		if ((*q == '#' || *q == ';') &&
-		    (q == s || q[-1] == ' ' || q[-1] == '\t')) {
+		    (q == s || q[-1] == ' ' || q[-1] == '\t' || q[-1] == '=')) {
 			*q = '\0';
 			return;
 		}

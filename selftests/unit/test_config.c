@@ -145,6 +145,25 @@ static void test_nul(void)
 	conf_free(&c);
 }
 
+/*
+ * "KeyFile =#k" once read as the key file "#k", which conf_print wrote
+ * back as "KeyFile = #k": a comment, so the channel lost its key.
+ */
+static void test_comment_after_equals(void)
+{
+	static const char text[] = "[Channel a]\nPeer = 192.0.2.1\n"
+				   "Probe = 192.0.2.1\nKeyFile =#k\nMark =;1\n";
+	struct conf c;
+	size_t n = conf_parse(text, sizeof(text) - 1, "t.conf", NULL, 0, &c);
+
+	CHECK(n == 2 && c.n == 0 && has_error(&c, "t.conf:4: KeyFile needs a value") &&
+	      has_error(&c, "t.conf:5: Mark needs a value"),
+	      "a # or ; right after = starts a comment", "%zu errors", n);
+	if (n != 2)
+		errors_print(&c);
+	conf_free(&c);
+}
+
 static void test_all_errors(void)
 {
 	static const char text[] =
@@ -428,6 +447,7 @@ int main(int argc, char **argv)
 	test_nul();
 	test_all_errors();
 	test_syntax();
+	test_comment_after_equals();
 	test_round_trip();
 	test_showconf_comment();
 	ret = unit_done();
