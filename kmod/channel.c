@@ -125,9 +125,13 @@ static void peer_key(struct hotline_peer_key *key, const struct hotline_prefix *
 	key->len = p->len;
 }
 
-static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
+/*
+ * Finds or creates the peer group of @cfg's peer: the one allocation a
+ * channel's place in the table needs. A new group is in the table but
+ * empty, which the packet path passes over like a missing one.
+ */
+static int group_reserve(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 {
-	struct hotline_channel_cfg *pos, *last;
 	struct hotline_peer_group *grp;
 	struct hotline_peer_key key;
 	int err;
@@ -150,6 +154,15 @@ static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 		hotline_obj_get(HOTLINE_OBJ_PEER_GROUP);
 		lengths_get(hn, &key);
 	}
+	cfg->group = grp;
+	return 0;
+}
+
+/* Links @cfg into the group group_reserve() gave it; cannot fail. */
+static void group_add(struct hotline_channel_cfg *cfg)
+{
+	struct hotline_peer_group *grp = cfg->group;
+	struct hotline_channel_cfg *pos, *last;
 
 	/*
 	 * The packet path stops at the first member that fits, so members
@@ -166,8 +179,6 @@ static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 				break;
 		list_add_tail_rcu(&cfg->group_node, &pos->group_node);
 	}
-	cfg->group = grp;
-	return 0;
 }
 
 static void group_free_rcu(struct rcu_head *rcu)
@@ -177,18 +188,30 @@ static void group_free_rcu(struct rcu_head *rcu)
 	hotline_obj_put(HOTLINE_OBJ_RCU_PENDING);
 }
 
+static void group_put_if_empty(struct hotline_net *hn, struct hotline_peer_group *grp)
+{
+	if (!list_empty(&grp->members))
+		return;
+	lengths_put(hn, &grp->key);
+	rhashtable_remove_fast(&hn->groups, &grp->node, group_params);
+	hotline_call_rcu(&grp->rcu, group_free_rcu);
+}
+
+static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
+{
+	int err = group_reserve(hn, cfg);
+
+	if (!err)
+		group_add(cfg);
+	return err;
+}
+
 static void group_unlink(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 {
-	struct hotline_peer_group *grp = cfg->group;
-
 	lockdep_assert_held(&hn->lock);
 
 	list_del_rcu(&cfg->group_node);
-	if (list_empty(&grp->members)) {
-		lengths_put(hn, &grp->key);
-		rhashtable_remove_fast(&hn->groups, &grp->node, group_params);
-		hotline_call_rcu(&grp->rcu, group_free_rcu);
-	}
+	group_put_if_empty(hn, cfg->group);
 }
 
 static void cfg_free_rcu(struct rcu_head *rcu)
@@ -359,9 +382,9 @@ err_free:
 	return ERR_PTR(err);
 }
 
-int channel_update(struct hotline_net *hn, struct hotline_channel *ch,
-		   struct hotline_channel_cfg *cfg,
-		   struct netlink_ext_ack *extack)
+int channel_update_prepare(struct hotline_net *hn, struct hotline_channel *ch,
+			   struct hotline_channel_cfg *cfg,
+			   struct netlink_ext_ack *extack)
 {
 	struct hotline_channel_cfg *old = channel_cfg_locked(hn, ch);
 	int err;
@@ -369,21 +392,40 @@ int channel_update(struct hotline_net *hn, struct hotline_channel *ch,
 	cfg_finish(cfg, ch);
 	if (prefix_equal(&old->peer, &cfg->peer)) {
 		cfg->group = old->group;
+		return 0;
+	}
+	err = group_reserve(hn, cfg);
+	if (err) {
+		cfg->ch = NULL;
+		NL_SET_ERR_MSG(extack, "out of memory for the channel table");
+	}
+	return err;
+}
+
+void channel_update_commit(struct hotline_net *hn, struct hotline_channel *ch,
+			   struct hotline_channel_cfg *cfg)
+{
+	struct hotline_channel_cfg *old = channel_cfg_locked(hn, ch);
+
+	if (cfg->group == old->group) {
 		list_replace_rcu(&old->group_node, &cfg->group_node);
 	} else {
-		/* Link first: on failure the old configuration is untouched. */
-		err = group_link(hn, cfg);
-		if (err) {
-			cfg->ch = NULL;
-			NL_SET_ERR_MSG(extack, "out of memory for the channel table");
-			return err;
-		}
+		/* both for a moment: a reader finds the channel either way */
+		group_add(cfg);
 		group_unlink(hn, old);
 	}
 	rcu_assign_pointer(ch->cfg, cfg);
 	hotline_call_rcu(&old->rcu, cfg_free_rcu);
 	bump_genid(hn);
-	return 0;
+}
+
+void channel_update_abort(struct hotline_net *hn, struct hotline_channel *ch,
+			  struct hotline_channel_cfg *cfg)
+{
+	if (cfg->group && cfg->group != channel_cfg_locked(hn, ch)->group)
+		group_put_if_empty(hn, cfg->group);
+	cfg->group = NULL;
+	cfg->ch = NULL;
 }
 
 void channel_delete(struct hotline_net *hn, struct hotline_channel *ch)

@@ -132,7 +132,7 @@ void channel_net_exit(struct hotline_net *hn);
 
 /*
  * Configurations: allocated with defaults, owned by the caller until given
- * to channel_create()/channel_update().
+ * to channel_create()/channel_update_commit().
  */
 struct hotline_channel_cfg *channel_cfg_new(void);
 struct hotline_channel_cfg *channel_cfg_dup(const struct hotline_channel_cfg *cfg);
@@ -148,9 +148,20 @@ struct hotline_channel *channel_find(struct hotline_net *hn, const char *name);
 struct hotline_channel *channel_create(struct hotline_net *hn, const char *name,
 				       struct hotline_channel_cfg *cfg,
 				       struct netlink_ext_ack *extack);
-int channel_update(struct hotline_net *hn, struct hotline_channel *ch,
-		   struct hotline_channel_cfg *cfg,
-		   struct netlink_ext_ack *extack);
+/*
+ * A new configuration for @ch in two steps, so that a caller can put a
+ * step of its own that may fail between them: prepare makes the one
+ * allocation (a new peer group) and changes nothing a lookup returns;
+ * then either commit, which cannot fail and gives @cfg to the table, or
+ * abort, which gives it back.
+ */
+int channel_update_prepare(struct hotline_net *hn, struct hotline_channel *ch,
+			   struct hotline_channel_cfg *cfg,
+			   struct netlink_ext_ack *extack);
+void channel_update_commit(struct hotline_net *hn, struct hotline_channel *ch,
+			   struct hotline_channel_cfg *cfg);
+void channel_update_abort(struct hotline_net *hn, struct hotline_channel *ch,
+			  struct hotline_channel_cfg *cfg);
 void channel_delete(struct hotline_net *hn, struct hotline_channel *ch);
 struct hotline_channel_cfg *channel_cfg_locked(struct hotline_net *hn,
 					       struct hotline_channel *ch);

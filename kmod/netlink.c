@@ -784,56 +784,44 @@ out_free:
 
 /*
  * CHANNEL_SET: installs @cfg and starts, changes or stops the channel's
- * health session to match. The step that can fail for a reason the user
- * can fix (health: port in use, address already probed) goes first, and
- * channel_update() (which fails only when out of memory) second, undoing
- * the first; so on error nothing changed.
+ * health session to match, all or nothing. channel_update_prepare() makes
+ * the table's one allocation first; then the health step, which fails
+ * only before it changes anything (out of memory, port in use, address
+ * already probed); then the commit, which cannot fail. So no step is
+ * ever undone: a session restarted and restarted back would not be the
+ * session it was.
  */
 static int set_health(struct net *net, struct hotline_net *hn,
 		      struct hotline_channel *ch, struct hotline_channel_cfg *cfg,
 		      struct netlink_ext_ack *extack)
 {
-	const struct hotline_channel_cfg *old = channel_cfg_locked(hn, ch);
-	struct hotline_health_marking marking, old_marking;
-	struct hotline_health *h = ch->health;
-	struct hotline_health_cfg old_health;
+	struct hotline_health *h = ch->health, *fresh = NULL;
+	struct hotline_health_marking marking;
 	int err;
 
+	err = channel_update_prepare(hn, ch, cfg, extack);
+	if (err)
+		return err;
 	health_marking(cfg, &marking);
 	if (!h && cfg->has_health) {
-		h = health_create(net, ch, &cfg->health, &marking, extack);
-		if (IS_ERR(h))
-			return PTR_ERR(h);
-		err = channel_update(hn, ch, cfg, extack);
-		if (err) {
-			health_destroy(h);
-			return err;
-		}
-		WRITE_ONCE(ch->health, h);
-		return 0;
+		fresh = health_create(net, ch, &cfg->health, &marking, extack);
+		err = PTR_ERR_OR_ZERO(fresh);
+	} else if (h && cfg->has_health) {
+		/* keeps the session unless its identity changed */
+		err = health_update(h, &cfg->health, &marking, extack);
 	}
-	if (h && !cfg->has_health) {
-		err = channel_update(hn, ch, cfg, extack);
-		if (err)
-			return err;
+	if (err) {
+		channel_update_abort(hn, ch, cfg);
+		return err;
+	}
+	channel_update_commit(hn, ch, cfg);
+	if (fresh) {
+		WRITE_ONCE(ch->health, fresh);
+	} else if (h && !cfg->has_health) {
 		WRITE_ONCE(ch->health, NULL);
 		health_destroy(h);
-		return 0;
 	}
-	if (!h)
-		return channel_update(hn, ch, cfg, extack);
-
-	/* keeps the session unless its identity changed; cheap otherwise */
-	old_health = old->health;
-	health_marking(old, &old_marking);
-	err = health_update(h, &cfg->health, &marking, extack);
-	if (!err) {
-		err = channel_update(hn, ch, cfg, extack);
-		if (err)
-			health_update(h, &old_health, &old_marking, NULL);
-	}
-	memzero_explicit(&old_health, sizeof(old_health));
-	return err;
+	return 0;
 }
 
 /* The request named a channel that does not exist: -ENOENT. */

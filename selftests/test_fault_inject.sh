@@ -547,17 +547,12 @@ report_bad() {
 	fail "$1" "$2" "$(printf 'stderr: %s\nstdout: %s' "$(head -c 600 "$tmp/err")" "$(head -c 300 "$tmp/out")")"
 }
 
-# report_known NAME WHY: a broken rule that is a known, open bug (issue
-# 10): a keyed CHANNEL_SET that also moves the peer group restarts the
-# session before the peer group is allocated, so an ENOMEM there rolls
-# back with a second restart; and a session that is down when it is
-# restarted keeps its "since", which this test reads as "not restarted".
-# Shown as SKIP with the evidence until set_health() prepares both halves
-# before committing either.
-report_known() {
+# report_rule NAME WHY: a broken all-or-nothing rule; the first three of a
+# kind are shown.
+report_rule() {
 	shown[$1]=$((${shown[$1]:-0} + 1))
 	[ "${shown[$1]}" -le 3 ] || return 0
-	skip "$1" "known, open: $2"
+	fail "$1" "$2"
 }
 
 # ---- channel add / set / show / del (exec) ----------------------------------
@@ -725,6 +720,9 @@ keyed_level() {
 	local fresh done_ok kept_all summary
 	local -A n=()
 	RANDOM=$pct
+	# from a known state: the key is not in a dump, so the level before
+	# may have left it anywhere
+	c1 channel set to-gw2 probe "$probe" interval "$ival" key-file "$tmp/$key" >/dev/null
 	keep dump "$NS_GW1"
 	keep since "$NS_GW1" to-gw2
 	s0=$kept
@@ -760,27 +758,27 @@ keyed_level() {
 		case $cls in
 		ok)
 			if [ "$done_ok" != 1 ]; then
-				report_known "keyed set at $pct%: success is the whole change" \
+				report_rule "keyed set at $pct%: success is the whole change" \
 					"set $nkey, probe $nprobe, interval $nival (new session: $fresh): since $s0 -> $s1"
 				bad=$((bad + 1))
 			fi
 			;;
 		enomem)
 			if [ "$kept_all" != 1 ]; then
-				report_known "keyed set at $pct%: ENOMEM keeps channel and session" \
+				report_rule "keyed set at $pct%: ENOMEM keeps channel and session" \
 					"set $nkey, probe $nprobe, interval $nival failed, but the table changed or since $s0 -> $s1"
 				bad=$((bad + 1))
 			fi
 			;;
 		enobufs|efault|killed)
 			if [ "$kept_all" != 1 ] && [ "$done_ok" != 1 ]; then
-				report_known "keyed set at $pct%: $cls is all or nothing" \
+				report_rule "keyed set at $pct%: $cls is all or nothing" \
 					"set $nkey, probe $nprobe, interval $nival ended $cls: since $s0 -> $s1"
 				bad=$((bad + 1))
 			fi
 			;;
 		other)
-			report_known "keyed set at $pct%: fails only with ENOMEM or ENOBUFS" "exited $rc"
+			report_rule "keyed set at $pct%: fails only with ENOMEM or ENOBUFS" "exited $rc"
 			bad=$((bad + 1))
 			;;
 		esac
@@ -793,7 +791,7 @@ keyed_level() {
 	if [ "$bad" = 0 ]; then
 		pass "keyed session set at $pct%: $N_KEYED requests, $summary; channel and session unchanged by each failure ($((SECONDS - t0)) s)"
 	else
-		skip "keyed session set at $pct%" "known, open: $bad of $N_KEYED requests broke the rule; $summary"
+		fail "keyed session set at $pct%" "$bad of $N_KEYED requests broke the rule; $summary"
 	fi
 }
 
@@ -837,7 +835,7 @@ keyed_nth() {
 		esac
 		if [ "$ok_req" != 1 ]; then
 			bad=$((bad + 1))
-			report_known "keyed set, fault $nth of the request: $cls keeps all or nothing" \
+			report_rule "keyed set, fault $nth of the request: $cls keeps all or nothing" \
 				"set $nkey, peer $npeer ended $cls (exit $rc): table $( [ "$kept_all" = 1 ] && echo unchanged || echo changed), session since $s0 -> $s1"
 		fi
 		if [ "$done_ok" = 1 ] || { [ "$cls" = ok ] && [ "$kept_all" != 1 ]; }; then
@@ -850,7 +848,7 @@ keyed_nth() {
 	if [ "$bad" = 0 ]; then
 		pass "keyed set with a new peer group, each of its $((nth - 1)) fault points failed in turn: $(tally n); all or nothing each time ($((SECONDS - t0)) s)"
 	else
-		skip "keyed set with a new peer group, fault points failed in turn" "known, open: $bad of $nth broke the rule; $(tally n)"
+		fail "keyed set with a new peer group, fault points failed in turn" "$bad of $nth broke the rule; $(tally n)"
 	fi
 	# back on the peer the rest expects
 	c1 channel set to-gw2 peer 10.12.0.0/29 probe "$GW2_WAN4" interval 100 \
@@ -1086,6 +1084,11 @@ cp "$HOTLINE_KO" "$tmp/hotline.ko"	# tmpfs: the sweep reads it hundreds of times
 # arming fail-nth and the call. After every failed load: no module, no
 # debugfs directory, no genl family. Loads that succeed although a fault
 # was injected (one the kernel absorbs) are unloaded and counted.
+# Aimed at init's points only, never at random across the whole load:
+# the loader's own allocations are the kernel's business, and failing
+# them can trip a WARN_ON_ONCE in mm/vmalloc.c (alloc_vmap_area, when
+# the GFP_NOWAIT node for splitting a free area cannot be had; seen on
+# the debug kernel, with module_alloc's KASAN shadow).
 cat >"$tmp/init_sweep.py" <<'EOF'
 import ctypes, os, socket, struct, sys
 
@@ -1198,44 +1201,17 @@ print('sweep %d..%d of %d: %d loads failed cleanly, %d absorbed the fault (%d lo
       % (max(end - steps, 0) + 1, end, total, counts['failed'], counts['absorbed'],
          counts['probes']))
 
-# and at random, make-it-fail at each level
-def probability(pct):
-    for d in ('/sys/kernel/debug/failslab', '/sys/kernel/debug/fail_page_alloc'):
-        if os.path.isdir(d):
-            with open(d + '/probability', 'w') as f:
-                f.write(str(pct))
-
-for pct in [int(p) for p in sys.argv[3:]]:
-    ok = failed = 0
-    probability(pct)
-    for i in range(5):
-        r, err, left = load(0, pct)
-        if r == 0:
-            ok += 1
-            unload()
-            continue
-        failed += 1
-        bad = clean()
-        if bad or err not in (12, 105):
-            probability(0)
-            print('FAILED random load at %d%%: errno %d, left %s' % (pct, err, bad))
-            sys.exit(1)
-    probability(0)
-    print('random %d ok %d failed %d' % (pct, ok, failed))
 EOF
 
 t0=$SECONDS
 fi_config 0
-out=$(/usr/bin/python3 "$tmp/init_sweep.py" "$tmp/hotline.ko" "$N_INIT" $LEVELS 2>&1)
+out=$(/usr/bin/python3 "$tmp/init_sweep.py" "$tmp/hotline.ko" "$N_INIT" 2>&1)
 rc=$?
 fi_level 0
 if [ "$rc" = 0 ] && ! grep -q FAILED <<<"$out"; then
 	pts=$(sed -n 's/^points //p' <<<"$out")
 	sw=$(sed -n 's/^sweep //p' <<<"$out")
 	pass "module init: fault points $sw; $pts in a load; each failed load left nothing ($((SECONDS - t0)) s)"
-	while read -r _ p _ o _ f; do
-		pass "module init at $p%: 5 loads, $o loaded, $f failed cleanly"
-	done < <(grep '^random ' <<<"$out")
 else
 	fail "module init fails cleanly" "the sweep exited $rc" "$out"
 fi
