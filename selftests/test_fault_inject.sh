@@ -547,14 +547,6 @@ report_bad() {
 	fail "$1" "$2" "$(printf 'stderr: %s\nstdout: %s' "$(head -c 600 "$tmp/err")" "$(head -c 300 "$tmp/out")")"
 }
 
-# report_rule NAME WHY: a broken all-or-nothing rule; the first three of a
-# kind are shown.
-report_rule() {
-	shown[$1]=$((${shown[$1]:-0} + 1))
-	[ "${shown[$1]}" -le 3 ] || return 0
-	fail "$1" "$2"
-}
-
 # ---- channel add / set / show / del (exec) ----------------------------------
 
 # Names fi0..fi7; k picks the name and its addresses. Even k probe (a
@@ -758,27 +750,27 @@ keyed_level() {
 		case $cls in
 		ok)
 			if [ "$done_ok" != 1 ]; then
-				report_rule "keyed set at $pct%: success is the whole change" \
+				report_bad "keyed set at $pct%: success is the whole change" \
 					"set $nkey, probe $nprobe, interval $nival (new session: $fresh): since $s0 -> $s1"
 				bad=$((bad + 1))
 			fi
 			;;
 		enomem)
 			if [ "$kept_all" != 1 ]; then
-				report_rule "keyed set at $pct%: ENOMEM keeps channel and session" \
+				report_bad "keyed set at $pct%: ENOMEM keeps channel and session" \
 					"set $nkey, probe $nprobe, interval $nival failed, but the table changed or since $s0 -> $s1"
 				bad=$((bad + 1))
 			fi
 			;;
 		enobufs|efault|killed)
 			if [ "$kept_all" != 1 ] && [ "$done_ok" != 1 ]; then
-				report_rule "keyed set at $pct%: $cls is all or nothing" \
+				report_bad "keyed set at $pct%: $cls is all or nothing" \
 					"set $nkey, probe $nprobe, interval $nival ended $cls: since $s0 -> $s1"
 				bad=$((bad + 1))
 			fi
 			;;
 		other)
-			report_rule "keyed set at $pct%: fails only with ENOMEM or ENOBUFS" "exited $rc"
+			report_bad "keyed set at $pct%: fails only with ENOMEM or ENOBUFS" "exited $rc"
 			bad=$((bad + 1))
 			;;
 		esac
@@ -835,7 +827,7 @@ keyed_nth() {
 		esac
 		if [ "$ok_req" != 1 ]; then
 			bad=$((bad + 1))
-			report_rule "keyed set, fault $nth of the request: $cls keeps all or nothing" \
+			report_bad "keyed set, fault $nth of the request: $cls keeps all or nothing" \
 				"set $nkey, peer $npeer ended $cls (exit $rc): table $( [ "$kept_all" = 1 ] && echo unchanged || echo changed), session since $s0 -> $s1"
 		fi
 		if [ "$done_ok" = 1 ] || { [ "$cls" = ok ] && [ "$kept_all" != 1 ]; }; then
@@ -1096,7 +1088,6 @@ ko, steps = sys.argv[1], int(sys.argv[2])
 libc = ctypes.CDLL(None, use_errno=True)
 SYS_finit_module, SYS_delete_module = 313, 176
 nth = os.open('/proc/thread-self/fail-nth', os.O_RDWR)
-mif = os.open('/proc/thread-self/make-it-fail', os.O_RDWR)
 kofd = os.open(ko, os.O_RDONLY)
 empty = ctypes.c_char_p(b'')
 name = ctypes.c_char_p(b'hotline')
@@ -1117,16 +1108,11 @@ def genl_family_exists():
     finally:
         s.close()
 
-def load(n=0, pct=0):
-    if n:
-        os.pwrite(nth, b'%d' % n, 0)
-    if pct:
-        os.pwrite(mif, b'1', 0)
+def load(n):
+    os.pwrite(nth, b'%d' % n, 0)
     r = libc.syscall(SYS_finit_module, kofd, empty, 0)
     err = ctypes.get_errno()
-    if pct:
-        os.pwrite(mif, b'0', 0)
-    left = int(os.pread(nth, 32, 0)) if n else 1
+    left = int(os.pread(nth, 32, 0))
     os.pwrite(nth, b'0', 0)
     return r, err, left
 

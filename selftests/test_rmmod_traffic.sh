@@ -48,13 +48,11 @@ capture=$!
 wait_for 60 grep -q listening "$tmp/tcpdump.err" ||
 	fail "setup" "tcpdump did not start" "$(cat "$tmp/tcpdump.err")"
 
-# dscp_between FROM TO: the DSCP values (sorted, unique) and the count of
-# captured segments with FROM <= time < TO (epoch seconds).
+# dscp_between FROM TO: the DSCP of each captured segment with
+# FROM <= time < TO (epoch seconds), one per line.
 dscp_between() {
 	tshark -r "$tmp/s.pcap" -T fields -e frame.time_epoch -e ip.dsfield.dscp 2>/dev/null |
-		awk -v a="$1" -v b="$2" '$1 >= a && $1 < b { n++; d[$2] = 1 }
-			END { s = ""; for (k in d) s = s (s == "" ? "" : " ") k; print s ";" n + 0 }' |
-		{ IFS=';' read -r d n; echo "$(tr ' ' '\n' <<<"$d" | sort -n | xargs);$n"; }
+		awk -v a="$1" -v b="$2" '$1 >= a && $1 < b { print $2 }'
 }
 
 ip netns exec "$NS_B" iperf3 -s -1 >"$tmp/server.log" 2>&1 &
@@ -68,11 +66,12 @@ flood=$!
 t_start=$(date +%s.%N)
 sleep "$RMMOD_AT"
 t_rmmod=$(date +%s.%N)
-if out=$(rmmod hotline 2>&1); then
-	t_gone=$(date +%s.%N)
+out=$(rmmod hotline 2>&1)
+rc=$?
+t_gone=$(date +%s.%N)
+if [ "$rc" = 0 ]; then
 	pass "rmmod under traffic and probing ($(echo "$t_gone - $t_rmmod" | bc) s)"
 else
-	t_gone=$(date +%s.%N)
 	fail "rmmod under traffic and probing" "rmmod failed" "$out"
 fi
 if genl ctrl get name hotline >/dev/null 2>&1; then
@@ -104,11 +103,14 @@ fi
 wait "$flood"
 kill -TERM "$capture"
 wait "$capture"
-IFS=';' read -r before n_before <<<"$(dscp_between "$t_start" "$t_rmmod")"
-IFS=';' read -r after n_after <<<"$(dscp_between "$(echo "$t_gone + $SETTLE" | bc)" 1e12)"
-check_eq "before rmmod: the streams carry DSCP ef ($n_before segments)" "46" "$before"
+dscp_between "$t_start" "$t_rmmod" >"$tmp/before"
+dscp_between "$(echo "$t_gone + $SETTLE" | bc)" 1e12 >"$tmp/after"
+n_before=$(wc -l <"$tmp/before") n_after=$(wc -l <"$tmp/after")
+check_eq "before rmmod: the streams carry DSCP ef ($n_before segments)" "46" \
+	"$(sort -un "$tmp/before" | xargs)"
 if [ "$n_after" -ge 20 ]; then
-	check_eq "after rmmod: the streams go on unmarked, DSCP 0 ($n_after segments)" "0" "$after"
+	check_eq "after rmmod: the streams go on unmarked, DSCP 0 ($n_after segments)" "0" \
+		"$(sort -un "$tmp/after" | xargs)"
 else
 	fail "after rmmod: the streams go on unmarked" \
 		"only $n_after segments captured from ${SETTLE} s after rmmod: $(tr '\n' ' ' <"$tmp/tcpdump.err")"
