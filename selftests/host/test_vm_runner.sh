@@ -4,8 +4,9 @@
 # The VM runner itself, from the host: on every test kernel it returns
 # the guest command's output and exit status, keeps kernel messages out
 # of stdout, and fails (125) when the guest kernel WARNs, even though the
-# command exits 0.  Bad arguments and a hung guest fail too.  Boots
-# 2 VMs per kernel plus one for the hang.
+# command exits 0.  Bad arguments and a hung guest fail too; a kernel
+# that faults while booting is booted again.  Boots 2 VMs per kernel plus
+# six for the boot faults and one for the hang.
 # shellcheck disable=SC2034 # read by lib.sh: use its helpers on the host
 HOTLINE_ON_HOST=1
 # shellcheck source=selftests/lib.sh
@@ -30,14 +31,17 @@ else
 	fail "bad --timeout refused" "exit $rc" "$(cat "$tmp/err")"
 fi
 
-# forget_run: failed runs keep their directory for the log; ours are
+# forget_run: failed runs and boots keep their directory for the log; ours are
 # expected failures, so drop them once checked.
 forget_run() {
 	local d
-	d=$(sed -n 's/^vm: --- full console log: \(.*\)\/console.log$/\1/p' "$tmp/err")
-	case $d in
-	"$HOTLINE_ROOT"/build/vm/run.*) rm -rf "$d" ;;
-	esac
+	sed -n -e 's/^vm: --- full console log: \(.*\)\/console.log$/\1/p' \
+		-e 's/.*console kept in \(.*\)\/console.log;.*/\1/p' "$tmp/err" |
+	while read -r d; do
+		case $d in
+		"$HOTLINE_ROOT"/build/vm/run.*) rm -rf "$d" ;;
+		esac
+	done
 }
 
 # debug_kernel_checks KVER: the debug kernel's own reports fail the run
@@ -110,11 +114,12 @@ for k in $("$HOTLINE_ROOT/scripts/kernels.sh"); do
 		>"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -eq 125 ] && grep -q 'WARNING:' "$tmp/err" &&
-	   grep -q '^vm: --- full console log: ' "$tmp/err"; then
+	   grep -q '^vm: --- full console log: ' "$tmp/err" &&
+	   ! grep -q 'booting again' "$tmp/err"; then
 		pass "[$k] guest WARN fails the run and shows the console"
 	else
 		fail "[$k] guest WARN fails the run and shows the console" \
-			"exit $rc (want 125 with the WARNING in the console tail)" \
+			"exit $rc (want 125 with the WARNING in the console tail, no second boot)" \
 			"$(tail -n 20 "$tmp/err")"
 	fi
 	forget_run
@@ -123,6 +128,40 @@ done
 if [ -z "$first" ]; then
 	fail "kernels" "scripts/kernels.sh found no test kernel"
 	exit 1
+fi
+
+# A kernel fault while booting, before the command starts, cannot be the
+# test's: the runner boots again, up to three boots, and says so.  The
+# seam crashes the first N boots from the initramfs.
+HOTLINE_VM_BOOT_FAULTS=2 "$run" --kver "$first" --timeout 300 -- \
+	sh -c 'echo after-boot-faults; exit 5' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 5 ] && [ "$(cat "$tmp/out")" = after-boot-faults ] &&
+   [ "$(grep -c 'faulted while booting, before the command started' "$tmp/err")" -eq 2 ] &&
+   grep -q 'booting again (attempt 3 of 3)' "$tmp/err"; then
+	pass "[$first] two faulted boots are retried, the third runs the command"
+else
+	fail "[$first] two faulted boots are retried, the third runs the command" \
+		"exit $rc, stdout '$(cat "$tmp/out")'" "$(grep '^vm:' "$tmp/err")"
+fi
+forget_run
+HOTLINE_VM_BOOT_FAULTS=3 "$run" --kver "$first" --timeout 300 -- \
+	sh -c 'echo never; exit 0' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && [ ! -s "$tmp/out" ] &&
+   grep -q "FAILED on $first .*sysrq triggered crash" "$tmp/err"; then
+	pass "[$first] three faulted boots fail the run with the fault"
+else
+	fail "[$first] three faulted boots fail the run with the fault" \
+		"exit $rc (want 125), stdout '$(cat "$tmp/out")'" "$(grep '^vm:' "$tmp/err")"
+fi
+forget_run
+HOTLINE_VM_BOOT_FAULTS=x "$run" --kver "$first" -- true >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'HOTLINE_VM_BOOT_FAULTS' "$tmp/err"; then
+	pass "bad HOTLINE_VM_BOOT_FAULTS refused"
+else
+	fail "bad HOTLINE_VM_BOOT_FAULTS refused" "exit $rc" "$(cat "$tmp/err")"
 fi
 
 "$run" --kver "$first" --timeout 20 -- sleep 600 >"$tmp/out" 2>"$tmp/err"

@@ -63,6 +63,9 @@ envv=()
 [ -s "$share/env" ] && mapfile -d '' -t envv <"$share/env"
 
 cd "$repo" || { console "cannot enter $repo"; off; }
+# The runner tells a kernel fault during boot from one the command caused
+# by this line (see boot_fault in selftests/vm/run).
+console "command started"
 env -i "${envv[@]}" "${argv[@]}" </dev/null >"$out" 2>"$err"
 rc=$?
 
