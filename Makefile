@@ -84,13 +84,14 @@ unit: all
 vmtest: all
 	@$(TOP)/selftests/check.sh --vm-only
 
-# The congestion scenario's probe runs in the guest, whose tree is read-only.
+# The congestion and failover scenarios' probe runs in the guest, whose
+# tree is read-only.
 $(BUILD)/bench/probe_stream: selftests/bench/probe_stream.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Host-side micro-benchmark of the XDP guard (BPF_PROG_TEST_RUN), then the
-# VM scenarios: forwarding, health, congestion.
+# VM scenarios: forwarding, health, congestion, failover.
 bench: deps all $(BUILD)/bench/probe_stream
 	@$(TOP)/selftests/bpf/bench.sh
 	@$(TOP)/selftests/bench/run

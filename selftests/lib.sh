@@ -290,7 +290,8 @@ topo_create() {
 
 topo_destroy() {
 	local ns
-	for ns in "$NS_A" "$NS_GW1" "$NS_GW2" "$NS_B"; do
+	# shellcheck disable=SC2086 # a list of names (selftests/lib_paths.sh)
+	for ns in "$NS_A" "$NS_GW1" "$NS_GW2" "$NS_B" ${_topo_more_ns:-}; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	_hl_topo=0

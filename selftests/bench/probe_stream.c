@@ -13,6 +13,12 @@
  *	p99=MS max=MS mbit=RATE" (RATE: the echoed bytes a second over
  *	SECONDS) and write the RTT of each echoed packet, in ms, one a line,
  *	to SAMPLES_FILE ("-": none).
+ *   probe_stream trace ADDR PORT PPS SECONDS TRACE_FILE [SIZE]
+ *	the same stream and summary, but TRACE_FILE gets one line per
+ *	packet sent, "SEQ RTT_MS", with "lost" for a packet whose echo never
+ *	came: packet SEQ left SEQ/PPS seconds after the first, so the file
+ *	shows when an outage began, how long it lasted, and (by the RTT)
+ *	which path carried each packet.
  *
  * The send times come from the sending process's own clock, so the RTT
  * covers both directions and everything queued on the way; a packet whose
@@ -25,6 +31,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +63,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: probe_stream echo PORT\n"
-		"       probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE [SIZE]]\n");
+		"       probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE [SIZE]]\n"
+		"       probe_stream trace ADDR PORT PPS SECONDS TRACE_FILE [SIZE]\n");
 	return 2;
 }
 
@@ -179,7 +187,7 @@ static void take_reply(int fd, double *rtt, uint32_t total, size_t *nrecv)
 	}
 }
 
-static int do_send(int argc, char **argv)
+static int do_send(int argc, char **argv, bool trace)
 {
 	unsigned long pps, secs, size = PROBE_LEN;
 	struct addrinfo *ai;
@@ -260,10 +268,15 @@ static int do_send(int argc, char **argv)
 	}
 
 	for (i = 0, k = 0; i < total; i++) {
-		if (rtt[i] < 0)
+		if (rtt[i] < 0) {
+			if (f && trace)
+				fprintf(f, "%zu lost\n", i);
 			continue;
+		}
 		sorted[k++] = rtt[i];
-		if (f)
+		if (f && trace)
+			fprintf(f, "%zu %.3f\n", i, rtt[i]);
+		else if (f)
 			fprintf(f, "%.3f\n", rtt[i]);
 	}
 	if (f && fclose(f)) {
@@ -286,6 +299,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "echo"))
 		return do_echo(argv[2]);
 	if (argc >= 6 && argc <= 8 && !strcmp(argv[1], "send"))
-		return do_send(argc, argv);
+		return do_send(argc, argv, false);
+	if (argc >= 7 && argc <= 8 && !strcmp(argv[1], "trace") &&
+	    strcmp(argv[6], "-"))
+		return do_send(argc, argv, true);
 	return usage();
 }

@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Failover: what a hotline stream loses when its path is cut beyond the
+# first hop. Two gateways joined by two disjoint paths (selftests/
+# lib_paths.sh: 10 ms and 25 ms each way); hostA streams to hostB and
+# back (probe_stream, 1,000 packets/s), the path carrying it is cut for
+# a while, then restored. Per cut: the packets lost, the outage (the
+# longest run of lost packets, in ms at 1,000/s) and what was lost on
+# fail-back (after the restore). For the setups a user has without
+# hotline's failover:
+#   single    one path, no failover: the loss lasts until the restore
+#   multipath the kernel's own multipath route, both paths as nexthops,
+#             fib_multipath_use_neigh=1: it reacts to dead neighbours,
+#             and a cut beyond the first hop leaves them alive
+#   tracker   a ping tracker as mwan3-style tools run it
+#             (ping_tracker.sh: 1 s pings, switch after 3 misses, back
+#             after 3 replies), on both gateways
+# Setups are interleaved cut by cut; medians and maxima over the cuts.
+# Prints numbers, asserts nothing.
+#
+# Environment: HOTLINE_BENCH_CUTS (20), HOTLINE_BENCH_PPS (1000),
+# HOTLINE_BENCH_DOWN (5, seconds each cut lasts).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_paths.sh"
+
+CUTS=${HOTLINE_BENCH_CUTS:-20}
+PPS=${HOTLINE_BENCH_PPS:-1000}
+DOWN=${HOTLINE_BENCH_DOWN:-5}
+LEAD=2			# seconds of stream before the cut
+TAIL=5			# after the restore: the tracker needs 3 s to come back
+PORT=7100
+SETUPS="single multipath tracker"
+tmp=$(mktemp -d /tmp/bench_failover.XXXXXX)
+declare -A LABEL=(
+	[single]="one path, no failover"
+	[multipath]="kernel multipath, use_neigh=1"
+	[tracker]="ping tracker, 1 s x 3"
+)
+
+say() { echo "bench: $*" >&2; }
+
+PROBE=$HOTLINE_ROOT/build/bench/probe_stream
+if [ ! -x "$PROBE" ] || [ "$PROBE" -ot "$HOTLINE_ROOT/selftests/bench/probe_stream.c" ]; then
+	PROBE=$tmp/probe_stream
+	say "compiling probe_stream in the guest"
+	cc -std=c11 -O2 -Wall -Wextra -Werror -o "$PROBE" \
+		"$HOTLINE_ROOT/selftests/bench/probe_stream.c" || exit 1
+fi
+
+paths_topo_create
+for ns in "$NS_GW1" "$NS_GW2"; do
+	ip netns exec "$ns" sysctl -qw net.ipv4.fib_multipath_use_neigh=1 || exit 1
+done
+ns_b "$PROBE" echo "$PORT" &
+paths_lan_route 1 || { say "cannot route over path 1"; exit 1; }
+wait_for 10 ns_a ping -c1 -W1 "$B4" || { say "hostA cannot reach hostB"; exit 1; }
+
+tracker_pids=()
+tracker_start() {
+	ip netns exec "$NS_GW1" bash "$HOTLINE_ROOT/selftests/bench/ping_tracker.sh" \
+		"$P1_GW2" "$NET_B4" "$P1_R1A" "$P2_R2A" 2>>"$tmp/tracker.log" &
+	tracker_pids+=($!)
+	ip netns exec "$NS_GW2" bash "$HOTLINE_ROOT/selftests/bench/ping_tracker.sh" \
+		"$P1_GW1" "$NET_A4" "$P1_R1B" "$P2_R2B" 2>>"$tmp/tracker.log" &
+	tracker_pids+=($!)
+}
+tracker_stop() {
+	[ ${#tracker_pids[@]} -gt 0 ] || return 0
+	kill "${tracker_pids[@]}" 2>/dev/null
+	wait "${tracker_pids[@]}" 2>/dev/null
+	tracker_pids=()
+}
+
+# which_router: the router that carries hostA -> hostB now (by a short
+# stream and the routers' counters).
+which_router() {
+	local a1 a2 b1 b2
+	a1=$(paths_forwarded "$NS_R1") a2=$(paths_forwarded "$NS_R2")
+	ns_a "$PROBE" send "$B4" "$PORT" 200 1 >/dev/null
+	b1=$(paths_forwarded "$NS_R1") b2=$(paths_forwarded "$NS_R2")
+	if [ $((b1 - a1)) -ge $((b2 - a2)) ]; then echo "$NS_R1"; else echo "$NS_R2"; fi
+}
+
+# cut_once SETUP N: one stream with one cut; the trace in $tmp/SETUP.N.
+cut_once() {
+	local setup=$1 n=$2 r t0
+	case $setup in
+	single)    paths_lan_route 1 ;;
+	multipath) paths_lan_route multi ;;
+	tracker)   paths_lan_route 1 && tracker_start ;;
+	esac
+	sleep 1
+	r=$(which_router)
+	ns_a "$PROBE" trace "$B4" "$PORT" "$PPS" $((LEAD + DOWN + TAIL)) \
+		"$tmp/$setup.$n" >"$tmp/$setup.$n.sum" &
+	local sender=$!
+	sleep "$LEAD"
+	t0=${EPOCHREALTIME/./}
+	paths_cut "$r"
+	sleep "$DOWN"
+	paths_restore "$r"
+	# from before the cut began to after the restore took effect
+	window_us=$((${EPOCHREALTIME/./} - t0))
+	wait "$sender"
+	tracker_stop
+	say "$setup cut $n of $CUTS on ${r%-*}: $(cat "$tmp/$setup.$n.sum")"
+}
+
+# analyse TRACE: "LOST OUTAGE_MS FAILBACK_LOST" for one cut. The cut
+# begins at the first lost packet; what is lost later than the cut's
+# whole window (cut_once's window_us, which includes the time nft took
+# to cut and to restore) after it is fail-back loss.
+analyse() {
+	awk -v pps="$PPS" -v win="$window_us" '
+	$2 == "lost" { lost[$1] = 1; if (first == "") first = $1 }
+	END {
+		if (first == "") { print 0, 0, 0; exit }
+		back = first + int(win * pps / 1e6) + 1
+		for (s in lost) {
+			s += 0
+			if (s < back) cut++; else fb++
+		}
+		run = 0; best = 0
+		for (s = first; s < back + 10 * pps; s++) {
+			if (s in lost) { run++; if (run > best) best = run } else run = 0
+		}
+		printf "%d %.0f %d\n", cut + fb, best * 1000 / pps, fb
+	}' "$1"
+}
+
+for ((n = 1; n <= CUTS; n++)); do
+	for s in $SETUPS; do
+		cut_once "$s" "$n"
+		analyse "$tmp/$s.$n" >>"$tmp/$s.res"
+	done
+done
+
+# median / max of column C of FILE
+stat_col() {
+	sort -n -k"$2","$2" "$1" | awk -v c="$2" '
+	{ v[NR] = $c } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	  printf "%.0f %.0f\n", m, v[NR] }'
+}
+
+echo "Failover: $PPS packets/s hostA -> hostB and back, $CUTS cuts of ${DOWN} s beyond the first hop, path 1 ${P1_DELAY_MS} ms / path 2 ${P2_DELAY_MS} ms each way"
+echo
+printf '| %-32s | %20s | %22s | %22s |\n' "setup" "lost per cut (median / max)" "outage ms (median / max)" "fail-back lost (median / max)"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..34})" "$(printf -- '-%.0s' {1..29})" "$(printf -- '-%.0s' {1..26})" "$(printf -- '-%.0s' {1..31})"
+for s in $SETUPS; do
+	read -r lm lx < <(stat_col "$tmp/$s.res" 1)
+	read -r om ox < <(stat_col "$tmp/$s.res" 2)
+	read -r fm fx < <(stat_col "$tmp/$s.res" 3)
+	printf '| %-32s | %27s | %24s | %29s |\n' "${LABEL[$s]}" "$lm / $lx" "$om / $ox" "$fm / $fx"
+done
+echo
+echo "Per cut (lost outage_ms failback_lost):"
+for s in $SETUPS; do
+	echo "  $s: $(tr '\n' ',' <"$tmp/$s.res" | sed 's/,$//; s/,/; /g')"
+done
+rm -rf "$tmp"
