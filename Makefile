@@ -27,10 +27,17 @@ ifneq ($(KVER),)
 KVERS := $(KVER)
 endif
 
-.PHONY: all kmod bpf user check unit vmtest bench stress demo deps install \
+.PHONY: all kmod bpf user icount check unit vmtest bench stress demo deps install \
 	uninstall dkms-install clean sparse debug-kernel lint
 
-all: kmod bpf user
+all: kmod bpf user icount
+
+# The TCG plugin that counts guest instructions (selftests/vm/run --icount).
+ICOUNT := $(BUILD)/vm/icount.so
+icount: $(ICOUNT)
+$(ICOUNT): selftests/vm/icount/icount.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $<
 
 # Each kernel gets its own tree of links to the sources, so objects built
 # for 6.1 and 6.12 never overwrite each other: build/kmod/KVER/kmod/hotline.ko

@@ -195,7 +195,7 @@ lint_cppcheck() {
 		esac
 	done
 	srcs=$(ls user/*.c selftests/*.c selftests/unit/*.c selftests/fuzz/*.c \
-		selftests/bpf/*.c selftests/bench/*.c 2>/dev/null)
+		selftests/bpf/*.c selftests/bench/*.c selftests/vm/icount/*.c 2>/dev/null)
 	# shellcheck disable=SC2086 # the file list is split on purpose
 	cppcheck -q -j "$jobs" --std=c11 --error-exitcode=1 --inline-suppr \
 		--enable=warning,style,performance,portability \

@@ -149,6 +149,31 @@ cpu_share() {
 			100 * (y[2] - x[2]) / hz / (u - t) }'
 }
 
+# icount_read [CPU]: "USER KERNEL", the guest instructions executed so
+# far on all vCPUs together (or on vCPU CPU alone), when the VM runs with
+# --icount (selftests/vm/run); fails otherwise. Two reads bracket a
+# phase; a read itself costs about 1.5 M user and 15 M kernel
+# instructions on the CPU it runs on (icount_overhead measures it).
+ICOUNT_FILE=/run/hotline-vm/icount
+icount_read() {
+	[ -r "$ICOUNT_FILE" ] && [ "$(head -c 8 "$ICOUNT_FILE")" = hlicount ] || return 1
+	od -An -tu8 -w16 -v -j 16 "$ICOUNT_FILE" | awk -v cpu="${1:-}" '
+		cpu == "" || NR == cpu + 1 { u += $1; k += $2 }
+		END { printf "%.0f %.0f\n", u, k }'
+}
+
+# icount_overhead [CPU]: "USER KERNEL" that one icount_read [CPU] adds
+# to its own count, the median of five empty brackets.
+icount_overhead() {
+	local i a b
+	for i in 1 2 3 4 5 6; do
+		a=$(icount_read "$@") || return 1
+		b=$(icount_read "$@") || return 1
+		[ "$i" = 1 ] && continue	# the first read warms the caches
+		echo "$a $b"
+	done | awk '{ print $3 - $1, $4 - $2 }' | sort -n -k2,2 | sed -n 3p
+}
+
 # require_modules MOD...: load kernel modules the test needs; when one
 # does not exist for this kernel, skip the whole script.
 require_modules() {

@@ -17,37 +17,17 @@
 # HOTLINE_BENCH_PKT (64, bytes on the wire without the FCS).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/nft_marking.sh"
+. "$(dirname "$0")/forwarding_setup.sh"
 
 REPS=${HOTLINE_BENCH_REPS:-3}
 SECS=${HOTLINE_BENCH_SECONDS:-5}
 PKT=${HOTLINE_BENCH_PKT:-64}
-PY=/usr/bin/python3
-API=$HOTLINE_ROOT/selftests/channel_api.py
 tmp=$(mktemp -d /tmp/bench_forwarding.XXXXXX)
-SETUPS="nomod nft hl1 hl1k hl100k"
-
-declare -A LABEL=(
-	[nomod]="no module"
-	[nft]="nftables, 1,000-peer set"
-	[hl1]="hotline, 1 channel"
-	[hl1k]="hotline, 1,000 channels"
-	[hl100k]="hotline, 100,000 channels"
-)
 declare -A RUNS=()
 
 say() { echo "bench: $*" >&2; }
 
-topo_create v4
-# The hot peer first, then other host peers (none of them hostB).
-{
-	echo "hot $B4/32"
-	for ((i = 1; i < 100000; i++)); do
-		echo "c$i 172.$((16 + (i >> 16))).$(((i >> 8) & 255)).$((i & 255))/32"
-	done
-} >"$tmp/all"
-head -n 1000 "$tmp/all" >"$tmp/first1k"
-tail -n +1001 "$tmp/all" >"$tmp/rest"
-cut -d' ' -f2 "$tmp/first1k" | sed 's|/32||' >"$tmp/nft_peers"
+fwd_setup "$tmp" || { say "cannot set up the topology"; exit 1; }
 
 if modprobe pktgen 2>/dev/null; then
 	METHOD=pktgen
@@ -55,37 +35,6 @@ else
 	METHOD=iperf3
 fi
 say "traffic: $METHOD, $PKT-byte packets, ${SECS}s per run, $REPS repetitions"
-
-# Neighbours resolved once, so no run pays for ARP.
-ns_a ping -c1 -W5 "$B4" >/dev/null || { say "hostA cannot reach hostB"; exit 1; }
-
-pg() { ip netns exec "$NS_A" sh -c "echo '$2' >/proc/net/pktgen/$1"; }
-
-pktgen_setup() {
-	local mac
-	mac=$(ns_gw1 cat /sys/class/net/lan0/address)
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device eth0"
-	# veth cannot transmit one skb twice: clone_skb 0.
-	for c in "count 0" "clone_skb 0" "pkt_size $PKT" "delay 0" \
-		"dst $B4" "dst_mac $mac" "src_min $A4" "src_max $A4" \
-		"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
-		pg eth0 "$c"
-	done
-}
-
-# hostB drops the packets right away (no socket, no ICMP errors), so
-# what is measured is gw1's and gw2's forwarding.
-ns_b nft -f - <<'EOF'
-table ip sink {
-	chain in {
-		type filter hook input priority 0; policy accept;
-		udp dport 9 drop
-	}
-}
-EOF
-
-rx_packets() { ns_b cat /sys/class/net/eth0/statistics/rx_packets; }
 
 # measure: packets per second hostB received over SECS, after a second
 # of warm-up.
@@ -100,9 +49,9 @@ measure() {
 		gen=$!
 	fi
 	sleep 1
-	a=$(rx_packets)
+	a=$(fwd_rx_packets)
 	sleep "$SECS"
-	b=$(rx_packets)
+	b=$(fwd_rx_packets)
 	if [ "$METHOD" = pktgen ]; then
 		ip netns exec "$NS_A" sh -c 'echo stop >/proc/net/pktgen/pgctrl'
 	else
@@ -117,19 +66,11 @@ record() {
 	say "rep $rep: ${LABEL[$1]}: $2 pps"
 }
 
-# load FILE: add FILE's channels to gw1 in one pyhotline process.
-load() {
-	local t0=$SECONDS
-	ip netns exec "$NS_GW1" "$PY" "$API" add "$1" proto=any mark=0x10 >&2 ||
-		say "channel load failed"
-	say "  loaded $(wc -l <"$1") channels in $((SECONDS - t0)) s"
-}
-
 if [ "$METHOD" = iperf3 ]; then
 	ip netns exec "$NS_B" iperf3 -s >/dev/null 2>&1 &
 	sleep 2
 else
-	pktgen_setup
+	fwd_pktgen_setup "$PKT" 0 0
 fi
 
 for ((rep = 1; rep <= REPS; rep++)); do
@@ -140,13 +81,11 @@ for ((rep = 1; rep <= REPS; rep++)); do
 	nft_marking_unload "$NS_GW1"
 
 	hl_load
-	head -n 1 "$tmp/all" >"$tmp/one"
-	load "$tmp/one"
+	fwd_load "$tmp/one"
 	record hl1 "$(measure)"
-	tail -n +2 "$tmp/first1k" >"$tmp/more"
-	load "$tmp/more"
+	fwd_load "$tmp/more"
 	record hl1k "$(measure)"
-	load "$tmp/rest"
+	fwd_load "$tmp/rest"
 	record hl100k "$(measure)"
 	hot_tx=$("$HOTLINECTL" -N "$NS_GW1" -j -s channel show hot | jq -r '.[0].stats.tx_packets')
 	say "  channel 'hot' counted $hot_tx packets (proof the traffic hit it)"

@@ -5,8 +5,9 @@
 # the guest command's output and exit status, keeps kernel messages out
 # of stdout, and fails (125) when the guest kernel WARNs, even though the
 # command exits 0.  Bad arguments and a hung guest fail too; a kernel
-# that faults while booting is booted again.  Boots 2 VMs per kernel plus
-# six for the boot faults and one for the hang.
+# that faults while booting is booted again; --icount counts the guest's
+# instructions.  Boots 2 VMs per kernel plus six for the boot faults, one
+# for the counts and one for the hang.
 # shellcheck disable=SC2034 # read by lib.sh: use its helpers on the host
 HOTLINE_ON_HOST=1
 # shellcheck source=selftests/lib.sh
@@ -162,6 +163,44 @@ if [ "$rc" -eq 125 ] && grep -q 'HOTLINE_VM_BOOT_FAULTS' "$tmp/err"; then
 	pass "bad HOTLINE_VM_BOOT_FAULTS refused"
 else
 	fail "bad HOTLINE_VM_BOOT_FAULTS refused" "exit $rc" "$(cat "$tmp/err")"
+fi
+
+# --icount: the guest reads its own instruction counts at phase
+# boundaries. The same user-space loop twice costs the same count (the
+# point of counting instead of timing), a syscall loop is mostly kernel,
+# an idle second costs little, and the run's totals end stderr.
+# shellcheck disable=SC2016 # expanded in the guest
+"$run" --kver "$first" --timeout 300 --icount -- bash -c '
+	. selftests/lib.sh
+	phase() { local a b; a=$(icount_read) || exit 9; "$@"; b=$(icount_read) || exit 9
+		echo "$a $b" | awk "{ print \$3 - \$1, \$4 - \$2 }"; }
+	loop() { local i; for ((i = 0; i < 20000; i++)); do :; done; }
+	phase loop >/dev/null
+	echo "loop $(phase loop)"
+	echo "loop $(phase loop)"
+	echo "syscalls $(phase dd if=/dev/zero of=/dev/null bs=1 count=20000 status=none)"
+	echo "idle $(phase sleep 1)"' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 0 ] && awk '
+	$1 == "loop" { n++; u[n] = $2 }
+	$1 == "syscalls" { su = $2; sk = $3 }
+	$1 == "idle" { iu = $2; ik = $3 }
+	END {
+		d = u[1] - u[2]; if (d < 0) d = -d
+		exit !(n == 2 && u[1] > 10000000 && d < u[1] / 100 &&
+		       sk > 20000 * 500 && sk > su && iu + ik < u[1])
+	}' "$tmp/out" && grep -Eq '^vm: instructions: user [0-9]+ kernel [0-9]+$' "$tmp/err"; then
+	pass "[$first] --icount: loops equal within 1%, syscalls in the kernel, idle cheap: $(tr '\n' ';' <"$tmp/out")"
+else
+	fail "[$first] --icount counts the guest's instructions" "exit $rc" \
+		"$(cat "$tmp/out"; grep '^vm:' "$tmp/err")"
+fi
+HOTLINE_VM_ACCEL=kvm "$run" --kver "$first" --icount -- true >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'TCG only' "$tmp/err"; then
+	pass "--icount under KVM refused"
+else
+	fail "--icount under KVM refused" "exit $rc" "$(cat "$tmp/err")"
 fi
 
 "$run" --kver "$first" --timeout 20 -- sleep 600 >"$tmp/out" 2>"$tmp/err"

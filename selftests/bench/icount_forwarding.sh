@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Forwarding cost in guest instructions: the kernel instructions per
+# 64-byte UDP packet forwarded hostA -> gw1 -> gw2 -> hostB, counted by
+# the TCG plugin (selftests/bench/run gives icount_* scenarios --icount),
+# for no module, nftables marking a 1,000-peer set (nft_marking.sh), and
+# hotline with 1, 1,000 and 100,000 host channels, as in forwarding.sh.
+# A count is not a time: it does not move with the host's load, so small
+# differences are real. Reported: the median per packet of REPS runs,
+# their spread, the cost added over no module and hotline's added cost as
+# a fraction of nftables'.
+#
+# Each run: pktgen sends N packets back to back, bracketed by two reads
+# of the counters. Back to back, not paced: a paced pktgen sleeps between
+# packets, and the idle entry and exit and timer wakeups that costs vary
+# by 10% from run to run; unpaced, each packet is forwarded to the end in
+# the softirq its own transmit raises, and none is dropped (checked).
+# pktgen's thread for CPU 0 sends, and veth hands each packet on in the
+# same CPU's softirq, so the whole path from hostA to hostB runs on
+# vCPU 0: the count is vCPU 0's kernel instructions, while this script,
+# its reads and pktgen's control run on CPU 1 and stay out of it. The
+# per-packet figure is that count / N, and counts only when hostB
+# received all N. What the count holds besides forwarding (pktgen's own
+# work, its timer wakeups, the guest's ticks on CPU 0) is the same in
+# every setup and cancels in the added cost.
+#
+# Environment: HOTLINE_BENCH_REPS (5), HOTLINE_BENCH_PACKETS (20000).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/nft_marking.sh"
+. "$(dirname "$0")/forwarding_setup.sh"
+
+REPS=${HOTLINE_BENCH_REPS:-5}
+N=${HOTLINE_BENCH_PACKETS:-20000}
+PKT=64
+tmp=$(mktemp -d /tmp/bench_icount_fwd.XXXXXX)
+declare -A RUNS=()
+
+say() { echo "bench: $*" >&2; }
+
+icount_read >/dev/null || { say "no instruction counts: run under selftests/vm/run --icount"; exit 1; }
+require_modules pktgen
+fwd_setup "$tmp" || { say "cannot set up the topology"; exit 1; }
+fwd_pktgen_setup "$PKT" "$N" 0
+# Everything here runs on CPU 1 from now on.
+taskset -p -c 1 $$ >/dev/null || { say "cannot move to CPU 1"; exit 1; }
+read -r _ OVERHEAD < <(icount_overhead 0)
+say "$N packets a run, $REPS runs; a counter read on CPU 1 adds $OVERHEAD kernel instructions on CPU 0"
+
+# count SETUP: one run; records kernel instructions per packet.
+count() {
+	local a b ra rb per
+	ra=$(fwd_rx_packets)
+	a=$(icount_read 0)
+	ip netns exec "$NS_A" sh -c 'echo start >/proc/net/pktgen/pgctrl'
+	b=$(icount_read 0)
+	sleep 0.2
+	rb=$(fwd_rx_packets)
+	if [ $((rb - ra)) -lt "$N" ]; then
+		say "rep $rep: ${LABEL[$1]}: hostB received $((rb - ra)) of $N: run not counted"
+		return
+	fi
+	per=$(awk -v a="${a#* }" -v b="${b#* }" -v o="$OVERHEAD" -v n="$N" \
+		'BEGIN { printf "%.0f", (b - a - o) / n }')
+	RUNS[$1]="${RUNS[$1]:-} $per"
+	say "rep $rep: ${LABEL[$1]}: $per kernel instructions a packet"
+}
+
+for ((rep = 1; rep <= REPS; rep++)); do
+	count nomod
+	nft_marking_load "$NS_GW1" "$tmp/nft_peers" || say "nft ruleset refused"
+	count nft
+	nft_marking_unload "$NS_GW1"
+	hl_load
+	fwd_load "$tmp/one"
+	count hl1
+	fwd_load "$tmp/more"
+	count hl1k
+	fwd_load "$tmp/rest"
+	count hl100k
+	hl_unload || say "rmmod failed"
+done
+
+# stats: "MEDIAN SPREAD_PCT" of the runs on stdin, one a line; the
+# spread is (max - min) / median.
+stats() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (!NR) { print "- -"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.0f %.2f\n", m, 100 * (v[NR] - v[1]) / m }'
+}
+
+declare -A MED=()
+printf '\nkernel instructions per forwarded %d-byte packet, %d packets x %d runs, kernel %s\n\n' \
+	"$PKT" "$N" "$REPS" "$(uname -r)"
+printf '| %-26s | %12s | %10s | %10s | %s |\n' setup "median/pkt" "added" "spread %" runs
+printf '|%s|%s|%s|%s|%s|\n' "----------------------------" "--------------" "------------" "------------" "------"
+for s in $SETUPS; do
+	read -r m sp < <(tr ' ' '\n' <<<"${RUNS[$s]:-}" | grep . | stats)
+	MED[$s]=$m
+	printf '| %-26s | %12s | %10s | %10s | %s |\n' "${LABEL[$s]}" "$m" \
+		"$(awk -v a="$m" -v b="${MED[nomod]}" 'BEGIN { if (a != "-" && b != "-") printf "%+d", a - b; else print "-" }')" \
+		"$sp" "${RUNS[$s]:-}"
+done
+echo
+for s in hl1 hl1k hl100k; do
+	awk -v h="${MED[$s]}" -v f="${MED[nft]}" -v b="${MED[nomod]}" -v l="${LABEL[$s]}" 'BEGIN {
+		if (h == "-" || f == "-" || b == "-" || f - b <= 0) exit
+		printf "%s adds %.2f x what nftables adds\n", l, (h - b) / (f - b) }'
+done
+rm -rf "$tmp"
+exit 0
