@@ -4,7 +4,7 @@
 # What the forwarding scenarios share (sourced, not a scenario): the
 # topology, the channel files, hostB's sink, pktgen on hostA and loading
 # channels into gw1. After fwd_setup:
-#   $FWD/all      100,000 host channels "NAME PREFIX", the hot peer
+#   $FWD/all      100,000 host channels "NAME PREFIX" (or COUNT), the hot peer
 #                 (hostB) first
 #   $FWD/first1k  the first 1,000 of them, $FWD/rest the others
 #   $FWD/one      the hot one alone, $FWD/more the first 1,000 but it
@@ -20,14 +20,15 @@ declare -A LABEL=(
 	[hl100k]="hotline, 100,000 channels"
 )
 
-# fwd_setup DIR: build all of it in DIR.
+# fwd_setup DIR [COUNT]: build all of it in DIR, with COUNT (100,000)
+# channels in $FWD/all.
 fwd_setup() {
-	local i
+	local i count=${2:-100000}
 	FWD=$1
 	topo_create v4
 	{
 		echo "hot $B4/32"
-		for ((i = 1; i < 100000; i++)); do
+		for ((i = 1; i < count; i++)); do
 			echo "c$i 172.$((16 + (i >> 16))).$(((i >> 8) & 255)).$((i & 255))/32"
 		done
 	} >"$FWD/all"
@@ -76,4 +77,25 @@ fwd_load() {
 	ip netns exec "$NS_GW1" /usr/bin/python3 "$HOTLINE_ROOT/selftests/channel_api.py" \
 		add "$1" proto=any mark=0x10 >&2 || echo "bench: channel load failed" >&2
 	echo "bench:   loaded $(wc -l <"$1") channels in $((SECONDS - t0)) s" >&2
+}
+
+# fwd_icount_run N OVERHEAD: one instruction-counted run of the N packets
+# fwd_pktgen_setup armed (under selftests/vm/run --icount, called from a
+# process on CPU 1): prints vCPU 0's kernel instructions per packet, less
+# OVERHEAD for the counter read; fails, saying so, when hostB did not
+# receive all N.
+fwd_icount_run() {
+	local a b ra rb
+	ra=$(fwd_rx_packets)
+	a=$(icount_read 0) || return 1
+	ip netns exec "$NS_A" sh -c 'echo start >/proc/net/pktgen/pgctrl'
+	b=$(icount_read 0) || return 1
+	sleep 0.2
+	rb=$(fwd_rx_packets)
+	if [ $((rb - ra)) -lt "$1" ]; then
+		echo "hostB received $((rb - ra)) of $1 packets" >&2
+		return 1
+	fi
+	awk -v a="${a#* }" -v b="${b#* }" -v o="$2" -v n="$1" \
+		'BEGIN { printf "%.0f\n", (b - a - o) / n }'
 }

@@ -49,19 +49,11 @@ say "$N packets a run, $REPS runs; a counter read on CPU 1 adds $OVERHEAD kernel
 
 # count SETUP: one run; records kernel instructions per packet.
 count() {
-	local a b ra rb per
-	ra=$(fwd_rx_packets)
-	a=$(icount_read 0)
-	ip netns exec "$NS_A" sh -c 'echo start >/proc/net/pktgen/pgctrl'
-	b=$(icount_read 0)
-	sleep 0.2
-	rb=$(fwd_rx_packets)
-	if [ $((rb - ra)) -lt "$N" ]; then
-		say "rep $rep: ${LABEL[$1]}: hostB received $((rb - ra)) of $N: run not counted"
+	local per
+	if ! per=$(fwd_icount_run "$N" "$OVERHEAD"); then
+		say "rep $rep: ${LABEL[$1]}: run not counted"
 		return
 	fi
-	per=$(awk -v a="${a#* }" -v b="${b#* }" -v o="$OVERHEAD" -v n="$N" \
-		'BEGIN { printf "%.0f", (b - a - o) / n }')
 	RUNS[$1]="${RUNS[$1]:-} $per"
 	say "rep $rep: ${LABEL[$1]}: $per kernel instructions a packet"
 }

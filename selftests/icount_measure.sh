@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# icount_measure.sh: hotline's added cost in guest instructions, for the
+# budget gate (selftests/host/test_icount_gate.sh boots each kernel with
+# --icount and runs this). Prints two lines:
+#
+#   forward ADDED   kernel instructions hotline adds per forwarded 64-byte
+#                   packet with 1,000 host channels on gw1, over no module
+#                   (vCPU 0 only, median of RUNS runs each; the method of
+#                   selftests/bench/icount_forwarding.sh)
+#   probe COST      kernel instructions per probe round trip (sent, then
+#                   reflected and checked, both gateways in this guest):
+#                   20 unauthenticated sessions per gateway at 10 ms, all
+#                   vCPUs over a 5 s window, less the same window with no
+#                   sessions, over the probes both gateways sent in it
+#
+# Environment: HOTLINE_ICOUNT_RUNS (3), HOTLINE_ICOUNT_PACKETS (20000).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bench/forwarding_setup.sh"
+
+RUNS=${HOTLINE_ICOUNT_RUNS:-3}
+N=${HOTLINE_ICOUNT_PACKETS:-20000}
+HLH=$HOTLINE_ROOT/selftests/hlhealth.py
+tmp=$(mktemp -d /tmp/icount_measure.XXXXXX)
+
+die() { echo "icount_measure: $*" >&2; exit 1; }
+
+icount_read >/dev/null || die "no instruction counts: run under selftests/vm/run --icount"
+require_modules pktgen
+fwd_setup "$tmp" 1000 || die "cannot set up the topology"
+fwd_pktgen_setup 64 "$N" 0
+taskset -p -c 1 $$ >/dev/null || die "cannot move to CPU 1"
+
+read -r _ overhead < <(icount_overhead 0)
+
+# per_packet: vCPU 0's kernel instructions per packet, median of RUNS.
+per_packet() {
+	local i
+	for ((i = 0; i < RUNS; i++)); do
+		fwd_icount_run "$N" "$overhead" || die "a forwarding run failed"
+	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+base=$(per_packet)
+hl_load
+fwd_load "$tmp/first1k"
+with=$(per_packet)
+echo "forward $((with - base))"
+echo "icount_measure: per packet: no module $base, hotline 1,000 channels $with" >&2
+
+sent() {
+	local ns
+	for ns in "$NS_GW1" "$NS_GW2"; do
+		"$HOTLINECTL" -N "$ns" -j show
+	done | jq -s '[.[][] | .status.probes_sent // 0] | add // 0'
+}
+
+# window: "KERNEL PROBES", all vCPUs' kernel instructions and the probes
+# sent over 5 s, the two counted over the same span (the reads of the
+# probe counters inside it cost the same with sessions and without).
+window() {
+	local a b s0 s1
+	a=$(icount_read)
+	s0=$(sent)
+	sleep 5
+	s1=$(sent)
+	b=$(icount_read)
+	echo "$(( ${b#* } - ${a#* } )) $((s1 - s0))"
+}
+
+read -r idle _ < <(window)
+ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW2_WAN4/32" "$GW2_WAN4" 11000 21000 10 3 ||
+	die "cannot add gw1's sessions"
+ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW1_WAN4/32" "$GW1_WAN4" 21000 11000 10 3 ||
+	die "cannot add gw2's sessions"
+sleep 2
+read -r busy probes < <(window)
+[ "$probes" -gt 0 ] || die "no probes were sent"
+echo "probe $(( (busy - idle) / probes ))"
+echo "icount_measure: idle window $idle, with 2 x 20 sessions $busy, $probes probes" >&2
+rm -rf "$tmp"
