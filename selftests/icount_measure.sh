@@ -39,7 +39,7 @@ per_packet() {
 	local i
 	for ((i = 0; i < RUNS; i++)); do
 		fwd_icount_run "$N" "$overhead" || die "a forwarding run failed"
-	done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	done | median_min_max | cut -d' ' -f1
 }
 
 base=$(per_packet)

@@ -149,6 +149,15 @@ cpu_share() {
 			100 * (y[2] - x[2]) / hz / (u - t) }'
 }
 
+# median_min_max: "MEDIAN MIN MAX" of the numbers on stdin, one a line
+# (the median rounded to an integer; "- - -" for none).
+median_min_max() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (!NR) { print "- - -"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.0f %s %s\n", m, v[1], v[NR] }'
+}
+
 # icount_read [CPU]: "USER KERNEL", the guest instructions executed so
 # far on all vCPUs together (or on vCPU CPU alone), when the VM runs with
 # --icount (selftests/vm/run); fails otherwise. Two reads bracket a

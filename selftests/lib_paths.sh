@@ -31,9 +31,6 @@ P2_GW1=10.41.0.1 P2_R2A=10.41.0.2 P2_R2B=10.42.0.2 P2_GW2=10.42.0.1
 P1_DELAY_MS=${P1_DELAY_MS:-10}
 P2_DELAY_MS=${P2_DELAY_MS:-25}
 
-ns_r1() { ip netns exec "$NS_R1" "$@"; }
-ns_r2() { ip netns exec "$NS_R2" "$@"; }
-
 # _paths_router R DELAY GW1_ADDR R_A R_B GW2_ADDR PATHDEV
 _paths_router() {
 	local r=$1 delay=$2 g1=$3 ra=$4 rb=$5 g2=$6 dev=$7 d

@@ -136,12 +136,8 @@ for ((n = 1; n <= CUTS; n++)); do
 	done
 done
 
-# median / max of column C of FILE
-stat_col() {
-	sort -n -k"$2","$2" "$1" | awk -v c="$2" '
-	{ v[NR] = $c } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-	  printf "%.0f %.0f\n", m, v[NR] }'
-}
+# stat_col FILE C: "MEDIAN MAX" of column C of FILE
+stat_col() { cut -d' ' -f"$2" "$1" | median_min_max | cut -d' ' -f1,3; }
 
 echo "Failover: $PPS packets/s hostA -> hostB and back, $CUTS cuts of ${DOWN} s beyond the first hop, path 1 ${P1_DELAY_MS} ms / path 2 ${P2_DELAY_MS} ms each way"
 echo

@@ -94,8 +94,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 	say "  rmmod with 100,000 channels took $((SECONDS - t0)) s"
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END {
-	if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+median() { tr ' ' '\n' | grep . | median_min_max | cut -d' ' -f1; }
 
 base=$(median <<<"${RUNS[nomod]}")
 declare -A MED=()

@@ -76,10 +76,8 @@ done
 # stats: "MEDIAN SPREAD_PCT" of the runs on stdin, one a line; the
 # spread is (max - min) / median.
 stats() {
-	sort -n | awk '{ v[NR] = $1 } END {
-		if (!NR) { print "- -"; exit }
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%.0f %.2f\n", m, 100 * (v[NR] - v[1]) / m }'
+	median_min_max | awk '$1 == "-" { print "- -"; next }
+		{ printf "%s %.2f\n", $1, 100 * ($3 - $2) / $1 }'
 }
 
 declare -A MED=()

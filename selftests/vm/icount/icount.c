@@ -102,12 +102,11 @@ struct icount_file {
 
 static struct icount_file *counts;
 
+/* vcpu < ICOUNT_SLOTS: qemu_plugin_install() refused more vCPUs. */
 static void tb_exec(unsigned int vcpu, void *udata)
 {
 	uintptr_t v = (uintptr_t)udata;
 
-	if (vcpu >= ICOUNT_SLOTS)
-		vcpu = ICOUNT_SLOTS - 1;
 	if (v & 1)
 		counts->vcpu[vcpu].kernel += v >> 1;
 	else
