@@ -49,6 +49,12 @@ struct hotline_peer_group {
 	struct rhash_head node;
 	struct hotline_peer_key key;
 	struct list_head members;	/* hotline_channel_cfg, ascending id */
+	/*
+	 * Configurations that group_reserve() gave this group and that are
+	 * not members yet (a batch being prepared): the group must outlive
+	 * them even while it has no members. Writers only.
+	 */
+	unsigned int reserved;
 	struct rcu_head rcu;
 };
 
@@ -154,6 +160,7 @@ static int group_reserve(struct hotline_net *hn, struct hotline_channel_cfg *cfg
 		hotline_obj_get(HOTLINE_OBJ_PEER_GROUP);
 		lengths_get(hn, &key);
 	}
+	grp->reserved++;
 	cfg->group = grp;
 	return 0;
 }
@@ -164,6 +171,7 @@ static void group_add(struct hotline_channel_cfg *cfg)
 	struct hotline_peer_group *grp = cfg->group;
 	struct hotline_channel_cfg *pos, *last;
 
+	grp->reserved--;
 	/*
 	 * The packet path stops at the first member that fits, so members
 	 * stay in id order. New channels have the highest id and go last in
@@ -190,20 +198,19 @@ static void group_free_rcu(struct rcu_head *rcu)
 
 static void group_put_if_empty(struct hotline_net *hn, struct hotline_peer_group *grp)
 {
-	if (!list_empty(&grp->members))
+	if (!list_empty(&grp->members) || grp->reserved)
 		return;
 	lengths_put(hn, &grp->key);
 	rhashtable_remove_fast(&hn->groups, &grp->node, group_params);
 	hotline_call_rcu(&grp->rcu, group_free_rcu);
 }
 
-static int group_link(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
+/* Gives back a reservation that never became a membership. */
+static void group_unreserve(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
 {
-	int err = group_reserve(hn, cfg);
-
-	if (!err)
-		group_add(cfg);
-	return err;
+	cfg->group->reserved--;
+	group_put_if_empty(hn, cfg->group);
+	cfg->group = NULL;
 }
 
 static void group_unlink(struct hotline_net *hn, struct hotline_channel_cfg *cfg)
@@ -311,75 +318,112 @@ struct hotline_channel_cfg *channel_cfg_locked(struct hotline_net *hn,
 
 struct hotline_channel *channel_find(struct hotline_net *hn, const char *name)
 {
+	struct hotline_channel *ch;
+
 	lockdep_assert_held(&hn->lock);
-	return rhashtable_lookup_fast(&hn->names, name, name_params);
+	ch = rhashtable_lookup_fast(&hn->names, name, name_params);
+	return ch && ch->live ? ch : NULL;
 }
 
 struct hotline_channel *channel_find_rcu(struct hotline_net *hn, const char *name)
 {
-	return rhashtable_lookup(&hn->names, name, name_params);
+	struct hotline_channel *ch = rhashtable_lookup(&hn->names, name, name_params);
+
+	return ch && READ_ONCE(ch->live) ? ch : NULL;
 }
 
-struct hotline_channel *channel_create(struct hotline_net *hn, const char *name,
-				       struct hotline_channel_cfg *cfg,
-				       struct netlink_ext_ack *extack)
+struct hotline_channel *channel_prepare(struct hotline_net *hn, const char *name,
+					struct hotline_channel_cfg *cfg, u32 id,
+					struct netlink_ext_ack *extack)
 {
 	struct hotline_channel *ch;
 	int cpu, err;
 
 	lockdep_assert_held(&hn->lock);
 
-	if (!hn->next_id) {
+	if (!id) {
 		NL_SET_ERR_MSG(extack, "channel ids exhausted: reload the module");
 		return ERR_PTR(-ENOSPC);
 	}
 
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
 	if (!ch)
-		return ERR_PTR(-ENOMEM);
+		goto err_nomem;
 	hotline_obj_get(HOTLINE_OBJ_CHANNEL);
 	ch->stats = alloc_percpu_gfp(struct hotline_pcpu_stats, GFP_KERNEL_ACCOUNT);
-	if (!ch->stats) {
-		err = -ENOMEM;
+	if (!ch->stats)
 		goto err_free;
-	}
 	hotline_obj_get(HOTLINE_OBJ_CHANNEL_STATS);
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(ch->stats, cpu)->syncp);
 	strscpy(ch->name, name, sizeof(ch->name));	/* rest stays zero */
-	ch->id = hn->next_id;
+	ch->id = id;
 	cfg_finish(cfg, ch);
 	RCU_INIT_POINTER(ch->cfg, cfg);
 
-	err = xa_insert(&hn->channels, ch->id, ch, GFP_KERNEL_ACCOUNT);
-	if (err)
+	/* a reserved slot reads as empty, and storing into it cannot fail */
+	if (xa_reserve(&hn->channels, id, GFP_KERNEL_ACCOUNT))
 		goto err_free;
 	err = rhashtable_insert_fast(&hn->names, &ch->name_node, name_params);
 	if (err)
-		goto err_erase;
-	err = group_link(hn, cfg);
-	if (err)
+		goto err_release;
+	if (group_reserve(hn, cfg))
 		goto err_unname;
-
-	hn->next_id++;
-	bump_genid(hn);
 	return ch;
 
 err_unname:
 	rhashtable_remove_fast(&hn->names, &ch->name_node, name_params);
-err_erase:
-	xa_erase(&hn->channels, ch->id);
-	bump_genid(hn);
-	/*
-	 * A GET or dump may have seen the channel and its configuration,
-	 * which goes back to the caller. Only reached when out of memory.
-	 */
-	synchronize_rcu();
+	xa_release(&hn->channels, id);
+	/* lookups skip it (not live) but may be looking at it */
+	RCU_INIT_POINTER(ch->cfg, NULL);
+	cfg->ch = NULL;
+	hotline_call_rcu(&ch->rcu, channel_free_rcu);
+	goto err_nomem;
+err_release:
+	xa_release(&hn->channels, id);
 err_free:
 	channel_free(ch);
 	cfg->ch = NULL;
+err_nomem:
 	NL_SET_ERR_MSG(extack, "out of memory for the channel table");
-	return ERR_PTR(err);
+	return ERR_PTR(-ENOMEM);
+}
+
+void channel_publish(struct hotline_net *hn, struct hotline_channel *ch)
+{
+	void *old;
+
+	lockdep_assert_held(&hn->lock);
+
+	old = xa_store(&hn->channels, ch->id, ch, GFP_KERNEL_ACCOUNT);
+	WARN_ON_ONCE(xa_is_err(old));
+	group_add(channel_cfg_locked(hn, ch));
+	WRITE_ONCE(ch->live, true);
+	hn->next_id = ch->id + 1;
+	bump_genid(hn);
+}
+
+void channel_unprepare(struct hotline_net *hn, struct hotline_channel *ch)
+{
+	struct hotline_channel_cfg *cfg = channel_cfg_locked(hn, ch);
+
+	group_unreserve(hn, cfg);
+	cfg->ch = NULL;
+	rhashtable_remove_fast(&hn->names, &ch->name_node, name_params);
+	xa_release(&hn->channels, ch->id);
+	RCU_INIT_POINTER(ch->cfg, NULL);
+	hotline_call_rcu(&ch->rcu, channel_free_rcu);
+}
+
+struct hotline_channel *channel_create(struct hotline_net *hn, const char *name,
+				       struct hotline_channel_cfg *cfg,
+				       struct netlink_ext_ack *extack)
+{
+	struct hotline_channel *ch = channel_prepare(hn, name, cfg, hn->next_id, extack);
+
+	if (!IS_ERR(ch))
+		channel_publish(hn, ch);
+	return ch;
 }
 
 int channel_update_prepare(struct hotline_net *hn, struct hotline_channel *ch,
@@ -423,7 +467,7 @@ void channel_update_abort(struct hotline_net *hn, struct hotline_channel *ch,
 			  struct hotline_channel_cfg *cfg)
 {
 	if (cfg->group && cfg->group != channel_cfg_locked(hn, ch)->group)
-		group_put_if_empty(hn, cfg->group);
+		group_unreserve(hn, cfg);
 	cfg->group = NULL;
 	cfg->ch = NULL;
 }

@@ -90,6 +90,12 @@ struct hotline_channel {
 	 * cleared, so a session seen here stays valid until rcu_read_unlock().
 	 */
 	struct hotline_health *health;
+	/*
+	 * False from channel_prepare() to channel_publish(): in the name
+	 * table already, but lookups pass it over, so a batch that is
+	 * abandoned was never seen.
+	 */
+	bool live;
 	struct rcu_head rcu;
 };
 
@@ -148,6 +154,20 @@ struct hotline_channel *channel_find(struct hotline_net *hn, const char *name);
 struct hotline_channel *channel_create(struct hotline_net *hn, const char *name,
 				       struct hotline_channel_cfg *cfg,
 				       struct netlink_ext_ack *extack);
+/*
+ * channel_create() in two halves, for a batch that must happen whole or
+ * not at all (HOTLINE_CMD_APPLY). prepare makes every allocation the
+ * channel needs (itself, its counters, the id slot @id, its name entry,
+ * its peer group) and nothing a lookup, dump or packet finds; then either
+ * publish, which cannot fail and must go in ascending @id order, or
+ * unprepare, which gives @cfg back. @id is hn->next_id for the first
+ * channel of a batch, one more for each after it.
+ */
+struct hotline_channel *channel_prepare(struct hotline_net *hn, const char *name,
+					struct hotline_channel_cfg *cfg, u32 id,
+					struct netlink_ext_ack *extack);
+void channel_publish(struct hotline_net *hn, struct hotline_channel *ch);
+void channel_unprepare(struct hotline_net *hn, struct hotline_channel *ch);
 /*
  * A new configuration for @ch in two steps, so that a caller can put a
  * step of its own that may fail between them: prepare makes the one

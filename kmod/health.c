@@ -73,6 +73,12 @@ struct hotline_health {
 	struct net *net;
 	struct hotline_channel *ch;
 	struct stamp_port *port;
+	/*
+	 * A batch being prepared ends this session or moves it to another
+	 * address: its address is free for the batch's other sessions.
+	 * Config mutex.
+	 */
+	bool leaving;
 
 	/* identity: changes only while unlinked */
 	u8 family;
@@ -406,8 +412,8 @@ void health_icmp(struct stamp_port *sp, u8 family,
 	}
 }
 
-static bool health_same_identity(const struct hotline_health *h,
-				 const struct hotline_health_cfg *cfg)
+bool health_same_identity(const struct hotline_health *h,
+			  const struct hotline_health_cfg *cfg)
 {
 	const struct hotline_health_cfg *old = &h->cfg;
 
@@ -480,7 +486,7 @@ static struct stamp_port *health_port_get(struct net *net,
 		return ERR_PTR(err);
 	}
 	list_for_each_entry(o, &sp->sessions, node)
-		if (o != self && health_addr_eq(o, cfg->family, &probe))
+		if (o != self && !o->leaving && health_addr_eq(o, cfg->family, &probe))
 			goto taken;
 	return sp;
 
@@ -595,10 +601,10 @@ static void health_stop(struct hotline_health *h)
 	health_teardown(&batch, false);
 }
 
-struct hotline_health *health_create(struct net *net, struct hotline_channel *ch,
-				     const struct hotline_health_cfg *cfg,
-				     const struct hotline_health_marking *marking,
-				     struct netlink_ext_ack *extack)
+struct hotline_health *health_prepare(struct net *net, struct hotline_channel *ch,
+				      const struct hotline_health_cfg *cfg,
+				      const struct hotline_health_marking *marking,
+				      struct netlink_ext_ack *extack)
 {
 	struct hotline_health *h;
 	struct stamp_port *sp;
@@ -625,15 +631,13 @@ struct hotline_health *health_create(struct net *net, struct hotline_channel *ch
 	}
 	stamp_lock(net);
 	sp = health_port_get(net, cfg, NULL, extack);
+	stamp_unlock(net);
 	if (IS_ERR(sp)) {
-		stamp_unlock(net);
 		err = PTR_ERR(sp);
 		goto free;
 	}
 	health_reset(h, cfg, marking);
-	health_link(h, sp);
-	stamp_unlock(net);
-	health_start_timer(h);
+	h->port = sp;		/* held, not linked: nothing reaches us yet */
 	return h;
 
 free:
@@ -642,26 +646,46 @@ free:
 	return ERR_PTR(err);
 }
 
-int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg,
-		  const struct hotline_health_marking *marking,
-		  struct netlink_ext_ack *extack)
+void health_start(struct hotline_health *h)
 {
-	struct crypto_shash *tfm, *old_tfm;
-	bool restart;
-	struct stamp_port *sp;
-	u8 old;
+	stamp_lock(h->net);
+	health_link(h, h->port);
+	stamp_unlock(h->net);
+	health_start_timer(h);
+}
 
-	if (health_same_identity(h, cfg)) {
-		spin_lock_bh(&h->lock);
-		restart = h->cfg.interval_ms != cfg->interval_ms;
-		h->cfg = *cfg;
-		h->marking = *marking;
-		/* a new interval applies now, not after the old one */
-		if (restart)
-			health_start_timer(h);
-		spin_unlock_bh(&h->lock);
+void health_cancel(struct hotline_health *h)
+{
+	LIST_HEAD(dead);
+
+	stamp_lock(h->net);
+	stamp_port_retire(h->port, &dead);
+	stamp_unlock(h->net);
+	stamp_ports_release(&dead);
+	health_free(h);
+}
+
+struct hotline_health *health_create(struct net *net, struct hotline_channel *ch,
+				     const struct hotline_health_cfg *cfg,
+				     const struct hotline_health_marking *marking,
+				     struct netlink_ext_ack *extack)
+{
+	struct hotline_health *h = health_prepare(net, ch, cfg, marking, extack);
+
+	if (!IS_ERR(h))
+		health_start(h);
+	return h;
+}
+
+int health_update_prepare(struct hotline_health *h, const struct hotline_health_cfg *cfg,
+			  struct health_change *chg, struct netlink_ext_ack *extack)
+{
+	struct crypto_shash *tfm;
+	struct stamp_port *sp;
+
+	memset(chg, 0, sizeof(*chg));
+	if (health_same_identity(h, cfg))
 		return 0;
-	}
 
 	/* peer, ports or key changed: a new session under the same handle */
 	tfm = health_tfm(cfg, extack);
@@ -674,10 +698,35 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
 		health_tfm_free(tfm);
 		return PTR_ERR(sp);
 	}
+	chg->restart = true;
+	chg->tfm = tfm;
+	chg->port = sp;
+	return 0;
+}
+
+void health_update_commit(struct hotline_health *h, const struct hotline_health_cfg *cfg,
+			  const struct hotline_health_marking *marking,
+			  struct health_change *chg)
+{
+	struct crypto_shash *old_tfm;
+	bool restart;
+	u8 old;
+
+	if (!chg->restart) {
+		spin_lock_bh(&h->lock);
+		restart = h->cfg.interval_ms != cfg->interval_ms;
+		h->cfg = *cfg;
+		h->marking = *marking;
+		/* a new interval applies now, not after the old one */
+		if (restart)
+			health_start_timer(h);
+		spin_unlock_bh(&h->lock);
+		return;
+	}
 
 	health_stop(h);
 	old_tfm = h->tfm;
-	h->tfm = tfm;
+	h->tfm = chg->tfm;
 	/* status readers (dumps) may still look at us */
 	spin_lock_bh(&h->lock);
 	old = h->fsm.state;
@@ -685,13 +734,44 @@ int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg
 	h->fsm.diag = HOTLINE_DIAG_ADMIN_DOWN;
 	spin_unlock_bh(&h->lock);
 	stamp_lock(h->net);
-	health_link(h, sp);
+	health_link(h, chg->port);
 	stamp_unlock(h->net);
 	health_start_timer(h);
 	health_tfm_free(old_tfm);
+	memset(chg, 0, sizeof(*chg));
 	if (old != HOTLINE_STATE_DOWN)
 		health_notify(h, old);
-	return 0;
+}
+
+void health_update_abort(struct hotline_health *h, struct health_change *chg)
+{
+	LIST_HEAD(dead);
+
+	if (!chg->restart)
+		return;
+	health_tfm_free(chg->tfm);
+	stamp_lock(h->net);
+	stamp_port_retire(chg->port, &dead);
+	stamp_unlock(h->net);
+	stamp_ports_release(&dead);
+	memset(chg, 0, sizeof(*chg));
+}
+
+int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg,
+		  const struct hotline_health_marking *marking,
+		  struct netlink_ext_ack *extack)
+{
+	struct health_change chg;
+	int err = health_update_prepare(h, cfg, &chg, extack);
+
+	if (!err)
+		health_update_commit(h, cfg, marking, &chg);
+	return err;
+}
+
+void health_set_leaving(struct hotline_health *h, bool leaving)
+{
+	h->leaving = leaving;
 }
 
 void health_retire(struct hotline_health *h, struct list_head *batch)

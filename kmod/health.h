@@ -15,8 +15,10 @@
 #include <linux/in6.h>
 #include <linux/hotline.h>
 
+struct crypto_shash;
 struct net;
 struct sk_buff;
+struct stamp_port;
 struct netlink_ext_ack;
 struct hotline_channel;
 struct hotline_health;
@@ -67,6 +69,42 @@ struct hotline_health *health_create(struct net *net, struct hotline_channel *ch
 int health_update(struct hotline_health *h, const struct hotline_health_cfg *cfg,
 		  const struct hotline_health_marking *marking,
 		  struct netlink_ext_ack *extack);
+/*
+ * health_create() and health_update() in two halves each, for a batch
+ * that must happen whole or not at all (HOTLINE_CMD_APPLY). The prepare
+ * halves make every allocation, open or take the port and check the probe
+ * address is free, and change nothing a packet or a reader sees; the
+ * commit halves (start, update_commit) cannot fail; cancel and
+ * update_abort give back what prepare took. A prepared session is not
+ * running and belongs to nobody until it is started.
+ */
+struct health_change {
+	bool restart;			/* identity changed: the session starts over */
+	struct crypto_shash *tfm;	/* the new key's, keyed only */
+	struct stamp_port *port;	/* held for the new identity */
+};
+
+struct hotline_health *health_prepare(struct net *net, struct hotline_channel *ch,
+				      const struct hotline_health_cfg *cfg,
+				      const struct hotline_health_marking *marking,
+				      struct netlink_ext_ack *extack);
+void health_start(struct hotline_health *h);
+void health_cancel(struct hotline_health *h);
+int health_update_prepare(struct hotline_health *h, const struct hotline_health_cfg *cfg,
+			  struct health_change *chg, struct netlink_ext_ack *extack);
+void health_update_commit(struct hotline_health *h, const struct hotline_health_cfg *cfg,
+			  const struct hotline_health_marking *marking,
+			  struct health_change *chg);
+void health_update_abort(struct hotline_health *h, struct health_change *chg);
+/*
+ * While a batch is prepared: @h ends or changes address in it, so another
+ * session of the batch may take its probe address. Config mutex held.
+ */
+void health_set_leaving(struct hotline_health *h, bool leaving);
+/* Whether @cfg keeps @h's session (same peer, ports and key). */
+bool health_same_identity(const struct hotline_health *h,
+			  const struct hotline_health_cfg *cfg);
+
 /*
  * Stops timers and waits for them and for receivers; may sleep (one RCU
  * grace period). NULL is ignored. No event is sent.

@@ -109,6 +109,12 @@ static int reject(struct netlink_ext_ack *extack, const struct nlattr *attr,
 	return -EINVAL;
 }
 
+int hotline_reject(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		   const char *msg)
+{
+	return reject(extack, attr, msg);
+}
+
 /* A required attribute @type is absent from @nest (NULL: the top level). */
 static int reject_missing(struct netlink_ext_ack *extack,
 			  const struct nlattr *nest, int type, const char *msg)
@@ -149,7 +155,7 @@ static int check_limits(struct nlattr **tb, const struct attr_limit *lim,
 	return 0;
 }
 
-static const struct nla_policy channel_policy[HOTLINE_A_CHANNEL_MAX + 1] = {
+const struct nla_policy hotline_channel_policy[HOTLINE_A_CHANNEL_MAX + 1] = {
 	[HOTLINE_A_CHANNEL_ID] = READ_ONLY("id: assigned by the kernel, reply-only"),
 	[HOTLINE_A_CHANNEL_NAME] = { .type = NLA_NUL_STRING },
 	[HOTLINE_A_CHANNEL_PEER] = NLA_POLICY_NESTED(prefix_policy),
@@ -166,6 +172,8 @@ static const struct nla_policy channel_policy[HOTLINE_A_CHANNEL_MAX + 1] = {
 	[HOTLINE_A_CHANNEL_HEALTH_STATUS] = READ_ONLY("health status: reply-only"),
 	[HOTLINE_A_CHANNEL_OLD_STATE] = READ_ONLY("old state: event-only"),
 	[HOTLINE_A_CHANNEL_PAD] = READ_ONLY("pad: reply-only"),
+	/* parsed by hotline_nl_apply(), nested in it: see kmod/apply.c */
+	[HOTLINE_A_CHANNEL_STEP] = { .type = NLA_NESTED },
 };
 
 static struct genl_family hotline_family;
@@ -211,18 +219,22 @@ static bool name_char_ok(char c)
 }
 
 /* Fills @name (HOTLINE_NAME_SIZE bytes, zero-padded: it is a hash key). */
-static int parse_name(struct genl_info *info, char *name)
+int hotline_parse_name(struct nlattr **a, struct netlink_ext_ack *extack, char *name)
 {
-	const struct nlattr *attr = info->attrs[HOTLINE_A_CHANNEL_NAME];
+	const struct nlattr *attr = a[HOTLINE_A_CHANNEL_NAME];
 	const char *p;
 	size_t len;
 
+	/* every command but APPLY names a channel: none of them takes steps */
+	if (a[HOTLINE_A_CHANNEL_STEP])
+		return reject(extack, a[HOTLINE_A_CHANNEL_STEP],
+			      "step: only in HOTLINE_CMD_APPLY, and not nested in a step");
 	if (!attr)
-		return reject_missing(info->extack, NULL, HOTLINE_A_CHANNEL_NAME,
+		return reject_missing(extack, NULL, HOTLINE_A_CHANNEL_NAME,
 				      "name: required");
 	len = strnlen(nla_data(attr), nla_len(attr));
 	if (len > HOTLINE_NAME_MAX)
-		return reject(info->extack, attr, "name: longer than 31 bytes");
+		return reject(extack, attr, "name: longer than 31 bytes");
 	/*
 	 * The name ends at its NUL. nla_strscpy() would copy what follows it
 	 * too, and the zero-padded name is the hash key: "dup\0x" would then
@@ -231,10 +243,10 @@ static int parse_name(struct genl_info *info, char *name)
 	memset(name, 0, HOTLINE_NAME_SIZE);
 	memcpy(name, nla_data(attr), len);
 	if (!name[0])
-		return reject(info->extack, attr, "name: must not be empty");
+		return reject(extack, attr, "name: must not be empty");
 	for (p = name; *p; p++)
 		if (!name_char_ok(*p))
-			return reject(info->extack, attr,
+			return reject(extack, attr,
 				      "name: only letters, digits, '.', '_' and '-' are allowed");
 	return 0;
 }
@@ -414,24 +426,25 @@ static int parse_health(const struct nlattr *nest, struct hotline_channel_cfg *c
 	return err;
 }
 
-static int parse_ports(struct genl_info *info, struct hotline_channel_cfg *cfg)
+static int parse_ports(struct nlattr **a, struct netlink_ext_ack *extack,
+		       struct hotline_channel_cfg *cfg)
 {
-	const struct nlattr *amin = info->attrs[HOTLINE_A_CHANNEL_PORT_MIN];
-	const struct nlattr *amax = info->attrs[HOTLINE_A_CHANNEL_PORT_MAX];
+	const struct nlattr *amin = a[HOTLINE_A_CHANNEL_PORT_MIN];
+	const struct nlattr *amax = a[HOTLINE_A_CHANNEL_PORT_MAX];
 	u16 min, max;
 
 	if (!amin && !amax)
 		return 0;
 	if (!amin || !amax)
-		return reject(info->extack, amin ?: amax,
+		return reject(extack, amin ?: amax,
 			      "port: give both PORT_MIN and PORT_MAX");
 	min = nla_get_u16(amin);
 	max = nla_get_u16(amax);
 	if (!min != !max)
-		return reject(info->extack, min ? amax : amin,
+		return reject(extack, min ? amax : amin,
 			      "port: 0 only with both 0, which clears the range");
 	if (min > max)
-		return reject(info->extack, amin, "port: PORT_MIN is above PORT_MAX");
+		return reject(extack, amin, "port: PORT_MIN is above PORT_MAX");
 	cfg->port_min = min;
 	cfg->port_max = max;
 	return 0;
@@ -447,11 +460,9 @@ static bool proto_has_ports(u8 proto)
  * Applies the request's attributes to @cfg: defaults for NEW, a copy of
  * the current configuration for SET.
  */
-static int parse_cfg(struct genl_info *info, struct hotline_channel_cfg *cfg,
-		     bool create)
+int hotline_parse_cfg(struct nlattr **a, struct netlink_ext_ack *extack,
+		      struct hotline_channel_cfg *cfg, bool create)
 {
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr **a = info->attrs;
 	int err;
 
 	err = check_limits(a, channel_limits, ARRAY_SIZE(channel_limits), extack);
@@ -478,7 +489,7 @@ static int parse_cfg(struct genl_info *info, struct hotline_channel_cfg *cfg,
 
 	if (a[HOTLINE_A_CHANNEL_PROTO])
 		cfg->proto = nla_get_u8(a[HOTLINE_A_CHANNEL_PROTO]);
-	err = parse_ports(info, cfg);
+	err = parse_ports(a, extack, cfg);
 	if (err)
 		return err;
 	if (a[HOTLINE_A_CHANNEL_DSCP])
@@ -651,8 +662,8 @@ cancel:
 }
 
 /* A config event, built while the channel is still in the table. */
-static struct sk_buff *config_event(struct net *net, const struct hotline_channel *ch,
-				    const struct hotline_channel_cfg *cfg, u8 cmd)
+struct sk_buff *hotline_config_event(struct net *net, const struct hotline_channel *ch,
+				     const struct hotline_channel_cfg *cfg, u8 cmd)
 {
 	struct sk_buff *skb;
 
@@ -668,11 +679,17 @@ static struct sk_buff *config_event(struct net *net, const struct hotline_channe
 	return skb;
 }
 
-static void config_event_send(struct net *net, struct sk_buff *skb)
+void hotline_config_event_send(struct net *net, struct sk_buff *skb)
 {
 	if (skb)
 		genlmsg_multicast_netns(&hotline_family, net, skb, 0, MCGRP_CONFIG,
 					GFP_KERNEL);
+}
+
+void hotline_config_notify(struct net *net, const struct hotline_channel *ch,
+			   const struct hotline_channel_cfg *cfg, u8 cmd)
+{
+	hotline_config_event_send(net, hotline_config_event(net, ch, cfg, cmd));
 }
 
 void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 old_state)
@@ -718,8 +735,8 @@ free:
 }
 
 /* Probes are hotline traffic: marked like the channel they check. */
-static void health_marking(const struct hotline_channel_cfg *cfg,
-			   struct hotline_health_marking *m)
+void hotline_health_marking(const struct hotline_channel_cfg *cfg,
+			    struct hotline_health_marking *m)
 {
 	m->dscp = cfg->dscp;
 	m->priority = cfg->priority;
@@ -736,13 +753,13 @@ static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
 	char name[HOTLINE_NAME_SIZE];
 	int err;
 
-	err = parse_name(info, name);
+	err = hotline_parse_name(info->attrs, info->extack, name);
 	if (err)
 		return err;
 	cfg = channel_cfg_new();
 	if (!cfg)
 		return -ENOMEM;
-	err = parse_cfg(info, cfg, true);
+	err = hotline_parse_cfg(info->attrs, info->extack, cfg, true);
 	if (err)
 		goto out_free;
 
@@ -762,7 +779,7 @@ static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
 		struct hotline_health_marking marking;
 		struct hotline_health *h;
 
-		health_marking(cfg, &marking);
+		hotline_health_marking(cfg, &marking);
 		h = health_create(net, ch, &cfg->health, &marking, info->extack);
 		if (IS_ERR(h)) {
 			/* nobody was told about the channel: take it back */
@@ -773,7 +790,7 @@ static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
 		}
 		WRITE_ONCE(ch->health, h);
 	}
-	config_event_send(net, config_event(net, ch, cfg, HOTLINE_CMD_CHANNEL_NEW));
+	hotline_config_notify(net, ch, cfg, HOTLINE_CMD_CHANNEL_NEW);
 	cfg = NULL;		/* the table's now */
 out_unlock:
 	mutex_unlock(&hn->lock);
@@ -802,7 +819,7 @@ static int set_health(struct net *net, struct hotline_net *hn,
 	err = channel_update_prepare(hn, ch, cfg, extack);
 	if (err)
 		return err;
-	health_marking(cfg, &marking);
+	hotline_health_marking(cfg, &marking);
 	if (!h && cfg->has_health) {
 		fresh = health_create(net, ch, &cfg->health, &marking, extack);
 		err = PTR_ERR_OR_ZERO(fresh);
@@ -850,7 +867,7 @@ static int hotline_nl_set(struct sk_buff *skb, struct genl_info *info)
 	char name[HOTLINE_NAME_SIZE];
 	int err;
 
-	err = parse_name(info, name);
+	err = hotline_parse_name(info->attrs, info->extack, name);
 	if (err)
 		return err;
 
@@ -865,13 +882,13 @@ static int hotline_nl_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = parse_cfg(info, cfg, false);
+	err = hotline_parse_cfg(info->attrs, info->extack, cfg, false);
 	if (err)
 		goto out;
 	err = set_health(net, hn, ch, cfg, info->extack);
 	if (err)
 		goto out;
-	config_event_send(net, config_event(net, ch, cfg, HOTLINE_CMD_CHANNEL_SET));
+	hotline_config_notify(net, ch, cfg, HOTLINE_CMD_CHANNEL_SET);
 	cfg = NULL;
 out:
 	mutex_unlock(&hn->lock);
@@ -889,7 +906,7 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *event;
 	int err;
 
-	err = parse_name(info, name);
+	err = hotline_parse_name(info->attrs, info->extack, name);
 	if (err)
 		return err;
 
@@ -899,12 +916,12 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&hn->lock);
 		return -ENOENT;
 	}
-	event = config_event(net, ch, channel_cfg_locked(hn, ch), HOTLINE_CMD_CHANNEL_DEL);
+	event = hotline_config_event(net, ch, channel_cfg_locked(hn, ch), HOTLINE_CMD_CHANNEL_DEL);
 	h = ch->health;
 	WRITE_ONCE(ch->health, NULL);
 	health_destroy(h);
 	channel_delete(hn, ch);
-	config_event_send(net, event);
+	hotline_config_event_send(net, event);
 	mutex_unlock(&hn->lock);
 	return 0;
 }
@@ -917,7 +934,7 @@ static int hotline_nl_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	err = parse_name(info, name);
+	err = hotline_parse_name(info->attrs, info->extack, name);
 	if (err)
 		return err;
 	msg = genlmsg_new(channel_msg_size(), GFP_KERNEL);
@@ -991,13 +1008,18 @@ static const struct genl_ops hotline_ops[] = {
 		.doit = hotline_nl_get,
 		.dumpit = hotline_nl_dump,
 	},
+	{
+		.cmd = HOTLINE_CMD_APPLY,
+		.doit = hotline_nl_apply,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static struct genl_family hotline_family __ro_after_init = {
 	.name = HOTLINE_GENL_NAME,
 	.version = HOTLINE_GENL_VERSION,
 	.maxattr = HOTLINE_A_CHANNEL_MAX,
-	.policy = channel_policy,
+	.policy = hotline_channel_policy,
 	.netnsok = true,
 	/* Our own per-namespace mutex serialises changes; GETs are RCU. */
 	.parallel_ops = true,

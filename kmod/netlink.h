@@ -5,8 +5,15 @@
 
 #include <linux/types.h>
 
+struct genl_info;
 struct net;
+struct nlattr;
+struct nla_policy;
+struct netlink_ext_ack;
+struct sk_buff;
 struct hotline_channel;
+struct hotline_channel_cfg;
+struct hotline_health_marking;
 
 int hotline_nl_init(void);
 void hotline_nl_exit(void);
@@ -17,5 +24,37 @@ void hotline_nl_exit(void);
  * must stay valid for the duration of the call.
  */
 void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 old_state);
+
+/*
+ * For HOTLINE_CMD_APPLY (apply.c), which parses each step's channel as the
+ * single-channel commands parse their request. @a is a parsed attribute
+ * table of hotline_channel_policy; errors go to @extack and name the
+ * attribute.
+ */
+extern const struct nla_policy hotline_channel_policy[];
+/*
+ * Sets the extack to @msg (a literal: the extack keeps the pointer) about
+ * @attr (NULL: the request as a whole); returns -EINVAL.
+ */
+int hotline_reject(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		   const char *msg);
+int hotline_parse_name(struct nlattr **a, struct netlink_ext_ack *extack, char *name);
+/* Applies @a to @cfg: defaults for NEW (@create), a copy of the current one for SET. */
+int hotline_parse_cfg(struct nlattr **a, struct netlink_ext_ack *extack,
+		      struct hotline_channel_cfg *cfg, bool create);
+void hotline_health_marking(const struct hotline_channel_cfg *cfg,
+			    struct hotline_health_marking *m);
+/*
+ * A config event (@cmd: CHANNEL_NEW, _SET, _DEL) for @ch as @cfg has it,
+ * built while the channel is in the table; NULL when nobody listens or
+ * memory is short. _send() takes it, NULL included.
+ */
+struct sk_buff *hotline_config_event(struct net *net, const struct hotline_channel *ch,
+				     const struct hotline_channel_cfg *cfg, u8 cmd);
+void hotline_config_event_send(struct net *net, struct sk_buff *skb);
+/* Both at once, for a channel that stays in the table. */
+void hotline_config_notify(struct net *net, const struct hotline_channel *ch,
+			   const struct hotline_channel_cfg *cfg, u8 cmd);
+int hotline_nl_apply(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _HOTLINE_NETLINK_H */

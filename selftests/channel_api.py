@@ -48,11 +48,13 @@ def report(ok, name, why=''):
 
 
 def table(hl):
-    """The whole table as comparable data (stats included: nothing flows)."""
+    """The whole table as comparable data (stats included: nothing flows;
+    health status left out: probes go out and count while we look)."""
     r = hl.dump()
     if not r.ok:
         return ('dump failed', r.errno, r.msg)
-    return sorted((tuple(sorted((k, repr(v)) for k, v in c.items())) for c in r.channels))
+    return sorted((tuple(sorted((k, repr(v)) for k, v in c.items() if k != 'health_status'))
+                   for c in r.channels))
 
 
 # --- api ---------------------------------------------------------------------
@@ -104,7 +106,7 @@ def check_api():
 
     # A known state for the invalid requests: a udp port channel.
     hl.set('api-full', proto='udp', port=(5000, 5010))
-    before = table(hl)
+    before = [table(hl)]  # what every refused request must leave
 
     def bad(name, send, want_errno, words, attr=None, missing=None):
         """@send() must fail with @want_errno (or one of a tuple), its extack message must name
@@ -128,8 +130,8 @@ def check_api():
                 report(r.missing == missing, name + ': extack reports missing ' + missing,
                        'missing %r' % r.missing)
         after = table(hl)
-        report(after == before, name + ': table unchanged',
-               'before %r after %r' % (before, after))
+        report(after == before[0], name + ': table unchanged',
+               'before %r after %r' % (before[0], after))
 
     PEER, LOCAL = 'HOTLINE_A_CHANNEL_PEER', 'HOTLINE_A_CHANNEL_LOCAL'
     LEN = '/HOTLINE_A_PREFIX_LEN'
@@ -217,7 +219,90 @@ def check_api():
         lambda: hl.set('api-full', dscp=1, health={'interval': 5, 'unauthenticated': True}),
         RANGE, ['health', 'probe', 'interval'])
     hl.delete('api-full')
+    check_apply(hl, bad, before)
     hl.close()
+
+
+def check_apply(hl, bad, before):
+    """HOTLINE_CMD_APPLY: a plan made whole, or refused with nothing made."""
+    def ids():
+        return {c['name']: c['id'] for c in hl.dump().channels}
+
+    def probe(addr):
+        return {'probe': addr, 'unauthenticated': True, 'interval': 1000}
+
+    hl.add('ap1', peer='10.61.0.0/16')
+    hl.add('ap2', peer='10.62.0.0/16', health=probe('10.62.0.9'))
+    hl.add('ap3', peer='10.63.0.0/16')
+    old = ids()
+    r = hl.apply([('del', [(A.NAME, asciiz('ap1'))]),
+                  ('set', channel_attrs('ap2', dscp=10)),
+                  ('new', channel_attrs('bp1', peer='10.64.0.0/16', health=probe('10.64.0.9')))])
+    now = ids()
+    c = hl.show('ap2').channel or {}
+    report(r.ok and sorted(now) == ['ap2', 'ap3', 'bp1'] and now['ap2'] == old['ap2'] and
+           c.get('dscp') == 10 and 'health' in c and now['bp1'] == max(old.values()) + 1,
+           'apply: del, set and new in one request; ids kept, the new one next',
+           '%r %r %r' % (r, now, c))
+    r = hl.apply([('del', [(A.NAME, asciiz('ap2'))]),
+                  ('new', channel_attrs('bp2', peer='10.65.0.0/16', health=probe('10.62.0.9')))])
+    report(r.ok, 'apply: a new session may take the address of a session the same apply ends',
+           repr(r))
+    r = hl.apply([('set', channel_attrs('bp1', health=probe('10.66.0.9'))),
+                  ('new', channel_attrs('bp3', peer='10.66.0.0/16', health=probe('10.64.0.9')))])
+    report(r.ok, 'apply: ... or the address a session of it moves away from', repr(r))
+    last = max(ids().values())
+    before[0] = table(hl)
+
+    # each refused plan leaves the table as it was (bad() compares dumps)
+    STEP = 'HOTLINE_A_CHANNEL_STEP'
+    IN1 = STEP + '[1]/HOTLINE_A_STEP_CHANNEL/'
+    ok_new = ('new', channel_attrs('cp1', peer='10.70.0.0/16'))
+    bad('apply without a step', lambda: hl.apply([]), errno.EINVAL, ['step'])
+    bad('apply with a channel attribute at the top',
+        lambda: hl.raw('apply', [(A.NAME, asciiz('x'))]), errno.EINVAL, ['apply', 'step'],
+        'HOTLINE_A_CHANNEL_NAME')
+    bad('apply step without a command',
+        lambda: hl.raw('apply', [(A.STEP, [(2, channel_attrs('x', peer='10.0.0.0/8'))])]),
+        errno.EINVAL, ['cmd'], STEP + '[0]')
+    bad('apply step with command GET',
+        lambda: hl.apply([('get', [(A.NAME, asciiz('ap3'))])]), errno.EINVAL, ['cmd'],
+        STEP + '[0]/HOTLINE_A_STEP_CMD')
+    bad('a step nested in a step',
+        lambda: hl.apply([('new', channel_attrs('x', peer='10.0.0.0/8') +
+                           [(A.STEP, [(1, u8(1))])])]), errno.EINVAL, ['step'],
+        STEP + '[0]/HOTLINE_A_STEP_CHANNEL/' + STEP + '[0]')
+    bad('a step in CHANNEL_NEW', lambda: hl.raw('new', channel_attrs('x', peer='10.0.0.0/8') +
+                                                [(A.STEP, [(1, u8(1))])]),
+        errno.EINVAL, ['step'], STEP + '[0]')
+    bad('apply naming a channel twice',
+        lambda: hl.apply([ok_new, ('set', channel_attrs('cp1', dscp=1))]), errno.EINVAL,
+        ['name'], IN1 + 'HOTLINE_A_CHANNEL_NAME')
+    bad('apply whose second step is invalid',
+        lambda: hl.apply([ok_new, ('set', channel_attrs('ap3', dscp=64))]),
+        (errno.EINVAL, errno.ERANGE), ['dscp'], IN1 + 'HOTLINE_A_CHANNEL_DSCP')
+    bad('apply adding a name that exists',
+        lambda: hl.apply([ok_new, ('new', channel_attrs('ap3', peer='10.0.0.0/8'))]),
+        errno.EEXIST, ['name'], IN1 + 'HOTLINE_A_CHANNEL_NAME')
+    bad('apply deleting a channel that does not exist',
+        lambda: hl.apply([ok_new, ('del', [(A.NAME, asciiz('nope'))])]), errno.ENOENT,
+        ['name'], IN1 + 'HOTLINE_A_CHANNEL_NAME')
+    bad('apply with two new sessions probing one address',
+        lambda: hl.apply([('new', channel_attrs('cp2', peer='10.71.0.0/16',
+                                                health=probe('10.71.0.9'))),
+                          ('new', channel_attrs('cp3', peer='10.72.0.0/16',
+                                                health=probe('10.71.0.9')))]),
+        errno.EBUSY, ['probe'], IN1 + 'HOTLINE_A_CHANNEL_HEALTH')
+    bad('apply with a new session probing a running one\'s address',
+        lambda: hl.apply([ok_new, ('new', channel_attrs('cp2', peer='10.71.0.0/16',
+                                                        health=probe('10.66.0.9')))]),
+        errno.EBUSY, ['probe'])
+    r = hl.add('cp9', peer='10.79.0.0/16')
+    got = ids().get('cp9')
+    report(r.ok and got == last + 1, 'refused applies gave back the ids they had set aside',
+           'id %r, want %d' % (got, last + 1))
+    for name in list(ids()):
+        hl.delete(name)
 
 
 def check_unpriv(name):

@@ -70,11 +70,12 @@ class _Enum:
 
 
 CMD = _Enum('HOTLINE_CMD_', [None, 'CHANNEL_NEW', 'CHANNEL_SET', 'CHANNEL_DEL',
-                             'CHANNEL_GET', 'HEALTH_EVENT'])
+                             'CHANNEL_GET', 'HEALTH_EVENT', 'APPLY'])
 A = _Enum('HOTLINE_A_CHANNEL_', [
     None, 'ID', 'NAME', 'PEER', 'LOCAL', 'PROTO', 'PORT_MIN', 'PORT_MAX',
     'DSCP', 'PRIORITY', 'MARK', 'MARK_MASK', 'STATS', 'HEALTH',
-    'HEALTH_STATUS', 'OLD_STATE', 'PAD'])
+    'HEALTH_STATUS', 'OLD_STATE', 'PAD', 'STEP'])
+STP = _Enum('HOTLINE_A_STEP_', [None, 'CMD', 'CHANNEL'])
 P = _Enum('HOTLINE_A_PREFIX_', [None, 'ADDR4', 'ADDR6', 'LEN'])
 S = _Enum('HOTLINE_A_STATS_', [None, 'RX_PACKETS', 'RX_BYTES', 'TX_PACKETS',
                                'TX_BYTES', 'PAD'])
@@ -97,6 +98,7 @@ DIAGS = ['none', 'detect-expired', 'auth-failures', 'admin-down',
 _NESTS = {
     (A, A.PEER): P, (A, A.LOCAL): P, (A, A.STATS): S,
     (A, A.HEALTH): H, (A, A.HEALTH_STATUS): ST,
+    (A, A.STEP): STP, (STP, STP.CHANNEL): A,
 }
 
 
@@ -324,21 +326,27 @@ def channel_attrs(name, peer=None, local=None, proto=None, port=None, dscp=None,
 
 def _attr_path(data, offset, base=20, enum=A):
     """Name the attribute at @offset (from the start of the request) by
-    walking the request's TLVs; '' when the offset is not an attribute."""
+    walking the request's TLVs; '' when the offset is not an attribute.
+    The steps of an APPLY are numbered from 0: HOTLINE_A_CHANNEL_STEP[1]."""
     pos = base
+    steps = 0
     while pos + 4 <= len(data):
         alen, atype = struct.unpack_from('HH', data, pos)
         if alen < 4:
             break
         t = atype & NLA_TYPE_MASK
+        name = enum.name(t)
+        if enum is A and t == A.STEP:
+            name += '[%d]' % steps
+            steps += 1
         if pos == offset:
-            return enum.name(t)
+            return name
         if pos < offset < pos + alen:
             inner = _NESTS.get((enum, t))
             if inner is None:
-                return enum.name(t)
+                return name
             sub = _attr_path(data[:pos + alen], offset, pos + 4, inner)
-            return enum.name(t) + ('/' + sub if sub else '')
+            return name + ('/' + sub if sub else '')
         pos += (alen + 3) & ~3
     return ''
 
@@ -402,7 +410,7 @@ class Hotline:
     under `ip netns exec NS` for another)."""
 
     CMDS = {'new': CMD.CHANNEL_NEW, 'set': CMD.CHANNEL_SET,
-            'del': CMD.CHANNEL_DEL, 'get': CMD.CHANNEL_GET}
+            'del': CMD.CHANNEL_DEL, 'get': CMD.CHANNEL_GET, 'apply': CMD.APPLY}
 
     def __init__(self):
         self.sock = HotlineSocket()
@@ -500,6 +508,13 @@ class Hotline:
 
     def set(self, name, **kw):
         return self.raw('set', channel_attrs(name, **kw))
+
+    def apply(self, steps):
+        """steps: [(cmd, channel TLVs)], cmd 'new', 'set', 'del' or a
+        number; one HOTLINE_CMD_APPLY, all of them or none."""
+        return self.raw('apply', [(A.STEP, [(STP.CMD, u8(self.CMDS.get(c, c))),
+                                            (STP.CHANNEL, attrs)])
+                                  for c, attrs in steps])
 
     def delete(self, name):
         return self.raw('del', [(A.NAME, asciiz(name))])

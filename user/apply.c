@@ -7,8 +7,10 @@
  * compares the file with the running channels and does the least that
  * makes them equal, in three passes: deletes of channels the file does not
  * name, sets of the attributes that differ, adds of the missing channels.
- * A channel the file describes as it runs gets no message at all: its id,
- * counters and health session go on untouched.
+ * A channel the file describes as it runs is left out: its id, counters
+ * and health session go on untouched. The plan goes to the kernel as one
+ * request (HOTLINE_CMD_APPLY), which makes every step or none: an apply
+ * that fails, even for want of memory, leaves the table as it was.
  *
  * Keys: the kernel never returns a key, only that a channel is keyed. So
  * for a keyed channel apply cannot see whether the key file changed; it
@@ -17,8 +19,12 @@
  * when it differs, so rotating a key is: edit the key file, apply.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
 
 #include <json-c/json.h>
 
@@ -341,24 +347,6 @@ static json_object *step_json(const struct step *s)
 	return o;
 }
 
-static int step_run(struct hl_nl *nl, const struct step *s)
-{
-	static const uint8_t cmds[] = {
-		[STEP_DEL] = HOTLINE_CMD_CHANNEL_DEL,
-		[STEP_SET] = HOTLINE_CMD_CHANNEL_SET,
-		[STEP_KEY] = HOTLINE_CMD_CHANNEL_SET,
-		[STEP_ADD] = HOTLINE_CMD_CHANNEL_NEW,
-	};
-	struct nlmsghdr *req = hlnl_request(nl, cmds[s->op], NLM_F_ACK);
-	int err;
-
-	channel_encode(req, &s->req);
-	err = hlnl_transact(nl, req, NULL, NULL);
-	/* the request buffer held the key */
-	memset(req, 0, req->nlmsg_len);
-	return err;
-}
-
 static void conf_errors_print(const struct conf *c)
 {
 	size_t i;
@@ -367,26 +355,105 @@ static void conf_errors_print(const struct conf *c)
 		fprintf(stderr, "%s\n", c->errors[i]);
 }
 
-static int apply_run(struct hl_nl *nl, const struct plan *p)
+/*
+ * Room one step takes at most in the request: every attribute of a channel
+ * with IPv6 addresses, health and key (about 320 bytes), and its nests.
+ */
+#define STEP_ROOM 512
+
+/* The step whose attributes hold request offset @offs, or n if none does. */
+static size_t step_at(const uint32_t *ends, size_t n, uint32_t offs)
 {
 	size_t i;
+
+	for (i = 0; offs && i < n; i++)
+		if (offs < ends[i])
+			return i;
+	return n;
+}
+
+/* Lets the socket send @len bytes at once: the whole plan is one request. */
+static void sndbuf_fit(struct hl_nl *nl, size_t len)
+{
+	int fd = mnl_socket_get_fd(nl->sk), want = len > INT32_MAX / 2 ? INT32_MAX / 2 : (int)len;
+
+	if (len < 128UL * 1024)
+		return;
+	/* beyond net.core.wmem_max only with CAP_NET_ADMIN: best effort */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
+/*
+ * The whole plan as one HOTLINE_CMD_APPLY: the kernel makes every step or
+ * none, so a failure (a port in use, memory) leaves the table as it was.
+ */
+static int apply_run(struct hl_nl *nl, const struct plan *p)
+{
+	static const uint8_t cmds[] = {
+		[STEP_DEL] = HOTLINE_CMD_CHANNEL_DEL,
+		[STEP_SET] = HOTLINE_CMD_CHANNEL_SET,
+		[STEP_KEY] = HOTLINE_CMD_CHANNEL_SET,
+		[STEP_ADD] = HOTLINE_CMD_CHANNEL_NEW,
+	};
+	size_t i, at, size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr)) +
+			     p->n * STEP_ROOM;
+	struct nlmsghdr *req;
+	struct genlmsghdr *g;
+	uint32_t *ends;
+	char *buf;
 	int err;
 
-	for (i = 0; i < p->n; i++) {
-		const struct step *s = &p->v[i];
-
-		err = step_run(nl, s);
-		if (err) {
-			hlnl_perror(nl, err);
-			errorf("apply stopped at step %zu of %zu (%s %s): %s",
-			       i + 1, p->n, op_names[s->op], s->req.name,
-			       i ? "the steps printed above were applied, none after it"
-				 : "nothing was changed");
-			return EXIT_ERROR;
-		}
-		if (!opts.json)
-			step_print(stdout, s);
+	if (!p->n)
+		return EXIT_OK;
+	buf = calloc(1, size);
+	ends = calloc(p->n, sizeof(*ends));
+	if (!buf || !ends) {
+		free(buf);
+		free(ends);
+		errorf("out of memory for a plan of %zu steps; nothing was changed", p->n);
+		return EXIT_ERROR;
 	}
+	req = mnl_nlmsg_put_header(buf);
+	req->nlmsg_type = nl->family;
+	req->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	g = mnl_nlmsg_put_extra_header(req, sizeof(*g));
+	g->cmd = HOTLINE_CMD_APPLY;
+	g->version = HOTLINE_GENL_VERSION;
+	for (i = 0; i < p->n; i++) {
+		struct nlattr *step = mnl_attr_nest_start(req, HOTLINE_A_CHANNEL_STEP);
+		struct nlattr *ch;
+
+		mnl_attr_put_u8(req, HOTLINE_A_STEP_CMD, cmds[p->v[i].op]);
+		ch = mnl_attr_nest_start(req, HOTLINE_A_STEP_CHANNEL);
+		channel_encode(req, &p->v[i].req);
+		mnl_attr_nest_end(req, ch);
+		mnl_attr_nest_end(req, step);
+		ends[i] = req->nlmsg_len;
+	}
+	sndbuf_fit(nl, req->nlmsg_len);
+	err = hlnl_transact(nl, req, NULL, NULL);
+	/* the request held the keys */
+	explicit_bzero(buf, size);
+	free(buf);
+	at = step_at(ends, p->n, nl->ext_offs);
+	free(ends);
+	if (err == -EMSGSIZE) {
+		errorf("the plan's %zu steps make a request larger than this socket may "
+		       "send (net.core.wmem_max); nothing was changed", p->n);
+		return EXIT_ERROR;
+	}
+	if (err) {
+		hlnl_perror(nl, err);
+		if (at < p->n)
+			errorf("apply failed at step %zu of %zu (%s %s): nothing was changed",
+			       at + 1, p->n, op_names[p->v[at].op], p->v[at].req.name);
+		else
+			errorf("apply failed: nothing was changed");
+		return EXIT_ERROR;
+	}
+	for (i = 0; !opts.json && i < p->n; i++)
+		step_print(stdout, &p->v[i]);
 	return EXIT_OK;
 }
 

@@ -21,7 +21,8 @@
 #define NL_RX_SIZE	65536	/* a dump message may be up to 32 KiB */
 #define DUMP_TRIES	5
 
-const char *hlnl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len)
+/* The extended ACK attribute @type of an error or DONE message, or NULL. */
+static const struct nlattr *extack_attr(const struct nlmsghdr *nlh, uint16_t type)
 {
 	const char *payload = mnl_nlmsg_get_payload(nlh);
 	size_t total = mnl_nlmsg_get_payload_len(nlh);
@@ -46,14 +47,21 @@ const char *hlnl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len)
 
 		if (alen < sizeof(*a) || off + alen > total)
 			break;
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
-			snprintf(buf, len, "%s", mnl_attr_get_str(a));
-			return buf;
-		}
+		if (mnl_attr_get_type(a) == type)
+			return a;
 		off += MNL_ALIGN(alen);
 	}
 	return NULL;
+}
+
+const char *hlnl_extack_msg(const struct nlmsghdr *nlh, char *buf, size_t len)
+{
+	const struct nlattr *a = extack_attr(nlh, NLMSGERR_ATTR_MSG);
+
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return NULL;
+	snprintf(buf, len, "%s", mnl_attr_get_str(a));
+	return buf;
 }
 
 static int error_of(struct hl_nl *nl, const struct nlmsghdr *nlh)
@@ -75,6 +83,13 @@ static int error_of(struct hl_nl *nl, const struct nlmsghdr *nlh)
 		err = -err;
 	if (err && !hlnl_extack_msg(nlh, nl->ext_msg, sizeof(nl->ext_msg)))
 		nl->ext_msg[0] = '\0';
+	nl->ext_offs = 0;
+	if (err) {
+		const struct nlattr *offs = extack_attr(nlh, NLMSGERR_ATTR_OFFS);
+
+		if (offs && mnl_attr_validate(offs, MNL_TYPE_U32) == 0)
+			nl->ext_offs = mnl_attr_get_u32(offs);
+	}
 	return err;
 }
 

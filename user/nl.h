@@ -18,6 +18,8 @@ struct hl_nl {
 	uint16_t family;		/* generic netlink id of "hotline" */
 	uint32_t grp_config, grp_health;/* multicast group ids, 0 if absent */
 	char ext_msg[256];		/* extack message of the last error */
+	uint32_t ext_offs;		/* and the offset of the attribute it
+					 * is about in the request; 0: none */
 	bool reported;			/* the last error was printed already */
 	char *req;			/* request being built */
 	char *rx;
@@ -36,7 +38,10 @@ void hlnl_close(struct hl_nl *nl);
 /* Starts a hotline request in nl->req (NLM_F_REQUEST | flags). */
 struct nlmsghdr *hlnl_request(struct hl_nl *nl, uint8_t cmd, uint16_t flags);
 
-/* Sends req and reads its whole answer; 0 or a negative errno. */
+/*
+ * Sends req and reads its whole answer; 0 or a negative errno. req may be
+ * nl->req or a buffer of the caller's (a request bigger than nl->req).
+ */
 int hlnl_transact(struct hl_nl *nl, struct nlmsghdr *req, hlnl_data_fn fn,
 		void *data);
 /* A dump, retried from scratch when the kernel flags it interrupted. */

@@ -98,6 +98,21 @@
  *                                   window
  *       HOTLINE_A_STATUS_WINDOW:    u32, probes the window covers now
  *
+ * HOTLINE_CMD_APPLY: many changes as one, all or nothing. NLM_F_ACK is
+ *   honoured. Carries only steps, made in the order given:
+ *
+ *   HOTLINE_A_CHANNEL_STEP: nested, repeated                (one or more)
+ *       HOTLINE_A_STEP_CMD: u8, HOTLINE_CMD_CHANNEL_NEW, _SET or _DEL
+ *                                                             (required)
+ *       HOTLINE_A_STEP_CHANNEL: nested, the attributes that command takes
+ *                                                             (required)
+ *
+ *   A channel is named by at most one step. Every step is checked and
+ *   given all the memory, ports and sessions it needs before the first
+ *   takes effect, so the request either makes every step or fails with
+ *   the table as it was (ENOMEM included); the extack points into the
+ *   step that failed. Each step made sends its own config event.
+ *
  * Health configuration, nested in HOTLINE_A_CHANNEL_HEALTH:
  *
  *   HOTLINE_A_HEALTH_PROBE_ADDR4 / _ADDR6: the peer's reflector address,
@@ -149,6 +164,7 @@ enum hotline_cmd {
 	HOTLINE_CMD_CHANNEL_DEL,
 	HOTLINE_CMD_CHANNEL_GET,
 	HOTLINE_CMD_HEALTH_EVENT,
+	HOTLINE_CMD_APPLY,
 	__HOTLINE_CMD_MAX
 };
 
@@ -183,6 +199,7 @@ enum hotline_channel_attr {
 	HOTLINE_A_CHANNEL_HEALTH_STATUS,
 	HOTLINE_A_CHANNEL_OLD_STATE,
 	HOTLINE_A_CHANNEL_PAD,
+	HOTLINE_A_CHANNEL_STEP,
 	__HOTLINE_A_CHANNEL_MAX
 };
 
@@ -258,6 +275,15 @@ enum hotline_status_attr {
 };
 
 #define HOTLINE_A_STATUS_MAX (__HOTLINE_A_STATUS_MAX - 1)
+
+enum hotline_step_attr {
+	HOTLINE_A_STEP_UNSPEC,
+	HOTLINE_A_STEP_CMD,
+	HOTLINE_A_STEP_CHANNEL,
+	__HOTLINE_A_STEP_MAX
+};
+
+#define HOTLINE_A_STEP_MAX (__HOTLINE_A_STEP_MAX - 1)
 
 /* Link state, in the words of BFD (RFC 5880 section 4.1). */
 enum hotline_health_state {
