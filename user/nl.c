@@ -280,7 +280,9 @@ int hlnl_open(struct hl_nl *nl)
 	mnl_attr_put_strz(req, CTRL_ATTR_FAMILY_NAME, HOTLINE_GENL_NAME);
 	err = hlnl_transact(nl, req, family_reply, &fi);
 	if (err == -ENOENT) {
-		errorf("hotline module not loaded: modprobe hotline");
+		/* insmod does not load what the module needs; modprobe does */
+		errorf("hotline module not loaded: modprobe hotline "
+		       "(or: modprobe -a udp_tunnel ip6_udp_tunnel && insmod hotline.ko)");
 		goto fail;
 	}
 	if (err) {

@@ -142,7 +142,7 @@ expect "missing netns" 1 'network namespace "hotline-no-such-ns" not found' -- \
 if [ -e /sys/module/hotline ]; then
 	echo "SKIP: cli: commands without the module$tag: the hotline module is loaded here"
 else
-	nl='hotlinectl: hotline module not loaded: modprobe hotline'
+	nl='hotlinectl: hotline module not loaded: modprobe hotline (or: modprobe -a udp_tunnel ip6_udp_tunnel && insmod hotline.ko)'
 	exact "channel show without the module" 1 "$nl" -- channel show
 	exact "plain channel is show" 1 "$nl" -- channel
 	exact "channel show -j without the module" 1 "$nl" -- -j channel show cert
