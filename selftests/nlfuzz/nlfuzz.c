@@ -15,6 +15,16 @@
  * nothing. After every batch a dump of the table must equal the model
  * field by field, with ids stable and never reused.
  *
+ * HOTLINE_CMD_APPLY requests carry one to a few steps (NEW, SET, DEL of
+ * channels from the same name pool, with the same generators), mostly
+ * valid, some with one bad step (a bad value, a name in two steps, an
+ * unknown or existing channel, two sessions probing one address), some
+ * mutated. The emulator runs kmod/apply.c's phases over the model: either
+ * every step is made, in order, new channels taking consecutive ids, or
+ * the request fails and nothing changes, no id consumed. Ids are followed
+ * exactly whenever they can be (a NEW that fails for lack of resources
+ * may or may not consume one; the next channel seen tells).
+ *
  * An outcome outside the expected set, a prediction the kernel disagrees
  * with, a missing or stray reply, a malformed reply or a table that
  * differs from the model is a failure: it is printed with the request in
@@ -140,6 +150,8 @@ struct chan {
 	char name[HOTLINE_NAME_MAX + 1];
 	uint32_t id;		/* 0: not learned yet */
 	uint64_t id_floor;	/* its id must be above this (never reused) */
+	uint32_t want_id;	/* the id it must have; 0: not known */
+	uint64_t serial;	/* made by the serial-th successful NEW; 0: found */
 	struct pfx peer, local;
 	uint8_t proto;
 	uint16_t pmin, pmax;
@@ -152,6 +164,23 @@ struct chan {
 
 static struct chan model[MAX_CHANS];
 static unsigned int n_model;
+
+/*
+ * Ids: the namespace's next id, while it is known (0: not). A NEW that
+ * fails for lack of resources may have used one up (CHANNEL_NEW makes the
+ * channel before its health session), so the next id is then unknown
+ * until a channel made after it shows its id: channels made after the
+ * id_unsure_serial-th successful NEW tell, those made before do not.
+ */
+static uint32_t next_id;
+static uint64_t n_created, id_unsure_serial;
+static unsigned long n_ids_exact;	/* new channels seen with the id predicted */
+
+static void ids_unsure(void)
+{
+	next_id = 0;
+	id_unsure_serial = n_created;
+}
 
 static struct chan *model_find(const char *name)
 {
@@ -353,6 +382,13 @@ static const struct pol chan_pol[HOTLINE_A_CHANNEL_MAX + 1] = {
 	[HOTLINE_A_CHANNEL_HEALTH_STATUS] = { P_REJECT },
 	[HOTLINE_A_CHANNEL_OLD_STATE] = { P_REJECT },
 	[HOTLINE_A_CHANNEL_PAD] = { P_REJECT },
+	/* no nested policy at this level: only kmod/apply.c parses its inside */
+	[HOTLINE_A_CHANNEL_STEP] = { P_NEST },
+};
+
+static const struct pol step_pol[HOTLINE_A_STEP_MAX + 1] = {
+	[HOTLINE_A_STEP_CMD] = { P_U8 },
+	[HOTLINE_A_STEP_CHANNEL] = { P_NEST },	/* parsed by apply.c with chan_pol */
 };
 
 /* An attribute as the emulator keeps it: where its payload is. */
@@ -434,7 +470,8 @@ static bool emu_parse(const uint8_t *p, int rem, const struct pol *pol,
 				break;
 			if (alen < 4)
 				return false;
-			if (!emu_parse(p + 4, alen, pt->nested, pt->nested_max, sub))
+			/* without a nested policy the payload is not looked at */
+			if (pt->nested && !emu_parse(p + 4, alen, pt->nested, pt->nested_max, sub))
 				return false;
 			break;
 		}
@@ -476,7 +513,19 @@ static unsigned int class_of(int err)
 	return 0;	/* not an errno this family may answer with */
 }
 
-enum eop { OP_NONE, OP_NEW, OP_SET, OP_DEL, OP_GET, OP_DUMP };
+enum eop { OP_NONE, OP_NEW, OP_SET, OP_DEL, OP_GET, OP_DUMP, OP_APPLY };
+
+/* The emulator's limit; the generated requests carry at most 8 steps. */
+#define APPLY_MAX_STEPS	64
+
+/* One step of an APPLY, as kmod/apply.c sees it. */
+struct estep {
+	uint8_t cmd;		/* HOTLINE_CMD_CHANNEL_NEW, _SET or _DEL */
+	char name[HOTLINE_NAME_MAX + 1];
+	struct chan result;	/* NEW, SET: the channel as it will be */
+	bool new_identity;	/* a session that will probe what it does not now */
+	bool leaving;		/* the channel's running session ends or moves */
+};
 
 struct pred {
 	unsigned int expect;	/* X_* */
@@ -485,6 +534,8 @@ struct pred {
 	bool sync;		/* no reply is certain: follow with a sync */
 	struct chan result;	/* NEW/SET: the channel as it will be */
 	char name[HOTLINE_NAME_MAX + 1];
+	unsigned int n_steps;	/* APPLY: the steps, in order */
+	struct estep steps[APPLY_MAX_STEPS];
 };
 
 static bool name_ok(const struct eattr *a, char *name)
@@ -695,6 +746,200 @@ static void chan_defaults(struct chan *c)
 	c->mask = 0xffffffffu;
 }
 
+/* Whether the (valid) attributes @a give a health KEY. */
+static bool gives_key(const struct eattr *a)
+{
+	struct eattr tb[HOTLINE_A_HEALTH_MAX + 1];
+	const struct eattr *h = &a[HOTLINE_A_CHANNEL_HEALTH];
+
+	if (!h->data || !h->len)
+		return false;
+	emu_parse(h->data, h->len, health_pol, HOTLINE_A_HEALTH_MAX, tb);
+	return tb[HOTLINE_A_HEALTH_KEY].data != NULL;
+}
+
+/*
+ * kmod/health.c health_same_identity(): whether @new keeps the session
+ * that runs with @old. The model knows no keys: a KEY given (@key_given)
+ * is taken for a new one, as the generated keys are random.
+ */
+static bool same_identity(const struct hcfg *old, const struct hcfg *new, bool key_given)
+{
+	return old->family == new->family && old->pport == new->pport &&
+	       old->lport == new->lport && old->keyed == new->keyed &&
+	       !(new->keyed && key_given) &&
+	       !memcmp(old->addr, new->addr, old->family == 2 ? 4 : 16);
+}
+
+/* Two sessions that would probe one address from one local port. */
+static bool same_probe(const struct hcfg *x, const struct hcfg *y)
+{
+	return x->family == y->family && x->lport == y->lport &&
+	       !memcmp(x->addr, y->addr, x->family == 2 ? 4 : 16);
+}
+
+/* Whether one of the @n steps @st ends or moves the session of @c. */
+static bool leaves(const struct chan *c, const struct estep *st, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (st[i].leaving && !strcmp(st[i].name, c->name))
+			return true;
+	return false;
+}
+
+/*
+ * kmod/health.c health_port_get(): a session of channel @self that would
+ * probe @h's address from its local port while the running session of
+ * another channel does (one that the steps @st do not end or move).
+ */
+static bool probe_taken(const struct hcfg *h, const char *self, const struct estep *st,
+			unsigned int n)
+{
+	for (unsigned int i = 0; i < n_model; i++) {
+		const struct chan *c = &model[i];
+
+		if (c->has_health && strcmp(c->name, self) && same_probe(&c->h, h) &&
+		    !leaves(c, st, n))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * kmod/apply.c step_parse(): one STEP nest. 0 or XP_INVALID; @ctb gets
+ * the attributes of the step's channel.
+ */
+static unsigned int emu_step_parse(const struct eattr *step, struct estep *s, struct eattr *ctb)
+{
+	struct eattr tb[HOTLINE_A_STEP_MAX + 1];
+	const struct eattr *ch = &tb[HOTLINE_A_STEP_CHANNEL];
+
+	memset(s, 0, sizeof(*s));
+	if (!emu_parse(step->data, step->len, step_pol, HOTLINE_A_STEP_MAX, tb) ||
+	    !tb[HOTLINE_A_STEP_CMD].data || !ch->data)
+		return XP_INVALID;
+	s->cmd = tb[HOTLINE_A_STEP_CMD].data[0];
+	if (s->cmd != HOTLINE_CMD_CHANNEL_NEW && s->cmd != HOTLINE_CMD_CHANNEL_SET &&
+	    s->cmd != HOTLINE_CMD_CHANNEL_DEL)
+		return XP_INVALID;
+	/* what the single command takes at top level, and no STEP in it */
+	if (!emu_parse(ch->data, ch->len, chan_pol, HOTLINE_A_CHANNEL_MAX, ctb) ||
+	    ctb[HOTLINE_A_CHANNEL_STEP].data || !ctb[HOTLINE_A_CHANNEL_NAME].data ||
+	    !name_ok(&ctb[HOTLINE_A_CHANNEL_NAME], s->name))
+		return XP_INVALID;
+	return 0;
+}
+
+/*
+ * kmod/apply.c step_resolve(), against the table before the request (a
+ * channel is named by one step only): 0, XP_EEXIST, XP_ENOENT or
+ * XP_INVALID. Unlike a single NEW, a step finds an existing name before
+ * it reads the configuration.
+ */
+static unsigned int emu_step_resolve(struct estep *s, const struct eattr *ctb)
+{
+	struct chan *c = model_find(s->name);
+
+	if (s->cmd == HOTLINE_CMD_CHANNEL_NEW) {
+		if (c)
+			return XP_EEXIST;
+		chan_defaults(&s->result);
+		if (!emu_cfg(ctb, &s->result, true))
+			return XP_INVALID;
+		s->new_identity = s->result.has_health;
+	} else if (!c) {
+		return XP_ENOENT;
+	} else if (s->cmd == HOTLINE_CMD_CHANNEL_DEL) {
+		s->leaving = c->has_health;
+		return 0;
+	} else {
+		s->result = *c;
+		if (!emu_cfg(ctb, &s->result, false))
+			return XP_INVALID;
+		s->new_identity = s->result.has_health &&
+				  (!c->has_health ||
+				   !same_identity(&c->h, &s->result.h, gives_key(ctb)));
+		s->leaving = c->has_health && (!s->result.has_health || s->new_identity);
+	}
+	memcpy(s->result.name, s->name, sizeof(s->name));
+	return 0;
+}
+
+/*
+ * Once every step resolved: kmod/apply.c check_identities() (two sessions
+ * of the request probing one address from one port), then, as each step
+ * is prepared, health_port_get() (a running session, not ended or moved by
+ * the request, probes it already). XP_RESOURCE when one must fail (EBUSY,
+ * unless an earlier step ran out of something first), else 0.
+ */
+static unsigned int emu_step_probes(const struct estep *st, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (st[i].new_identity && st[j].new_identity &&
+			    same_probe(&st[i].result.h, &st[j].result.h))
+				return XP_RESOURCE;
+	for (i = 0; i < n; i++)
+		if (st[i].new_identity && probe_taken(&st[i].result.h, st[i].name, st, n))
+			return XP_RESOURCE;
+	return 0;
+}
+
+/*
+ * kmod/apply.c hotline_nl_apply() for a message whose attributes (@rem
+ * bytes at @attrs, @tb) passed the family's policy.
+ */
+static void predict_apply(const uint8_t *attrs, int rem, const struct eattr *tb,
+			  struct pred *p)
+{
+	struct eattr ctb[HOTLINE_A_CHANNEL_MAX + 1];
+	unsigned int i, first = 0;
+	bool resources = false;
+
+	p->op = OP_APPLY;
+	p->expect = XP_INVALID;
+	for (i = 1; i <= HOTLINE_A_CHANNEL_MAX; i++)
+		if (i != HOTLINE_A_CHANNEL_STEP && tb[i].data)
+			return;
+	/*
+	 * Every step is parsed (and the names compared) before the first is
+	 * looked up, so an EINVAL of any step comes before an EEXIST or
+	 * ENOENT of an earlier one; then the first step that fails decides.
+	 */
+	for (; rem >= 4; rem -= (rd16(attrs) + 3) & ~3, attrs += (rd16(attrs) + 3) & ~3) {
+		struct eattr step = { attrs + 4, (uint16_t)(rd16(attrs) - 4) };
+		struct estep *s;
+		unsigned int err;
+
+		if (rd16(attrs) < 4 || (rd16(attrs + 2) & NLA_TYPE_MASK) != HOTLINE_A_CHANNEL_STEP)
+			die("emulator: APPLY: an attribute the policy must have refused");
+		if (p->n_steps == APPLY_MAX_STEPS)
+			die("emulator: APPLY of more than %d steps", APPLY_MAX_STEPS);
+		s = &p->steps[p->n_steps++];
+		if (emu_step_parse(&step, s, ctb))
+			return;
+		for (i = 0; i + 1 < p->n_steps; i++)
+			if (!strcmp(p->steps[i].name, s->name))
+				return;		/* a channel named by two steps */
+		err = emu_step_resolve(s, ctb);
+		if (err && !first)
+			first = err;
+		/* new channels (ids, memory) and sessions (sockets) may fail */
+		if (s->cmd == HOTLINE_CMD_CHANNEL_NEW || s->result.has_health)
+			resources = true;
+	}
+	if (!p->n_steps)
+		return;
+	if (first)
+		p->expect = first;
+	else if (emu_step_probes(p->steps, p->n_steps))
+		p->expect = XP_RESOURCE;
+	else
+		p->expect = XP_OK | (resources ? XP_RESOURCE : 0);
+}
+
 /* What the kernel will do with the @sent bytes at @m. */
 static void predict(const uint8_t *m, size_t sent, struct pred *p)
 {
@@ -743,7 +988,8 @@ static void predict(const uint8_t *m, size_t sent, struct pred *p)
 			return;
 		}
 	}
-	if (g->cmd < HOTLINE_CMD_CHANNEL_NEW || g->cmd > HOTLINE_CMD_CHANNEL_GET) {
+	if ((g->cmd < HOTLINE_CMD_CHANNEL_NEW || g->cmd > HOTLINE_CMD_CHANNEL_GET) &&
+	    g->cmd != HOTLINE_CMD_APPLY) {
 		p->expect = XP_EOPNOTSUPP;
 		return;
 	}
@@ -766,12 +1012,20 @@ static void predict(const uint8_t *m, size_t sent, struct pred *p)
 		p->expect = XP_INVALID;
 		return;
 	}
+	/* a dump takes any well-formed attribute, a STEP too */
 	if (dump) {
 		p->op = OP_DUMP;
 		p->expect = XP_OK;
 		return;
 	}
-	if (!tb[HOTLINE_A_CHANNEL_NAME].data || !name_ok(&tb[HOTLINE_A_CHANNEL_NAME], p->name)) {
+	if (g->cmd == HOTLINE_CMD_APPLY) {
+		predict_apply(m + NLMSG_HDRLEN + GENL_HDRLEN,
+			      (int)(nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN), tb, p);
+		return;
+	}
+	/* kmod/netlink.c hotline_parse_name(): a STEP only in APPLY */
+	if (tb[HOTLINE_A_CHANNEL_STEP].data || !tb[HOTLINE_A_CHANNEL_NAME].data ||
+	    !name_ok(&tb[HOTLINE_A_CHANNEL_NAME], p->name)) {
 		p->expect = XP_INVALID;
 		return;
 	}
@@ -810,6 +1064,11 @@ static void predict(const uint8_t *m, size_t sent, struct pred *p)
 		/* a health session needs a socket and a free (address, port) */
 		if ((p->expect & XP_OK) && p->result.has_health)
 			p->expect |= XP_RESOURCE;
+		/* a session that starts or moves where another one probes: EBUSY */
+		if ((p->expect & XP_OK) && p->result.has_health &&
+		    (!c || !c->has_health || !same_identity(&c->h, &p->result.h, gives_key(tb))) &&
+		    probe_taken(&p->result.h, p->name, NULL, 0))
+			p->expect = XP_RESOURCE;
 	}
 	/* out of ids or memory may always happen to a new channel */
 	if (p->op == OP_NEW && (p->expect & XP_OK))
@@ -1064,6 +1323,15 @@ static void check_shown(struct chan *m, const struct chan *got, const char *wher
 		if (got->id <= m->id_floor)
 			failf("%s: new channel '%s' got id %u, not above %" PRIu64
 			      " (ids must not be reused)", where, got->name, got->id, m->id_floor);
+		else if (m->want_id && got->id != m->want_id)
+			failf("%s: new channel '%s' got id %u, not %u (an id consumed or "
+			      "skipped since the last one known)", where, got->name, got->id,
+			      m->want_id);
+		else if (m->want_id)
+			n_ids_exact++;
+		/* the channels made after it took the ids after its */
+		if (!next_id && m->serial > id_unsure_serial)
+			next_id = (uint32_t)(got->id + 1 + (n_created - m->serial));
 		m->id = got->id;
 	}
 	if (got->id > max_id_seen)
@@ -1443,6 +1711,17 @@ static void put_prefix(struct nlmsghdr *nlh, uint16_t type, int family)
 	mnl_attr_nest_end(nlh, n);
 }
 
+/* The health configuration of a random channel of the model that has one. */
+static const struct hcfg *some_session(void)
+{
+	unsigned int i, k = rnd(n_model ? n_model : 1);
+
+	for (i = 0; i < n_model; i++)
+		if (model[(k + i) % n_model].has_health)
+			return &model[(k + i) % n_model].h;
+	return NULL;
+}
+
 static void put_health(struct nlmsghdr *nlh, bool partial)
 {
 	static const uint32_t ivals[] = { 10, 11, 100, 1000, 5000, 59999, 60000 };
@@ -1450,14 +1729,18 @@ static void put_health(struct nlmsghdr *nlh, bool partial)
 	static const uint32_t losses[] = { 0, 1, 50, 99, 100 };
 	static const uint32_t rtts[] = { 0, 1, 100, 1000, 0xffffffff };
 	struct nlattr *n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_HEALTH);
+	/* now and then what a running session probes, from its port: EBUSY */
+	const struct hcfg *taken = chance(5) ? some_session() : NULL;
 	uint8_t a[32];
 	unsigned int p = partial ? 30 : 100;
 
-	if (chance(p)) {
-		bool v6 = chance(40);
+	if (taken || chance(p)) {
+		bool v6 = taken ? taken->family == 10 : chance(40);
 
 		rnd_fill(a, 16);
-		if (v6)
+		if (taken)
+			memcpy(a, taken->addr, 16);
+		else if (v6)
 			a[0] = (uint8_t)(0x20 + rnd(0xc0));	/* unicast mostly */
 		else
 			a[0] = (uint8_t)(1 + rnd(223));
@@ -1475,7 +1758,9 @@ static void put_health(struct nlmsghdr *nlh, bool partial)
 	if (chance(p / 3))
 		put_int(nlh, HOTLINE_A_HEALTH_PROBE_PORT, 2,
 			mut && chance(10) ? 0 : (chance(50) ? 862 : 1 + rnd(65535)));
-	if (chance(p / 3))
+	if (taken)
+		put_int(nlh, HOTLINE_A_HEALTH_LOCAL_PORT, 2, taken->lport);
+	else if (chance(p / 3))
 		put_int(nlh, HOTLINE_A_HEALTH_LOCAL_PORT, 2,
 			mut && chance(10) ? 0 : (chance(30) ? 1 + rnd(65535) :
 						  (chance(50) ? 862 : 40000 + rnd(64))));
@@ -1570,6 +1855,24 @@ static void put_cfg(struct nlmsghdr *nlh, bool create)
 	}
 }
 
+/*
+ * A STEP where no command takes one (NEW, SET, DEL, GET, a step's
+ * channel): mostly a well-formed step, now and then an empty nest. A dump
+ * accepts it; the policy only sees a nest.
+ */
+static void put_stray_step(struct nlmsghdr *nlh)
+{
+	struct nlattr *st = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_STEP), *ch;
+
+	if (chance(80)) {
+		put_int(nlh, HOTLINE_A_STEP_CMD, 1, 1 + rnd(3));
+		ch = mnl_attr_nest_start(nlh, HOTLINE_A_STEP_CHANNEL);
+		mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_NAME, pool[rnd(opt.names)]);
+		mnl_attr_nest_end(nlh, ch);
+	}
+	mnl_attr_nest_end(nlh, st);
+}
+
 /* Attributes that are fine in no request, and duplicates. */
 static void put_extras(struct nlmsghdr *nlh)
 {
@@ -1583,6 +1886,8 @@ static void put_extras(struct nlmsghdr *nlh)
 		put_int(nlh, ro[rnd(5)], 4, rnd64());
 	if (chance(8))
 		put_junk(nlh, HOTLINE_A_CHANNEL_MAX, 0);
+	if (chance(5))
+		put_stray_step(nlh);
 	if (chance(10)) {	/* a second copy: the last one counts */
 		switch (rnd(4)) {
 		case 0: put_name(nlh); break;
@@ -1598,6 +1903,231 @@ static void put_extras(struct nlmsghdr *nlh)
 		rnd_fill(big, n);
 		mnl_attr_put(nlh, HOTLINE_A_CHANNEL_MAX + 1 + rnd(100), n, big);
 	}
+}
+
+/* ---- APPLY requests ---- */
+
+/*
+ * The deliberate error of an APPLY, in one step (BAD_TOP: in the request
+ * itself). The emulator predicts from the bytes: a "bad" step may turn
+ * out fine (a bad DSCP in a DEL, a probe address its owner gives up).
+ */
+enum {
+	BAD_NONE, BAD_VALUE, BAD_TWICE, BAD_UNKNOWN, BAD_EXISTS, BAD_PROBE, BAD_TOP, BAD_MAX
+};
+
+static const char *const bad_names[BAD_MAX] = {
+	"", "bad-value", "named-twice", "unknown", "exists", "same-probe", "top-level",
+};
+
+#define APPLY_GEN_STEPS	6
+
+/* A full health nest probing @src's address from @src's local port. */
+static void put_probe_of(struct nlmsghdr *nlh, const struct hcfg *src)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_HEALTH);
+	uint8_t key[HOTLINE_KEY_LEN];
+
+	put_bytes(nlh, src->family == 10 ? HOTLINE_A_HEALTH_PROBE_ADDR6 :
+		  HOTLINE_A_HEALTH_PROBE_ADDR4, src->addr, src->family == 10 ? 16 : 4);
+	put_int(nlh, HOTLINE_A_HEALTH_LOCAL_PORT, 2, src->lport);
+	if (chance(50))
+		put_int(nlh, HOTLINE_A_HEALTH_PROBE_PORT, 2,
+			chance(50) ? src->pport : 1 + rnd(65535));
+	if (chance(50))
+		put_int(nlh, HOTLINE_A_HEALTH_INTERVAL_MS, 4, 1000 + rnd(4001));
+	if (chance(50)) {
+		rnd_fill(key, sizeof(key));
+		put_bytes(nlh, HOTLINE_A_HEALTH_KEY, key, sizeof(key));
+	} else {
+		mnl_attr_put(nlh, HOTLINE_A_HEALTH_UNAUTHENTICATED, 0, NULL);
+	}
+	mnl_attr_nest_end(nlh, n);
+}
+
+/*
+ * One step: STEP { CMD @cmd, CHANNEL { NAME @name, the attributes of the
+ * command } }, with @probe's address and port if given, and the damage of
+ * BAD_VALUE if @bad is. Returns the STEP attribute.
+ */
+static struct nlattr *put_step(struct nlmsghdr *nlh, uint8_t cmd, const char *name,
+			       bool bad, const struct hcfg *probe)
+{
+	static const uint8_t bad_cmds[] = {
+		HOTLINE_CMD_UNSPEC, HOTLINE_CMD_CHANNEL_GET, HOTLINE_CMD_HEALTH_EVENT,
+		HOTLINE_CMD_APPLY, 7, 255,
+	};
+	static const uint16_t ro[] = {
+		HOTLINE_A_CHANNEL_ID, HOTLINE_A_CHANNEL_STATS,
+		HOTLINE_A_CHANNEL_HEALTH_STATUS, HOTLINE_A_CHANNEL_OLD_STATE,
+	};
+	struct nlattr *st = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_STEP), *ch;
+	unsigned int how = bad ? rnd(8) : 8;
+
+	if (how == 0)
+		cmd = bad_cmds[rnd(sizeof(bad_cmds))];
+	if (how != 1)		/* 1: no CMD */
+		put_int(nlh, HOTLINE_A_STEP_CMD, 1, cmd);
+	if (how == 2) {		/* no CHANNEL */
+		mnl_attr_nest_end(nlh, st);
+		return st;
+	}
+	ch = mnl_attr_nest_start(nlh, HOTLINE_A_STEP_CHANNEL);
+	if (mut && chance(30))
+		put_name(nlh);
+	else
+		mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_NAME, name);
+	if (cmd == HOTLINE_CMD_CHANNEL_NEW || cmd == HOTLINE_CMD_CHANNEL_SET)
+		put_cfg(nlh, cmd == HOTLINE_CMD_CHANNEL_NEW);
+	else if (chance(10))
+		put_cfg(nlh, chance(50));	/* DEL reads only the name */
+	if (probe)
+		put_probe_of(nlh, probe);
+	switch (how) {
+	case 3:
+		put_int(nlh, HOTLINE_A_CHANNEL_DSCP, 1, 64 + rnd(192));
+		break;
+	case 4:
+		put_int(nlh, HOTLINE_A_CHANNEL_PROTO, 1, HOTLINE_PROTO_MAX + 1 + rnd(200));
+		break;
+	case 5:
+		put_int(nlh, ro[rnd(4)], 4, rnd64());
+		break;
+	case 6:
+		put_stray_step(nlh);
+		break;
+	case 7:
+		put_junk(nlh, HOTLINE_A_CHANNEL_MAX, 1);
+		break;
+	default:
+		break;
+	}
+	mnl_attr_nest_end(nlh, ch);
+	mnl_attr_nest_end(nlh, st);
+	return st;
+}
+
+/* What the emulator makes of the step @st alone, against the model (0: fine). */
+static unsigned int step_check(const struct nlattr *st, struct estep *s)
+{
+	struct eattr ctb[HOTLINE_A_CHANNEL_MAX + 1];
+	struct eattr e = { (const uint8_t *)st + 4, (uint16_t)(st->nla_len - 4) };
+	unsigned int err = emu_step_parse(&e, s, ctb);
+
+	return err ? err : emu_step_resolve(s, ctb);
+}
+
+/*
+ * A name of the pool no step of this request named yet (@used, @n): in
+ * the model (@exists 1; 2: with a health session), not in it (0) or
+ * either (-1); NULL if none came.
+ */
+static const char *pick_name(char (*used)[HOTLINE_NAME_MAX + 1], unsigned int n, int exists)
+{
+	for (unsigned int tries = 0; tries < 64; tries++) {
+		const char *name = pool[rnd(opt.names)];
+		const struct chan *c = model_find(name);
+		unsigned int i;
+
+		for (i = 0; i < n && strcmp(used[i], name); i++)
+			;
+		if (i == n && (exists < 0 || (exists == 2 ? c && c->has_health : !c == !exists)))
+			return name;
+	}
+	return NULL;
+}
+
+/*
+ * The steps of an APPLY: 1 to APPLY_GEN_STEPS of them on names of the pool,
+ * NEW for a name the table lacks, SET or DEL for one it has, each built
+ * again (up to 8 times) until the emulator finds it valid; then now and
+ * then one deliberate error, and in a mutated request one step built with
+ * mutated values. Describes the steps in @desc; returns their number.
+ */
+static unsigned int put_apply(struct nlmsghdr *nlh, bool valid_only, char *desc, size_t dlen)
+{
+	static const char *const ops[] = { "?", "NEW", "SET", "DEL" };
+	char used[APPLY_GEN_STEPS][HOTLINE_NAME_MAX + 1];
+	struct hcfg probes[APPLY_GEN_STEPS], freed[APPLY_GEN_STEPS];
+	unsigned int n = 1 + (chance(75) ? rnd(4) : rnd(APPLY_GEN_STEPS));
+	unsigned int bad = valid_only || chance(70) ? BAD_NONE : 1 + rnd(BAD_MAX - 1);
+	unsigned int at = rnd(n), mut_at = mut ? rnd(n) : n, top = rnd(4);
+	unsigned int i, made, n_probes = 0, n_freed = 0;
+	bool mutating = mut;
+	size_t used_len = 0;
+	struct nlattr *st = NULL;
+
+	desc[0] = '\0';
+	if (bad == BAD_PROBE) {		/* mostly after a step that may free one */
+		n += n < 2;
+		at = 1 + rnd(n - 1);
+	}
+	if (bad == BAD_TOP && top == 0)
+		n = 0;			/* no step at all */
+	if (bad == BAD_TOP && top == 1)	/* what the single commands carry */
+		mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_NAME, pool[rnd(opt.names)]);
+	for (i = made = 0; i < n; i++) {
+		bool here = bad != BAD_NONE && i == at;
+		const struct hcfg *probe = NULL;
+		const char *name = NULL;
+		size_t start = nlh->nlmsg_len;
+		struct estep s;
+		uint8_t cmd;
+
+		mut = mutating && i == mut_at;
+		if (here && bad == BAD_TWICE && made)
+			name = used[rnd(made)];
+		else if (here && (bad == BAD_UNKNOWN || bad == BAD_EXISTS))
+			name = pick_name(used, made, bad == BAD_EXISTS);
+		else if (bad == BAD_PROBE && i < at && chance(60))
+			name = pick_name(used, made, 2);	/* its address may be freed */
+		if (!name)
+			name = pick_name(used, made, -1);
+		if (!name)
+			break;		/* every name of the pool is taken */
+		if (here && bad == BAD_EXISTS)
+			cmd = HOTLINE_CMD_CHANNEL_NEW;
+		else if (model_find(name))
+			cmd = here && bad == BAD_UNKNOWN ? HOTLINE_CMD_CHANNEL_NEW :
+			      chance(bad == BAD_PROBE ? 40 : 65) ? HOTLINE_CMD_CHANNEL_SET :
+			      HOTLINE_CMD_CHANNEL_DEL;
+		else
+			cmd = here && bad == BAD_UNKNOWN ?
+			      (chance(50) ? HOTLINE_CMD_CHANNEL_SET : HOTLINE_CMD_CHANNEL_DEL) :
+			      HOTLINE_CMD_CHANNEL_NEW;
+		if (here && bad == BAD_PROBE && cmd != HOTLINE_CMD_CHANNEL_DEL)
+			/*
+			 * What an earlier step's session gives up (allowed),
+			 * what one starts or a running session probes (EBUSY)
+			 */
+			probe = n_freed && chance(50) ? &freed[rnd(n_freed)] :
+				n_probes && chance(50) ? &probes[rnd(n_probes)] : some_session();
+		for (unsigned int tries = 0;; tries++) {
+			nlh->nlmsg_len = (uint32_t)start;
+			st = put_step(nlh, cmd, name, here && bad == BAD_VALUE, probe);
+			if (mut || here || tries == 8 || step_check(st, &s) != XP_INVALID)
+				break;
+		}
+		if (!step_check(st, &s) && s.new_identity)
+			probes[n_probes++] = s.result.h;
+		if (s.leaving)
+			freed[n_freed++] = model_find(s.name)->h;
+		memcpy(used[made++], name, sizeof(used[0]));	/* a pool or used entry */
+		used_len += (size_t)snprintf(desc + used_len, dlen - used_len, "%s%s %s",
+					     i ? "," : "", ops[cmd], name);
+		if (used_len >= dlen)
+			used_len = dlen - 1;
+	}
+	mut = mutating;
+	if (bad == BAD_TOP && top == 2) {	/* an empty STEP */
+		st = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_STEP);
+		mnl_attr_nest_end(nlh, st);
+	} else if (bad == BAD_TOP && top == 3 && made) {	/* not flagged a nest */
+		st->nla_type &= (uint16_t)~NLA_F_NESTED;
+	}
+	if (bad)
+		snprintf(desc + used_len, dlen - used_len, " bad=%s", bad_names[bad]);
+	return made;
 }
 
 /* Offsets of every attribute header in the message, nests included. */
@@ -1755,31 +2285,43 @@ static size_t mutate(uint8_t *m, size_t len, char *desc, size_t dlen)
 
 static const char *cmd_name(unsigned int cmd)
 {
-	static const char *const names[] = { "UNSPEC", "NEW", "SET", "DEL", "GET", "EVENT" };
+	static const char *const names[] = {
+		"UNSPEC", "NEW", "SET", "DEL", "GET", "EVENT", "APPLY",
+	};
 
-	return cmd < 6 ? names[cmd] : "?";
+	return cmd < 7 ? names[cmd] : "?";
 }
+
+/* The kinds of request generated, as the summary counts them. */
+enum { K_NEW, K_SET, K_DEL, K_GET, K_DUMP, K_APPLY, K_MAX };
+static const char *const k_names[K_MAX] = { "NEW", "SET", "DEL", "GET", "dump", "APPLY" };
+static unsigned long k_sent[K_MAX], k_ok[K_MAX];
+static unsigned long apply_outcomes[OUT_NOREPLY + 1], n_apply_steps;
 
 /*
  * Builds the next request into req; returns its length (the bytes to
- * send) and describes it in @desc. @valid_only: no mutation (for the
- * changes made in the middle of a dump).
+ * send), describes it in @desc and tells its K_ @kind. @valid_only: no
+ * mutation and no deliberate error (for the changes made in the middle
+ * of a dump).
  */
-static size_t gen_request(bool valid_only, char *desc, size_t dlen, bool *mutated)
+static size_t gen_request(bool valid_only, char *desc, size_t dlen, bool *mutated,
+			  unsigned int *kind)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	struct genlmsghdr *g;
 	unsigned int r = rnd(100), cmd;
 	uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
+	char steps[192] = "";
 	size_t len;
 
 	mut = !valid_only && chance(opt.mutate_pct);
 	if (valid_only)
-		cmd = r < 50 ? HOTLINE_CMD_CHANNEL_NEW : r < 75 ? HOTLINE_CMD_CHANNEL_SET :
-							 HOTLINE_CMD_CHANNEL_DEL;
+		cmd = r < 45 ? HOTLINE_CMD_CHANNEL_NEW : r < 67 ? HOTLINE_CMD_CHANNEL_SET :
+		      r < 88 ? HOTLINE_CMD_CHANNEL_DEL : HOTLINE_CMD_APPLY;
 	else
-		cmd = r < 32 ? HOTLINE_CMD_CHANNEL_NEW : r < 62 ? HOTLINE_CMD_CHANNEL_SET :
-		      r < 80 ? HOTLINE_CMD_CHANNEL_DEL : HOTLINE_CMD_CHANNEL_GET;
+		cmd = r < 28 ? HOTLINE_CMD_CHANNEL_NEW : r < 54 ? HOTLINE_CMD_CHANNEL_SET :
+		      r < 70 ? HOTLINE_CMD_CHANNEL_DEL : r < 87 ? HOTLINE_CMD_CHANNEL_GET :
+		      HOTLINE_CMD_APPLY;
 	if (cmd == HOTLINE_CMD_CHANNEL_GET && chance(25))
 		flags |= NLM_F_DUMP;
 	/* some requests without ACK: success then sends nothing at all */
@@ -1792,7 +2334,11 @@ static size_t gen_request(bool valid_only, char *desc, size_t dlen, bool *mutate
 	g->cmd = (uint8_t)cmd;
 	g->version = HOTLINE_GENL_VERSION;
 
-	if (!(flags & NLM_F_ROOT) || mut) {
+	*kind = cmd == HOTLINE_CMD_APPLY ? K_APPLY : (flags & NLM_F_DUMP) ? K_DUMP :
+		cmd - HOTLINE_CMD_CHANNEL_NEW;
+	if (cmd == HOTLINE_CMD_APPLY) {
+		n_apply_steps += put_apply(nlh, valid_only, steps, sizeof(steps));
+	} else if (!(flags & NLM_F_ROOT) || mut) {
 		if (!(mut && chance(4)))
 			put_name(nlh);
 		if (cmd == HOTLINE_CMD_CHANNEL_NEW)
@@ -1801,11 +2347,13 @@ static size_t gen_request(bool valid_only, char *desc, size_t dlen, bool *mutate
 			put_cfg(nlh, false);
 		else if (mut && chance(30))
 			put_cfg(nlh, chance(50));	/* attributes a command ignores */
+	} else if (chance(10)) {
+		put_stray_step(nlh);	/* a dump takes it */
 	}
 	if (mut)
 		put_extras(nlh);
 	len = nlh->nlmsg_len;
-	snprintf(desc, dlen, "%s%s flags=0x%x%s", cmd_name(cmd),
+	snprintf(desc, dlen, "%s%s%s%s flags=0x%x%s", cmd_name(cmd), steps[0] ? " " : "", steps,
 		 (flags & NLM_F_DUMP) == NLM_F_DUMP ? "(dump)" : "", flags,
 		 mut ? " mutated:" : "");
 	*mutated = mut;
@@ -1816,14 +2364,14 @@ static size_t gen_request(bool valid_only, char *desc, size_t dlen, bool *mutate
 
 /* ---- checking a request's answer ---- */
 
-static void count_outcome(int err, bool noreply)
+static void count_outcome(unsigned long *out, int err, bool noreply)
 {
 	int e = -err;
 
 	if (noreply)
-		outcomes[OUT_NOREPLY]++;
+		out[OUT_NOREPLY]++;
 	else if (e >= 0 && e < OUT_NOREPLY)
-		outcomes[e]++;
+		out[e]++;
 }
 
 static const char *errname(int e)
@@ -1852,14 +2400,59 @@ static const char *errname(int e)
 
 static void model_compare(const struct chan *got, unsigned int n, const char *where);
 
+/* A NEW, SET or DEL of @name that was made, on the model. */
+static void model_change(enum eop op, const char *name, const struct chan *result)
+{
+	struct chan *c = model_find(name);
+
+	switch (op) {
+	case OP_NEW:
+		if (n_model == MAX_CHANS)
+			die("model full");
+		c = &model[n_model++];
+		*c = *result;
+		c->id = 0;
+		c->id_floor = max_id_seen;
+		c->want_id = next_id ? next_id++ : 0;
+		c->serial = ++n_created;
+		c->touched = true;
+		break;
+	case OP_SET:
+		if (c) {
+			struct chan was = *c;
+
+			*c = *result;
+			c->id = was.id;
+			c->id_floor = was.id_floor;
+			c->want_id = was.want_id;
+			c->serial = was.serial;
+			c->touched = true;
+		}
+		break;
+	case OP_DEL:
+		if (c)
+			model_del(c);
+		break;
+	default:
+		break;
+	}
+}
+
+static unsigned long n_apply_made;	/* steps of the APPLY requests that succeeded */
+
 /* The answer @r to the request whose prediction is @p: check, then apply. */
 static void conclude(const struct pred *p, const struct reply *r)
 {
+	static const enum eop step_ops[] = {
+		[HOTLINE_CMD_CHANNEL_NEW] = OP_NEW,
+		[HOTLINE_CMD_CHANNEL_SET] = OP_SET,
+		[HOTLINE_CMD_CHANNEL_DEL] = OP_DEL,
+	};
 	bool noreply = !r->got_ack && !r->n_data;
-	unsigned int cls;
+	unsigned int cls, i;
 	struct chan *c;
 
-	count_outcome(r->err, noreply);
+	count_outcome(outcomes, r->err, noreply);
 	if (p->expect == XP_NOREPLY) {
 		if (!noreply)
 			failf("a reply (error %d) to a message the kernel must ignore", r->err);
@@ -1873,17 +2466,24 @@ static void conclude(const struct pred *p, const struct reply *r)
 	cls = class_of(r->err);
 	if (!cls) {
 		failf("unexpected errno %d (%s)", r->err, strerror(-r->err));
+		ids_unsure();
 		return;
 	}
 	if (!(cls & p->expect)) {
 		failf("outcome %s, but the contract says 0x%x (1 ok, 2 EINVAL/ERANGE, "
-		      "4 ENOENT, 8 EEXIST, 16 EOPNOTSUPP, 32 EPERM)", errname(-r->err), p->expect);
+		      "4 ENOENT, 8 EEXIST, 16 EOPNOTSUPP, 32 EPERM, 128 EBUSY/EADDRINUSE/"
+		      "ENOMEM/ENOSPC)", errname(-r->err), p->expect);
+		ids_unsure();
 		return;
 	}
 	if (p->expect == cls)
 		n_predicted_exact++;
-	if (r->err)
+	if (r->err) {
+		/* a single NEW may fail after it took an id; an APPLY never does */
+		if (p->op == OP_NEW && cls == XP_RESOURCE)
+			ids_unsure();
 		return;
+	}
 	if (p->ack0_only) {
 		if (r->n_data)
 			failf("data in answer to a message that is not a request");
@@ -1892,28 +2492,16 @@ static void conclude(const struct pred *p, const struct reply *r)
 	c = model_find(p->name);
 	switch (p->op) {
 	case OP_NEW:
-		if (n_model == MAX_CHANS)
-			die("model full");
-		c = &model[n_model++];
-		*c = p->result;
-		c->id = 0;
-		c->id_floor = max_id_seen;
-		c->touched = true;
-		break;
 	case OP_SET:
-		if (c) {
-			uint32_t id = c->id;
-			uint64_t floor = c->id_floor;
-
-			*c = p->result;
-			c->id = id;
-			c->id_floor = floor;
-			c->touched = true;
-		}
-		break;
 	case OP_DEL:
-		if (c)
-			model_del(c);
+		model_change(p->op, p->name, &p->result);
+		break;
+	case OP_APPLY:
+		/* every step, in order; new channels take consecutive ids */
+		for (i = 0; i < p->n_steps; i++)
+			model_change(step_ops[p->steps[i].cmd], p->steps[i].name,
+				     &p->steps[i].result);
+		n_apply_made += p->n_steps;
 		break;
 	case OP_GET:
 		if (r->n_chans != 1 || r->n_data != 1)
@@ -1969,9 +2557,9 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-enum { T_REJECTED, T_GET, T_DUMP, T_CHANGE, T_HEALTH, T_MAX };
+enum { T_REJECTED, T_GET, T_DUMP, T_CHANGE, T_HEALTH, T_APPLY, T_MAX };
 static const char *const t_names[T_MAX] = {
-	"rejected", "get", "dump", "change", "change with health",
+	"rejected", "get", "dump", "change", "change with health", "apply",
 };
 static double t_sum[T_MAX];
 static unsigned long t_n[T_MAX];
@@ -1983,7 +2571,8 @@ static void one_request(struct nlsock *s, bool valid_only)
 	struct reply r;
 	struct pred p;
 	bool mutated;
-	size_t len = gen_request(valid_only, desc, sizeof(desc), &mutated);
+	unsigned int kind;
+	size_t len = gen_request(valid_only, desc, sizeof(desc), &mutated, &kind);
 
 	cur_index = n_sent;
 	memcpy(cur_desc, desc, sizeof(desc));
@@ -2007,10 +2596,16 @@ static void one_request(struct nlsock *s, bool valid_only)
 		t = now_s() - t;
 		k = r.err || p.ack0_only || p.op == OP_NONE ? T_REJECTED :
 		    p.op == OP_DUMP ? T_DUMP : p.op == OP_GET ? T_GET :
-		    health ? T_HEALTH : T_CHANGE;
+		    p.op == OP_APPLY ? T_APPLY : health ? T_HEALTH : T_CHANGE;
 		t_sum[k] += t;
 		t_n[k]++;
 	}
+	k_sent[kind]++;
+	/* made: dispatched and not refused (a do without ACK answers nothing) */
+	if (p.op != OP_NONE && !p.ack0_only && !r.err && (r.got_ack || r.n_data || p.sync))
+		k_ok[kind]++;
+	if (kind == K_APPLY)
+		count_outcome(apply_outcomes, r.err, !r.got_ack && !r.n_data);
 	conclude(&p, &r);
 	free(r.chans);
 	cur_msg = NULL;
@@ -2069,6 +2664,7 @@ static void model_compare(const struct chan *got, unsigned int n, const char *wh
 /* Makes the model what the kernel shows (at start, or after a failure). */
 static void model_load(const struct reply *r)
 {
+	ids_unsure();
 	n_model = 0;
 	for (unsigned int i = 0; i < r->n_chans && i < MAX_CHANS; i++) {
 		model[n_model] = r->chans[i];
@@ -2312,6 +2908,20 @@ static void summary(double secs)
 		if (outcomes[i])
 			printf(" %s=%lu", errname((int)i), outcomes[i]);
 	printf(" (of %lu; %lu as exactly predicted)\n", total, n_predicted_exact);
+	printf("nlfuzz: outcomes by command (as generated, before any mutation of it):");
+	for (unsigned int k = 0; k < K_MAX; k++)
+		printf("%s %s %lu (%.1f%%, %lu made)", k ? "," : "", k_names[k], k_sent[k],
+		       n_sent ? 100.0 * (double)k_sent[k] / (double)n_sent : 0.0, k_ok[k]);
+	printf("\n");
+	printf("nlfuzz: outcomes of APPLY:");
+	total = 0;
+	for (unsigned int i = 0; i <= OUT_NOREPLY; i++)
+		if (apply_outcomes[i]) {
+			printf(" %s=%lu", errname((int)i), apply_outcomes[i]);
+			total += apply_outcomes[i];
+		}
+	printf(" (of %lu, with %lu steps; %lu steps made)\n", total, n_apply_steps,
+	       n_apply_made);
 	printf("nlfuzz: time per request:");
 	for (unsigned int k = 0, sep = 0; k < T_MAX; k++)
 		if (t_n[k])
@@ -2319,9 +2929,9 @@ static void summary(double secs)
 			       1e3 * t_sum[k] / (double)t_n[k], t_n[k]);
 	printf("\n");
 	printf("nlfuzz: %lu batches checked, %lu dumps, %lu interrupted-dump tests "
-	       "(%lu flagged NLM_F_DUMP_INTR, %lu abandoned), %u channels at end, "
-	       "%lu failures\n", n_batches, n_dumps, n_intr_tests, n_intr_flagged,
-	       n_abandoned, n_model, n_failures);
+	       "(%lu flagged NLM_F_DUMP_INTR, %lu abandoned), %lu new ids as predicted, "
+	       "%u channels at end, %lu failures\n", n_batches, n_dumps, n_intr_tests,
+	       n_intr_flagged, n_abandoned, n_ids_exact, n_model, n_failures);
 }
 
 static void usage(void)
