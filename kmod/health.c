@@ -105,6 +105,9 @@ struct hotline_health {
 	u64 malformed;
 	u64 reflected;
 	u64 replays;			/* test packets the reflector refused */
+	u64 refl_limited;		/* and those over its rate */
+	u64 refl_credit_ns;		/* the reflector's token bucket */
+	u64 refl_last_ns;		/* CLOCK_MONOTONIC */
 };
 
 static u64 health_detect_ns(const struct hotline_health *h)
@@ -311,6 +314,31 @@ unlock:
 	spin_unlock(&h->lock);
 }
 
+/*
+ * The reflector's rate limit, a token bucket kept as nanoseconds of
+ * credit: a reflection costs 1/HOTLINE_REFLECT_RATE s, credit grows with
+ * time up to HOTLINE_REFLECT_BURST reflections. Under h->lock.
+ */
+#define REFLECT_COST_NS	(NSEC_PER_SEC / HOTLINE_REFLECT_RATE)
+
+static bool health_reflect_allowed(struct hotline_health *h, u64 now)
+{
+	u64 credit = h->refl_credit_ns;
+
+	/* receive times are taken before the lock: never run backwards */
+	if (now > h->refl_last_ns) {
+		credit += now - h->refl_last_ns;
+		h->refl_last_ns = now;
+	}
+	credit = min_t(u64, credit, HOTLINE_REFLECT_BURST * REFLECT_COST_NS);
+	if (credit < REFLECT_COST_NS) {
+		h->refl_credit_ns = credit;
+		return false;
+	}
+	h->refl_credit_ns = credit - REFLECT_COST_NS;
+	return true;
+}
+
 /* The peer's Session-Sender sent a test packet: reflect it. */
 static void health_reflect(struct hotline_health *h, const struct stamp_rx *rx,
 			   const struct stamp_view *v)
@@ -328,6 +356,11 @@ static void health_reflect(struct hotline_health *h, const struct stamp_rx *rx,
 	spin_lock(&h->lock);
 	if (!hl_replay_accept(&h->replay, v->seq, v->ts)) {
 		h->replays++;
+		spin_unlock(&h->lock);
+		return;
+	}
+	if (!health_reflect_allowed(h, rx->rx_mono_ns)) {
+		h->refl_limited++;
 		spin_unlock(&h->lock);
 		return;
 	}
@@ -525,6 +558,9 @@ static void health_reset(struct hotline_health *h,
 	h->malformed = 0;
 	h->reflected = 0;
 	h->replays = 0;
+	h->refl_limited = 0;
+	h->refl_credit_ns = HOTLINE_REFLECT_BURST * REFLECT_COST_NS;
+	h->refl_last_ns = h->last_valid_ns;
 }
 
 /* Under stamp_lock(). */
@@ -818,6 +854,7 @@ void health_get_status(const struct hotline_health *ch,
 	st->auth_failures = h->auth_failures;
 	st->malformed = h->malformed;
 	st->reflected = h->reflected;
+	st->reflect_limited = h->refl_limited;
 	st->loss_ppm = hl_probes_loss_ppm(&h->probes);
 	st->window = hl_probes_window(&h->probes);
 	spin_unlock_bh(&h->lock);
@@ -835,7 +872,7 @@ size_t health_status_size(void)
 {
 	return nla_total_size(0) +			/* the nest */
 	       2 * nla_total_size(sizeof(u8)) +		/* STATE, DIAG */
-	       18 * nla_total_size_64bit(sizeof(u64)) +	/* SINCE .. JITTER */
+	       19 * nla_total_size_64bit(sizeof(u64)) +	/* SINCE .. JITTER, REFL. */
 	       3 * nla_total_size(sizeof(u32));		/* FLAPS, LOSS_PPM, WINDOW */
 }
 
@@ -871,6 +908,8 @@ int health_fill_status(struct sk_buff *skb, const struct hotline_health *h)
 			      HOTLINE_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_REFLECTED, st.reflected,
 			      HOTLINE_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_REFLECT_LIMITED,
+			      st.reflect_limited, HOTLINE_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_RTT_LAST, st.rtt_last,
 			      HOTLINE_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_RTT_MIN, st.rtt_min,

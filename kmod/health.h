@@ -133,7 +133,7 @@ struct hotline_health_status {
 	u64 since_ns;			/* CLOCK_REALTIME of the last change */
 	u32 flaps;
 	u64 probes_sent, probes_recv, lost, duplicates, reordered, late;
-	u64 auth_failures, malformed, reflected;
+	u64 auth_failures, malformed, reflected, reflect_limited;
 	u64 rtt_last, rtt_min, rtt_max, rtt_mean, rtt_p50, rtt_p90, rtt_p99;
 	u64 jitter;			/* ns */
 	u32 loss_ppm;

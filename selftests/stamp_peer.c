@@ -22,8 +22,10 @@
  *   -R           send: replay, i.e. repeat the first packet verbatim
  *   -U           send: unauthenticated packets even with -k (length mismatch)
  *   -F           send: forge reflector packets ("replies" to unsent probes)
+ *   -P BYTES     send: test packets of BYTES bytes (zero padding after the
+ *                STAMP fields; at least the STAMP length, at most 1472)
  *
- * Output: one line per reply ("reply ...") or reflection ("reflected ..."),
+ * Output: one line per reply ("reply ... len=BYTES") or reflection ("reflected ..."),
  * then "sent N received M" (send) or "reflected N rejected M" (reflect).
  */
 #include <arpa/inet.h>
@@ -43,7 +45,7 @@
 struct opts {
 	int reflect;
 	const char *addr;
-	unsigned int port, lport, count, interval_ms, wait_ms, seq;
+	unsigned int port, lport, count, interval_ms, wait_ms, seq, pad;
 	int keyed, wrong_key, replay, unauth, forge;
 	unsigned char key[32];
 };
@@ -51,7 +53,7 @@ struct opts {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: stamp_peer send ADDR [-p PORT] [-l PORT] [-k HEX] [-c N] [-i MS] [-w MS] [-s SEQ] [-W] [-R] [-U] [-F]\n"
+		"usage: stamp_peer send ADDR [-p PORT] [-l PORT] [-k HEX] [-c N] [-i MS] [-w MS] [-s SEQ] [-P BYTES] [-W] [-R] [-U] [-F]\n"
 		"       stamp_peer reflect [-l PORT] [-k HEX] [-c N] [-w MS]\n");
 	exit(2);
 }
@@ -195,7 +197,7 @@ static int recv_one(int fd, unsigned char *buf, size_t len, union sa *from,
 
 static int run_send(const struct opts *o)
 {
-	unsigned char pkt[STAMP_AUTH_LEN], first[STAMP_AUTH_LEN], buf[2048];
+	unsigned char pkt[1472] = { 0 }, first[1472], buf[2048];
 	int auth_wire = o->keyed && !o->unauth;
 	int len = stamp_len(auth_wire), family, fd;
 	uint64_t t1[1024];
@@ -215,6 +217,14 @@ static int run_send(const struct opts *o)
 		fprintf(stderr, "stamp_peer: '%s' is not an IPv4 or IPv6 address\n",
 			o->addr);
 		return 2;
+	}
+	if (o->pad) {
+		if (o->pad < (unsigned int)len) {
+			fprintf(stderr, "stamp_peer: -P %u is shorter than a test packet (%d)\n",
+				o->pad, len);
+			return 2;
+		}
+		len = (int)o->pad;
 	}
 	fd = open_sock(family, o->lport);
 	/* OpenSSL's first call is slow; keep it out of the timestamp path */
@@ -270,12 +280,12 @@ static int run_send(const struct opts *o)
 			}
 			stamp_parse(buf, o->keyed, &r);
 			got++;
-			printf("reply seq=%u sender_seq=%u fwd_ns=%lld rtt_ns=%lld ttl=%d sender_ttl=%u\n",
+			printf("reply seq=%u sender_seq=%u fwd_ns=%lld rtt_ns=%lld ttl=%d sender_ttl=%u len=%d\n",
 			       r.seq, r.sender_seq,
 			       (long long)stamp_ntp_diff_ns(r.rx_ts, r.sender_ts),
 			       (long long)(now_mono() - t1[r.sender_seq % 1024]) -
 			       (long long)stamp_ntp_diff_ns(r.ts, r.rx_ts),
-			       ttl, r.sender_ttl);
+			       ttl, r.sender_ttl, n);
 		}
 	}
 	printf("sent %u received %u\n", sent, got);
@@ -353,7 +363,7 @@ int main(int argc, char **argv)
 	} else {
 		usage();
 	}
-	while ((c = getopt(argc, argv, "p:l:k:c:i:w:s:WRUF")) != -1) {
+	while ((c = getopt(argc, argv, "p:l:k:c:i:w:s:P:WRUF")) != -1) {
 		switch (c) {
 		case 'p': o.port = num("-p", optarg, 65535); break;
 		case 'l': o.lport = num("-l", optarg, 65535); break;
@@ -362,6 +372,7 @@ int main(int argc, char **argv)
 		case 'i': o.interval_ms = num("-i", optarg, 600000); break;
 		case 'w': o.wait_ms = num("-w", optarg, 3600000); break;
 		case 's': o.seq = num("-s", optarg, 0xffffffffU); break;
+		case 'P': o.pad = num("-P", optarg, 1472); break;
 		case 'W': o.wrong_key = 1; break;
 		case 'R': o.replay = 1; break;
 		case 'U': o.unauth = 1; break;

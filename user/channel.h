@@ -62,7 +62,7 @@ struct hl_status {
 	uint64_t since_ns;
 	uint32_t flaps;
 	uint64_t probes_sent, probes_recv, lost, duplicates, reordered, late;
-	uint64_t auth_failures, malformed, reflected;
+	uint64_t auth_failures, malformed, reflected, reflect_limited;
 	uint64_t rtt_last, rtt_min, rtt_max, rtt_mean, rtt_p50, rtt_p90, rtt_p99;
 	uint64_t jitter;
 	uint32_t loss_ppm, window;

@@ -297,6 +297,7 @@ static int status_attr(const struct nlattr *a, void *data, struct parse_error *e
 	case HOTLINE_A_STATUS_AUTH_FAILURES: d64 = &s->auth_failures; break;
 	case HOTLINE_A_STATUS_MALFORMED: d64 = &s->malformed; break;
 	case HOTLINE_A_STATUS_REFLECTED: d64 = &s->reflected; break;
+	case HOTLINE_A_STATUS_REFLECT_LIMITED: d64 = &s->reflect_limited; break;
 	case HOTLINE_A_STATUS_RTT_LAST: d64 = &s->rtt_last; break;
 	case HOTLINE_A_STATUS_RTT_MIN: d64 = &s->rtt_min; break;
 	case HOTLINE_A_STATUS_RTT_MAX: d64 = &s->rtt_max; break;

@@ -15,7 +15,8 @@
  *   hotline_health_loss_ratio                            gauge, over the window
  *   hotline_health_probes_{sent,received,lost,duplicate,reordered,late,
  *       malformed}_total, hotline_health_auth_failures_total,
- *   hotline_health_reflected_total                       counter
+ *   hotline_health_reflected_total, hotline_health_reflect_limited_total
+ *                                                        counter
  *   hotline_health_transitions_total                     counter (flaps)
  *   hotline_health_last_change_timestamp_seconds         gauge, Unix time
  *
@@ -60,6 +61,7 @@ GETTER(late, ch->status.late)
 GETTER(malformed, ch->status.malformed)
 GETTER(auth_failures, ch->status.auth_failures)
 GETTER(reflected, ch->status.reflected)
+GETTER(reflect_limited, ch->status.reflect_limited)
 GETTER(flaps, ch->status.flaps)
 GETTER(since, ch->status.since_ns)
 
@@ -105,6 +107,9 @@ static const struct family families[] = {
 	  auth_failures },
 	{ "hotline_health_reflected_total", "counter",
 	  "The peer's test packets reflected.", true, U_COUNT, reflected },
+	{ "hotline_health_reflect_limited_total", "counter",
+	  "The peer's test packets not reflected: over the reflector's rate.", true,
+	  U_COUNT, reflect_limited },
 	{ "hotline_health_transitions_total", "counter",
 	  "Health state changes.", true, U_COUNT, flaps },
 	{ "hotline_health_last_change_timestamp_seconds", "gauge",

@@ -11,7 +11,8 @@
  *     "stats": { "rx_packets", "rx_bytes", "tx_packets", "tx_bytes" },
  *     "probes": null | { "sent", "received", "lost", "duplicates",
  *                        "reordered", "late", "auth_failures",
- *                        "malformed", "reflected", "transitions" } }
+ *                        "malformed", "reflected", "reflect_limited",
+ *                        "transitions" } }
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,7 @@ static json_object *probes_json(const struct hl_status *s)
 	add_u64(o, "auth_failures", s->auth_failures);
 	add_u64(o, "malformed", s->malformed);
 	add_u64(o, "reflected", s->reflected);
+	add_u64(o, "reflect_limited", s->reflect_limited);
 	add_u64(o, "transitions", s->flaps);
 	return o;
 }

@@ -12,7 +12,7 @@
  *     "since": "2026-11-26T22:13:32.123Z" | null, "since_ns": 1795...,
  *     "flaps": 1, "probes_sent": 10, "probes_recv": 10, "lost": 0,
  *     "duplicates": 0, "reordered": 0, "late": 0, "auth_failures": 0,
- *     "malformed": 0, "reflected": 10,
+ *     "malformed": 0, "reflected": 10, "reflect_limited": 0,
  *     "rtt_last_ns": ..., "rtt_min_ns": ..., "rtt_max_ns": ...,
  *     "rtt_mean_ns": ..., "rtt_p50_ns": ..., "rtt_p90_ns": ...,
  *     "rtt_p99_ns": ..., "jitter_ns": ..., "loss_ppm": 0, "window": 10
@@ -176,6 +176,7 @@ json_object *status_json(const struct hl_status *s)
 	add_u64(o, "auth_failures", s->auth_failures);
 	add_u64(o, "malformed", s->malformed);
 	add_u64(o, "reflected", s->reflected);
+	add_u64(o, "reflect_limited", s->reflect_limited);
 	add_u64(o, "rtt_last_ns", s->rtt_last);
 	add_u64(o, "rtt_min_ns", s->rtt_min);
 	add_u64(o, "rtt_max_ns", s->rtt_max);

@@ -29,7 +29,7 @@ static void channels(struct hl_channel ch[3])
 		.state = HOTLINE_STATE_UP, .since_ns = 1764195212123456789ULL,
 		.flaps = 2, .probes_sent = 100, .probes_recv = 99, .lost = 1,
 		.duplicates = 0, .reordered = 3, .late = 0, .auth_failures = 4,
-		.malformed = 5, .reflected = 98, .rtt_min = 1000000,
+		.malformed = 5, .reflected = 98, .reflect_limited = 7, .rtt_min = 1000000,
 		.rtt_max = 25000000, .rtt_mean = 2500000, .rtt_p50 = 2000000,
 		.rtt_p90 = 12345678, .rtt_p99 = 20000001, .jitter = 1500,
 		.loss_ppm = 10000, .window = 100,
@@ -151,6 +151,10 @@ static const char expected[] =
 "# TYPE hotline_health_reflected_total counter\n"
 "hotline_health_reflected_total{channel=\"cert\",peer=\"198.51.100.0/24\"} 98\n"
 "hotline_health_reflected_total{channel=\"B_2\",peer=\"2001:db8:ffff::1/128\"} 0\n"
+"# HELP hotline_health_reflect_limited_total The peer's test packets not reflected: over the reflector's rate.\n"
+"# TYPE hotline_health_reflect_limited_total counter\n"
+"hotline_health_reflect_limited_total{channel=\"cert\",peer=\"198.51.100.0/24\"} 7\n"
+"hotline_health_reflect_limited_total{channel=\"B_2\",peer=\"2001:db8:ffff::1/128\"} 0\n"
 "# HELP hotline_health_transitions_total Health state changes.\n"
 "# TYPE hotline_health_transitions_total counter\n"
 "hotline_health_transitions_total{channel=\"cert\",peer=\"198.51.100.0/24\"} 2\n"

@@ -76,6 +76,7 @@ static struct nlmsghdr *build(enum variant v)
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_AUTH_FAILURES, 5);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_MALFORMED, 6);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_REFLECTED, 995);
+		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_REFLECT_LIMITED, 17);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_RTT_LAST, 20100000);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_RTT_MIN, 19000000);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_RTT_MAX, 45000000);
@@ -128,7 +129,8 @@ static void test_good(void)
 	      (unsigned long long)s->since_ns, s->flaps);
 	CHECK(s->probes_sent == 1000 && s->probes_recv == 990 && s->lost == 10 &&
 	      s->duplicates == 1 && s->reordered == 2 && s->late == 3 &&
-	      s->auth_failures == 5 && s->malformed == 6 && s->reflected == 995,
+	      s->auth_failures == 5 && s->malformed == 6 && s->reflected == 995 &&
+	      s->reflect_limited == 17,
 	      "status counters", "sent %llu recv %llu",
 	      (unsigned long long)s->probes_sent, (unsigned long long)s->probes_recv);
 	CHECK(s->rtt_last == 20100000 && s->rtt_min == 19000000 &&
@@ -294,7 +296,8 @@ static void test_json(void)
 		"\"since\":\"2025-11-26T22:13:32.123Z\",\"since_ns\":1764195212123456789,"
 		"\"flaps\":4,\"probes_sent\":1000,\"probes_recv\":990,\"lost\":10,"
 		"\"duplicates\":1,\"reordered\":2,\"late\":3,\"auth_failures\":5,"
-		"\"malformed\":6,\"reflected\":995,\"rtt_last_ns\":20100000,"
+		"\"malformed\":6,\"reflected\":995,\"reflect_limited\":17,"
+		"\"rtt_last_ns\":20100000,"
 		"\"rtt_min_ns\":19000000,\"rtt_max_ns\":45000000,"
 		"\"rtt_mean_ns\":20500000,\"rtt_p50_ns\":20250000,"
 		"\"rtt_p90_ns\":30000000,\"rtt_p99_ns\":44321000,"

@@ -86,6 +86,9 @@
  *       HOTLINE_A_STATUS_AUTH_FAILURES: u64
  *       HOTLINE_A_STATUS_MALFORMED:    u64
  *       HOTLINE_A_STATUS_REFLECTED:    u64  test packets we reflected
+ *       HOTLINE_A_STATUS_REFLECT_LIMITED: u64  test packets not reflected:
+ *                                   more than HOTLINE_REFLECT_RATE a
+ *                                   second (bursts of HOTLINE_REFLECT_BURST)
  *       HOTLINE_A_STATUS_RTT_LAST:  u64, ns
  *       HOTLINE_A_STATUS_RTT_MIN:   u64, ns (over the window)
  *       HOTLINE_A_STATUS_RTT_MAX:   u64, ns (over the window)
@@ -156,6 +159,14 @@
 #define HOTLINE_DEFAULT_DETECT_MULT	3
 #define HOTLINE_MIN_INTERVAL_MS		10
 #define HOTLINE_MAX_INTERVAL_MS		60000
+/*
+ * The reflector answers a peer's test packets at most this often, so a
+ * flood of test packets in a configured peer's name (its address is easy
+ * to spoof) cannot turn the gateway into a packet source aimed at it: a
+ * peer probing at the shortest interval sends half this rate.
+ */
+#define HOTLINE_REFLECT_RATE		200	/* per second and session */
+#define HOTLINE_REFLECT_BURST		20
 
 enum hotline_cmd {
 	HOTLINE_CMD_UNSPEC,
@@ -271,6 +282,7 @@ enum hotline_status_attr {
 	HOTLINE_A_STATUS_LOSS_PPM,
 	HOTLINE_A_STATUS_WINDOW,
 	HOTLINE_A_STATUS_PAD,
+	HOTLINE_A_STATUS_REFLECT_LIMITED,
 	__HOTLINE_A_STATUS_MAX
 };
 
