@@ -41,7 +41,7 @@
 # fault points of one keyed set failed in turn), HOTLINE_FI_INIT (fault
 # points of the module load failed in turn), HOTLINE_FI_APPLY_NTH (most
 # fault points of one apply failed in turn) and HOTLINE_FI_APPLY_STRIDE
-# (every 2nd of them, each direction; make stress: every one),
+# (every 3rd of them, each direction; make stress: every one),
 # HOTLINE_FI_HIGHMEM
 # (fail_page_alloc's ignore-gfp-highmem, default 1: see fi_config).
 # Defaults keep it near 6 minutes on the debug kernel under TCG; the
@@ -68,7 +68,7 @@ N_NETNS=${HOTLINE_FI_NETNS:-3}
 N_INIT=${HOTLINE_FI_INIT:-40}
 N_NTH=${HOTLINE_FI_NTH:-80}
 N_APPLY_NTH=${HOTLINE_FI_APPLY_NTH:-200}
-APPLY_STRIDE=${HOTLINE_FI_APPLY_STRIDE:-2}
+APPLY_STRIDE=${HOTLINE_FI_APPLY_STRIDE:-3}
 
 NS=hl-fi-$$
 NS_REF=hl-firef-$$
@@ -950,9 +950,10 @@ apply_level() {
 # the APPLY request): each abandons the plan at another place in its
 # prepare phase (a step's configuration, channel, id slot, name entry,
 # peer group, health session, its socket) and must leave the table as it
-# was, or, past the last one, make all of it. With a stride of 2 the
-# points go 1, 3, 5, ...; the direction (A to B, B to A) changes only
-# when an apply went through, so both directions meet both parities.
+# was, or, past the last one, make all of it. With a stride of 3 the
+# points go 1, 4, 7, ...; the direction (A to B, B to A) changes only
+# when an apply went through, so the points each direction meets shift
+# from one success to the next.
 apply_nth() {
 	local nth target=b rc left bad=0 t0=$SECONDS
 	local -A n=()
