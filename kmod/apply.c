@@ -34,7 +34,6 @@
 #include "netlink.h"
 
 struct apply_step {
-	const struct nlattr *attr;	/* HOTLINE_A_CHANNEL_STEP, for extack */
 	struct nlattr *tb[HOTLINE_A_CHANNEL_MAX + 1];
 	u8 cmd;
 	char name[HOTLINE_NAME_SIZE];
@@ -74,7 +73,6 @@ static int step_parse(struct apply *a, struct apply_step *s, const struct nlattr
 	struct nlattr *tb[HOTLINE_A_STEP_MAX + 1];
 	int err;
 
-	s->attr = attr;
 	err = nla_parse_nested(tb, HOTLINE_A_STEP_MAX, attr, step_policy, a->extack);
 	if (err)
 		return err;
@@ -117,10 +115,25 @@ static int cmp_identity(const void *x, const void *y)
 	return memcmp(&p->probe.v6, &q->probe.v6, sizeof(p->probe.v6));
 }
 
-/* The later of two steps, in request order. */
-static struct apply_step *later(struct apply_step *p, struct apply_step *q)
+/*
+ * Sorts the first @k of a->order by @cmp and refuses the plan when two
+ * compare equal, pointing at attribute @type of the later step.
+ */
+static int find_repeat(struct apply *a, unsigned int k,
+		       int (*cmp)(const void *, const void *), int type,
+		       const char *msg, int err)
 {
-	return p > q ? p : q;
+	struct apply_step *p, *q;
+	unsigned int i;
+
+	sort(a->order, k, sizeof(*a->order), cmp, NULL);
+	for (i = 1; i < k; i++) {
+		p = a->order[i - 1];
+		q = a->order[i];
+		if (!cmp(&p, &q))
+			return apply_reject(a, (p > q ? p : q)->tb[type], msg, err);
+	}
+	return 0;
 }
 
 /* A channel named by two steps: which one would it end up as? */
@@ -130,14 +143,8 @@ static int check_names(struct apply *a)
 
 	for (i = 0; i < a->n; i++)
 		a->order[i] = &a->steps[i];
-	sort(a->order, a->n, sizeof(*a->order), cmp_name, NULL);
-	for (i = 1; i < a->n; i++)
-		if (!cmp_name(&a->order[i - 1], &a->order[i]))
-			return apply_reject(a, later(a->order[i - 1],
-						     a->order[i])->tb[HOTLINE_A_CHANNEL_NAME],
-					    "name: named by an earlier step of this apply too",
-					    -EINVAL);
-	return 0;
+	return find_repeat(a, a->n, cmp_name, HOTLINE_A_CHANNEL_NAME,
+			   "name: named by an earlier step of this apply too", -EINVAL);
 }
 
 /* After step_resolve(): sessions of the plan that would probe one address. */
@@ -148,14 +155,9 @@ static int check_identities(struct apply *a)
 	for (i = 0; i < a->n; i++)
 		if (a->steps[i].new_identity)
 			a->order[k++] = &a->steps[i];
-	sort(a->order, k, sizeof(*a->order), cmp_identity, NULL);
-	for (i = 1; i < k; i++)
-		if (!cmp_identity(&a->order[i - 1], &a->order[i]))
-			return apply_reject(a, later(a->order[i - 1],
-						     a->order[i])->tb[HOTLINE_A_CHANNEL_HEALTH],
-					    "health probe: another step of this apply probes this address from this local port",
-					    -EBUSY);
-	return 0;
+	return find_repeat(a, k, cmp_identity, HOTLINE_A_CHANNEL_HEALTH,
+			   "health probe: another step of this apply probes this address from this local port",
+			   -EBUSY);
 }
 
 /*
@@ -263,18 +265,12 @@ static void step_commit(struct apply *a, struct apply_step *s, struct list_head 
 {
 	struct hotline_health *h = s->ch->health;
 	struct hotline_health_marking marking;
-	struct sk_buff *event;
 
 	if (h)
 		health_set_leaving(h, false);
 	switch (s->cmd) {
 	case HOTLINE_CMD_CHANNEL_DEL:
-		event = hotline_config_event(a->net, s->ch, channel_cfg_locked(a->hn, s->ch),
-					     HOTLINE_CMD_CHANNEL_DEL);
-		WRITE_ONCE(s->ch->health, NULL);
-		health_retire(h, retired);
-		channel_delete(a->hn, s->ch);
-		hotline_config_event_send(a->net, event);
+		hotline_channel_remove(a->net, a->hn, s->ch, retired);
 		return;
 	case HOTLINE_CMD_CHANNEL_NEW:
 		channel_publish(a->hn, s->ch);

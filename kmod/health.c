@@ -690,14 +690,17 @@ void health_start(struct hotline_health *h)
 	health_start_timer(h);
 }
 
+/* Gives back a port reference health_port_get() took. */
+static void health_port_put(struct net *net, struct stamp_port *sp)
+{
+	stamp_lock(net);
+	stamp_port_put(sp);
+	stamp_unlock(net);
+}
+
 void health_cancel(struct hotline_health *h)
 {
-	LIST_HEAD(dead);
-
-	stamp_lock(h->net);
-	stamp_port_retire(h->port, &dead);
-	stamp_unlock(h->net);
-	stamp_ports_release(&dead);
+	health_port_put(h->net, h->port);
 	health_free(h);
 }
 
@@ -781,15 +784,10 @@ void health_update_commit(struct hotline_health *h, const struct hotline_health_
 
 void health_update_abort(struct hotline_health *h, struct health_change *chg)
 {
-	LIST_HEAD(dead);
-
 	if (!chg->restart)
 		return;
 	health_tfm_free(chg->tfm);
-	stamp_lock(h->net);
-	stamp_port_retire(chg->port, &dead);
-	stamp_unlock(h->net);
-	stamp_ports_release(&dead);
+	health_port_put(h->net, chg->port);
 	memset(chg, 0, sizeof(*chg));
 }
 

@@ -896,14 +896,27 @@ out:
 	return err;
 }
 
+void hotline_channel_remove(struct net *net, struct hotline_net *hn,
+			    struct hotline_channel *ch, struct list_head *retired)
+{
+	struct hotline_health *h = ch->health;
+	struct sk_buff *event;
+
+	event = hotline_config_event(net, ch, channel_cfg_locked(hn, ch),
+				     HOTLINE_CMD_CHANNEL_DEL);
+	WRITE_ONCE(ch->health, NULL);
+	health_retire(h, retired);
+	channel_delete(hn, ch);
+	hotline_config_event_send(net, event);
+}
+
 static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct hotline_net *hn = hotline_pernet(net);
 	struct hotline_channel *ch;
 	char name[HOTLINE_NAME_SIZE];
-	struct hotline_health *h;
-	struct sk_buff *event;
+	LIST_HEAD(retired);
 	int err;
 
 	err = hotline_parse_name(info->attrs, info->extack, name);
@@ -916,12 +929,8 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&hn->lock);
 		return -ENOENT;
 	}
-	event = hotline_config_event(net, ch, channel_cfg_locked(hn, ch), HOTLINE_CMD_CHANNEL_DEL);
-	h = ch->health;
-	WRITE_ONCE(ch->health, NULL);
-	health_destroy(h);
-	channel_delete(hn, ch);
-	hotline_config_event_send(net, event);
+	hotline_channel_remove(net, hn, ch, &retired);
+	health_reap(&retired);
 	mutex_unlock(&hn->lock);
 	return 0;
 }

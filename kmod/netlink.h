@@ -12,6 +12,8 @@ struct nla_policy;
 struct netlink_ext_ack;
 struct sk_buff;
 struct hotline_channel;
+struct hotline_net;
+struct list_head;
 struct hotline_channel_cfg;
 struct hotline_health_marking;
 
@@ -55,6 +57,12 @@ void hotline_config_event_send(struct net *net, struct sk_buff *skb);
 /* Both at once, for a channel that stays in the table. */
 void hotline_config_notify(struct net *net, const struct hotline_channel *ch,
 			   const struct hotline_channel_cfg *cfg, u8 cmd);
+/*
+ * CHANNEL_DEL of @ch, config event included; its health session, if any,
+ * goes on @retired for health_reap(). Table mutex held.
+ */
+void hotline_channel_remove(struct net *net, struct hotline_net *hn,
+			    struct hotline_channel *ch, struct list_head *retired);
 int hotline_nl_apply(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _HOTLINE_NETLINK_H */
