@@ -270,7 +270,7 @@ static void step_commit(struct apply *a, struct apply_step *s, struct list_head 
 		health_set_leaving(h, false);
 	switch (s->cmd) {
 	case HOTLINE_CMD_CHANNEL_DEL:
-		hotline_channel_remove(a->net, a->hn, s->ch, retired);
+		hotline_channel_remove(a->net, a->hn, s->ch);
 		return;
 	case HOTLINE_CMD_CHANNEL_NEW:
 		channel_publish(a->hn, s->ch);

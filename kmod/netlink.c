@@ -897,7 +897,7 @@ out:
 }
 
 void hotline_channel_remove(struct net *net, struct hotline_net *hn,
-			    struct hotline_channel *ch, struct list_head *retired)
+			    struct hotline_channel *ch)
 {
 	struct hotline_health *h = ch->health;
 	struct sk_buff *event;
@@ -905,7 +905,8 @@ void hotline_channel_remove(struct net *net, struct hotline_net *hn,
 	event = hotline_config_event(net, ch, channel_cfg_locked(hn, ch),
 				     HOTLINE_CMD_CHANNEL_DEL);
 	WRITE_ONCE(ch->health, NULL);
-	health_retire(h, retired);
+	/* its timers use the channel: stopped before the channel is freed */
+	health_destroy(h);
 	channel_delete(hn, ch);
 	hotline_config_event_send(net, event);
 }
@@ -916,7 +917,6 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 	struct hotline_net *hn = hotline_pernet(net);
 	struct hotline_channel *ch;
 	char name[HOTLINE_NAME_SIZE];
-	LIST_HEAD(retired);
 	int err;
 
 	err = hotline_parse_name(info->attrs, info->extack, name);
@@ -929,8 +929,7 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&hn->lock);
 		return -ENOENT;
 	}
-	hotline_channel_remove(net, hn, ch, &retired);
-	health_reap(&retired);
+	hotline_channel_remove(net, hn, ch);
 	mutex_unlock(&hn->lock);
 	return 0;
 }

@@ -58,11 +58,11 @@ void hotline_config_event_send(struct net *net, struct sk_buff *skb);
 void hotline_config_notify(struct net *net, const struct hotline_channel *ch,
 			   const struct hotline_channel_cfg *cfg, u8 cmd);
 /*
- * CHANNEL_DEL of @ch, config event included; its health session, if any,
- * goes on @retired for health_reap(). Table mutex held.
+ * CHANNEL_DEL of @ch, config event included; its health session is
+ * stopped first (one grace period). Table mutex held.
  */
 void hotline_channel_remove(struct net *net, struct hotline_net *hn,
-			    struct hotline_channel *ch, struct list_head *retired);
+			    struct hotline_channel *ch);
 int hotline_nl_apply(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _HOTLINE_NETLINK_H */
