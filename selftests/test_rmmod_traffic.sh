@@ -12,7 +12,7 @@ for tool in iperf3 tcpdump tshark jq; do
 	command -v "$tool" >/dev/null || { fail "tools" "$tool not installed (make deps)"; exit 1; }
 done
 
-DURATION=40	# seconds of iperf3
+DURATION=20	# seconds of iperf3: 14 s of it after the unload
 RMMOD_AT=6	# seconds into it
 # rmmod under KASAN and lockdep, on a guest the streams saturate, has
 # taken from 1 to 28 s: leave the stream time to go on after it.

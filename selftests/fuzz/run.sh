@@ -3,7 +3,7 @@
 #
 # selftests/fuzz/run.sh [SECONDS]: build the libFuzzer targets (clang,
 # -fsanitize=fuzzer,address,undefined) and run each for SECONDS (default
-# 30; `make stress` gives 600), starting from the seed corpus committed
+# 20; `make stress` gives 600), starting from the seed corpus committed
 # under selftests/fuzz/corpus/TARGET. Any crash, leak, sanitizer report or
 # broken property is a FAIL, with the reproducer kept in build/fuzz/.
 # New inputs found go to build/fuzz/corpus/TARGET, never into the repo.
@@ -15,7 +15,7 @@
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-secs=${1:-30}
+secs=${1:-20}
 out=${BUILD:-$root/build}/fuzz
 targets="fuzz_config fuzz_channel_decode"
 passed=0 failed=0
