@@ -77,7 +77,7 @@ static void plan_free(struct plan *p)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		memset(p->v[i].req.health.key, 0, HOTLINE_KEY_LEN);
+		explicit_bzero(p->v[i].req.health.key, HOTLINE_KEY_LEN);
 	free(p->v);
 }
 

@@ -410,7 +410,7 @@ static int channel_change(int argc, char **argv, bool is_set)
 		ret = EXIT_ERROR;
 	}
 out:
-	memset(&r.ch.health.key, 0, sizeof(r.ch.health.key));
+	explicit_bzero(&r.ch.health.key, sizeof(r.ch.health.key));
 	hlnl_close(&nl);
 	return ret;
 }

@@ -304,7 +304,7 @@ static void section_end(struct parser *p)
 	return;
 out:
 	free(cc->key_file);
-	memset(h->key, 0, sizeof(h->key));
+	explicit_bzero(h->key, sizeof(h->key));
 	p->sec = SEC_NONE;
 }
 
@@ -512,7 +512,7 @@ size_t conf_parse(const char *text, size_t len, const char *fname,
 
 		for (i = 0; i < c->n; i++) {
 			free(c->v[i].key_file);
-			memset(c->v[i].ch.health.key, 0, HOTLINE_KEY_LEN);
+			explicit_bzero(c->v[i].ch.health.key, HOTLINE_KEY_LEN);
 		}
 		free(c->v);
 		c->v = NULL;
@@ -610,7 +610,7 @@ void conf_free(struct conf *c)
 
 	for (i = 0; i < c->n; i++) {
 		free(c->v[i].key_file);
-		memset(c->v[i].ch.health.key, 0, HOTLINE_KEY_LEN);
+		explicit_bzero(c->v[i].ch.health.key, HOTLINE_KEY_LEN);
 	}
 	for (i = 0; i < c->nerrors; i++)
 		free(c->errors[i]);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "key.h"
@@ -91,6 +92,25 @@ long base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax)
 	return (long)n;
 }
 
+/*
+ * Whoever can read a key file can forge health replies, whoever can
+ * write it can swap the key: like sshd with a private key, refuse a file
+ * open to group or others, or owned by anyone but root or ourselves.
+ */
+static int key_file_private(int fd, struct parse_error *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return parse_fail(e, "cannot stat it: %s", strerror(errno));
+	if (st.st_mode & 077)
+		return parse_fail(e, "it is open to group or others (mode %04o): "
+				  "chmod 600 it", (unsigned int)(st.st_mode & 07777));
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return parse_fail(e, "it belongs to uid %u, neither root nor us: "
+				  "chown it", (unsigned int)st.st_uid);
+	return 0;
+}
 
 int key_file_read(const char *path, uint8_t key[HOTLINE_KEY_LEN],
 		  struct parse_error *e)
@@ -105,6 +125,10 @@ int key_file_read(const char *path, uint8_t key[HOTLINE_KEY_LEN],
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return parse_fail(e, "cannot open it: %s", strerror(errno));
+	if (key_file_private(fd, e) < 0) {
+		close(fd);
+		return -1;
+	}
 	n = read(fd, text, sizeof(text) - 1);
 	if (n < 0) {
 		int err = errno;
@@ -120,13 +144,13 @@ int key_file_read(const char *path, uint8_t key[HOTLINE_KEY_LEN],
 	while (end > start && isspace((unsigned char)text[end - 1]))
 		end--;
 	len = base64_decode(text + start, end - start, raw, sizeof(raw));
-	memset(text, 0, sizeof(text));
+	explicit_bzero(text, sizeof(text));
 	if (len != HOTLINE_KEY_LEN) {
-		memset(raw, 0, sizeof(raw));
+		explicit_bzero(raw, sizeof(raw));
 		return parse_fail(e, "it must hold the base64 of a %d-byte key "
 			    "(hotlinectl genkey makes one)", HOTLINE_KEY_LEN);
 	}
 	memcpy(key, raw, HOTLINE_KEY_LEN);
-	memset(raw, 0, sizeof(raw));
+	explicit_bzero(raw, sizeof(raw));
 	return 0;
 }

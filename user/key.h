@@ -19,7 +19,11 @@ void base64_encode(const uint8_t *in, size_t len, char *out);
  * length, or -1. */
 long base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax);
 
-/* Reads a key file (base64 of 32 bytes, surrounding whitespace allowed). */
+/*
+ * Reads a key file (base64 of 32 bytes, surrounding whitespace allowed);
+ * refuses one that group or others may read or write, or that belongs to
+ * a user other than root or the caller.
+ */
 int key_file_read(const char *path, uint8_t key[HOTLINE_KEY_LEN],
 		  struct parse_error *e);
 

@@ -306,6 +306,9 @@ void hlnl_close(struct hl_nl *nl)
 {
 	if (nl->sk)
 		mnl_socket_close(nl->sk);
+	/* a channel request may have carried a health key */
+	if (nl->req)
+		explicit_bzero(nl->req, NL_REQ_SIZE);
 	free(nl->req);
 	free(nl->rx);
 	memset(nl, 0, sizeof(*nl));

@@ -95,8 +95,39 @@ expect "no command" 2 'Usage: hotlinectl' --
 expect "genkey takes no arguments" 2 'genkey takes no arguments' -- genkey now
 
 echo "this is not a key" >"$tmp/bad.key"
+chmod 600 "$tmp/bad.key"
 expect "garbage key file names the file" 2 "invalid key-file \"$tmp/bad.key\": it must hold the base64 of a 32-byte key" -- \
 	channel add c peer $P probe 198.51.100.7 key-file "$tmp/bad.key"
+# genkey > FILE: the shell makes FILE with its umask (0644 here); genkey
+# makes it private before writing the key, and key-file takes it
+(umask 022 && "$ctl" genkey >"$tmp/made.key")
+mode=$(stat -c %a "$tmp/made.key")
+if [ "$mode" = 600 ] && [ "$(wc -c <"$tmp/made.key")" = 45 ]; then
+	pass "genkey > FILE under umask 022 makes FILE 0600"
+else
+	fail "genkey > FILE under umask 022 makes FILE 0600" "mode $mode, $(wc -c <"$tmp/made.key") bytes"
+fi
+cp "$tmp/made.key" "$tmp/open.key"
+for m in 644 640 604 660; do
+	chmod "$m" "$tmp/open.key"
+	expect "a key file of mode $m is refused" 2 \
+		"invalid key-file \"$tmp/open.key\": it is open to group or others (mode 0$m): chmod 600 it" -- \
+		channel add c peer $P probe 198.51.100.7 key-file "$tmp/open.key"
+done
+# genkey's private output is taken: it gets as far as the missing module
+chmod 600 "$tmp/open.key"
+"$ctl" channel add c peer $P probe 198.51.100.7 key-file "$tmp/open.key" >/dev/null 2>"$tmp/err"
+if ! grep -q 'key-file' "$tmp/err"; then
+	pass "a key file of mode 600 is taken"
+else
+	fail "a key file of mode 600 is taken" "$(head -c 300 "$tmp/err")"
+fi
+if [ "$(id -u)" = 0 ]; then
+	chown 65534 "$tmp/open.key"
+	expect "a key file of another user is refused" 2 \
+		"invalid key-file \"$tmp/open.key\": it belongs to uid 65534, neither root nor us: chown it" -- \
+		channel add c peer $P probe 198.51.100.7 key-file "$tmp/open.key"
+fi
 expect "missing key file names the file" 2 "invalid key-file \"$tmp/none.key\": cannot open it" -- \
 	channel add c peer $P probe 198.51.100.7 key-file "$tmp/none.key"
 

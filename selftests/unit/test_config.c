@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -80,6 +81,14 @@ static void test_errors(void)
 	snprintf(want, sizeof(want), "t.conf:4: invalid KeyFile \"%s\": it must hold "
 		 "the base64 of a 32-byte key (hotlinectl genkey makes one)", short_key);
 	expect_error("key file of the wrong size", text, want);
+	chmod(good_key, 0644);
+	snprintf(text, sizeof(text),
+		 "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\nKeyFile = %s\n",
+		 good_key);
+	snprintf(want, sizeof(want), "t.conf:4: invalid KeyFile \"%s\": it is open to "
+		 "group or others (mode 0644): chmod 600 it", good_key);
+	expect_error("key file others can read", text, want);
+	chmod(good_key, 0600);
 	expect_error("value out of range",
 		     "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\n"
 		     "Unauthenticated = yes\nInterval = 5\n",
@@ -421,6 +430,7 @@ static void write_file(const char *path, const char *text)
 
 	fputs(text, f);
 	fclose(f);
+	chmod(path, 0600);
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of user/key.c: base64 both ways and the key file reader. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "key.h"
@@ -17,6 +18,15 @@ static const char *keyfile(const char *name, const char *text)
 	f = fopen(path, "w");
 	fputs(text, f);
 	fclose(f);
+	chmod(path, 0600);
+	return path;
+}
+
+static const char *dir_path(const char *name)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return path;
 }
 
@@ -75,6 +85,19 @@ static void test_key_file(void)
 	      "garbage key file refused", "%s", e.why);
 	CHECK(key_file_read(keyfile("empty", ""), key, &e) == -1, "empty key file refused",
 	      "accepted");
+	base64_encode(want, sizeof(want), text);
+	keyfile("open", text);
+	chmod(dir_path("open"), 0644);
+	CHECK(key_file_read(dir_path("open"), key, &e) == -1 &&
+	      strstr(e.why, "open to group or others (mode 0644): chmod 600 it"),
+	      "key file of mode 0644 refused", "%s", e.why);
+	chmod(dir_path("open"), 0620);
+	CHECK(key_file_read(dir_path("open"), key, &e) == -1 &&
+	      strstr(e.why, "(mode 0620)"), "key file writable by its group refused",
+	      "%s", e.why);
+	chmod(dir_path("open"), 0400);
+	CHECK(key_file_read(dir_path("open"), key, &e) == 0 &&
+	      !memcmp(key, want, sizeof(key)), "key file of mode 0400 reads", "%s", e.why);
 	CHECK(key_file_read("/nonexistent/hotline.key", key, &e) == -1 &&
 	      strstr(e.why, "cannot open"), "missing key file refused", "%s", e.why);
 }
