@@ -24,6 +24,7 @@
  *   -F           send: forge reflector packets ("replies" to unsent probes)
  *   -P BYTES     send: test packets of BYTES bytes (zero padding after the
  *                STAMP fields; at least the STAMP length, at most 1472)
+ *   -A SECS      send: timestamps SECS seconds ahead of the clock
  *
  * Output: one line per reply ("reply ... len=BYTES") or reflection ("reflected ..."),
  * then "sent N received M" (send) or "reflected N rejected M" (reflect).
@@ -45,7 +46,7 @@
 struct opts {
 	int reflect;
 	const char *addr;
-	unsigned int port, lport, count, interval_ms, wait_ms, seq, pad;
+	unsigned int port, lport, count, interval_ms, wait_ms, seq, pad, ahead;
 	int keyed, wrong_key, replay, unauth, forge;
 	unsigned char key[32];
 };
@@ -53,7 +54,7 @@ struct opts {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: stamp_peer send ADDR [-p PORT] [-l PORT] [-k HEX] [-c N] [-i MS] [-w MS] [-s SEQ] [-P BYTES] [-W] [-R] [-U] [-F]\n"
+		"usage: stamp_peer send ADDR [-p PORT] [-l PORT] [-k HEX] [-c N] [-i MS] [-w MS] [-s SEQ] [-P BYTES] [-A SECS] [-W] [-R] [-U] [-F]\n"
 		"       stamp_peer reflect [-l PORT] [-k HEX] [-c N] [-w MS]\n");
 	exit(2);
 }
@@ -231,7 +232,8 @@ static int run_send(const struct opts *o)
 	if (o->keyed)
 		sign(o, pkt, 0);
 	for (i = 0; !o->count || i < o->count; i++) {
-		struct stamp_view v = { .seq = o->seq + i, .ts = now_ntp(),
+		struct stamp_view v = { .seq = o->seq + i,
+					.ts = now_ntp() + ((uint64_t)o->ahead << 32),
 					.err = STAMP_ERR_ESTIMATE };
 		uint64_t deadline;
 		int n, ttl;
@@ -363,7 +365,7 @@ int main(int argc, char **argv)
 	} else {
 		usage();
 	}
-	while ((c = getopt(argc, argv, "p:l:k:c:i:w:s:P:WRUF")) != -1) {
+	while ((c = getopt(argc, argv, "p:l:k:c:i:w:s:P:A:WRUF")) != -1) {
 		switch (c) {
 		case 'p': o.port = num("-p", optarg, 65535); break;
 		case 'l': o.lport = num("-l", optarg, 65535); break;
@@ -373,6 +375,7 @@ int main(int argc, char **argv)
 		case 'w': o.wait_ms = num("-w", optarg, 3600000); break;
 		case 's': o.seq = num("-s", optarg, 0xffffffffU); break;
 		case 'P': o.pad = num("-P", optarg, 1472); break;
+		case 'A': o.ahead = num("-A", optarg, 1U << 30); break;
 		case 'W': o.wrong_key = 1; break;
 		case 'R': o.replay = 1; break;
 		case 'U': o.unauth = 1; break;

@@ -14,7 +14,9 @@
 #     the test packet was;
 #   * an address that is not a configured peer gets no answer at all;
 #   * a keyed session does not answer unauthenticated test packets (they
-#     count as auth_failures).
+#     count as auth_failures);
+#   * a test packet in the peer's name stamped a day ahead locks the peer
+#     out of neither kind of session.
 . "$(dirname "$0")/lib.sh"
 
 STAMP_PEER=$HOTLINE_ROOT/build/selftests/stamp_peer
@@ -123,6 +125,14 @@ set -- $(h2 get to-gw1 reflected reflect_limited malformed)
 check_eq "host A (not a configured peer) gets no reflection" 0 "$(received "$TMP/stranger")"
 check_eq "and moves none of the session's counters" "$before" "$*"
 
+# ---- unauthenticated: a timestamp far ahead does not lock the peer out ----
+# An unauthenticated test packet can be forged outright, so the session
+# keeps no replay window that one such packet could push past the peer.
+send "$TMP/ahead" "$NS_GW1" -c 1 -w 300 -A 86400 -s 4000000000
+check_eq "a test packet in gw1's name stamped a day ahead is answered" 1 "$(received "$TMP/ahead")"
+send "$TMP/after" "$NS_GW1" -c 10 -i 20 -w 300
+check_eq "and gw1's own test packets after it are all answered" 10 "$(received "$TMP/after")"
+
 # ---- keyed: unauthenticated test packets are not answered ----------------
 "$HOTLINECTL" genkey >"$TMP/k" && chmod 600 "$TMP/k"
 KEYHEX=$(base64 -d <"$TMP/k" | od -An -tx1 | tr -d ' \n')
@@ -133,5 +143,11 @@ check_eq "a keyed session answers no unauthenticated test packet" 0 "$(received 
 check_eq "and counts each as an auth failure" 10 "$(($(h2 get to-gw1 auth_failures) - af0))"
 send "$TMP/keyed" "$NS_GW1" -c 10 -i 20 -w 300 -k "$KEYHEX"
 check_eq "the same packets signed with the key are answered" 10 "$(received "$TMP/keyed")"
+# Keyed, the timestamp is under the HMAC: a forger's packet stamped a day
+# ahead fails it before the replay window sees it.
+send "$TMP/ahead_k" "$NS_GW1" -c 1 -w 300 -A 86400 -s 4000000000 -k "$KEYHEX" -W
+check_eq "keyed: a forged test packet stamped a day ahead is not answered" 0 "$(received "$TMP/ahead_k")"
+send "$TMP/after_k" "$NS_GW1" -c 10 -i 20 -w 300 -k "$KEYHEX"
+check_eq "and gw1's signed test packets after it are all answered" 10 "$(received "$TMP/after_k")"
 
 rm -rf "$TMP"
