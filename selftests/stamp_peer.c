@@ -25,6 +25,8 @@
  *   -P BYTES     send: test packets of BYTES bytes (zero padding after the
  *                STAMP fields; at least the STAMP length, at most 1472)
  *   -A SECS      send: timestamps SECS seconds ahead of the clock
+ *   -T BYTES     send: cut each test packet to BYTES bytes (0 up to one
+ *                short of the STAMP length: a datagram too short to parse)
  *
  * Output: one line per reply ("reply ... len=BYTES") or reflection ("reflected ..."),
  * then "sent N received M" (send) or "reflected N rejected M" (reflect).
@@ -47,6 +49,7 @@ struct opts {
 	int reflect;
 	const char *addr;
 	unsigned int port, lport, count, interval_ms, wait_ms, seq, pad, ahead;
+	int cut;	/* -T: bytes to send, or -1 */
 	int keyed, wrong_key, replay, unauth, forge;
 	unsigned char key[32];
 };
@@ -54,7 +57,7 @@ struct opts {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: stamp_peer send ADDR [-p PORT] [-l PORT] [-k HEX] [-c N] [-i MS] [-w MS] [-s SEQ] [-P BYTES] [-A SECS] [-W] [-R] [-U] [-F]\n"
+		"usage: stamp_peer send ADDR [-p PORT] [-l PORT] [-k HEX] [-c N] [-i MS] [-w MS] [-s SEQ] [-P BYTES] [-A SECS] [-T BYTES] [-W] [-R] [-U] [-F]\n"
 		"       stamp_peer reflect [-l PORT] [-k HEX] [-c N] [-w MS]\n");
 	exit(2);
 }
@@ -227,6 +230,14 @@ static int run_send(const struct opts *o)
 		}
 		len = (int)o->pad;
 	}
+	if (o->cut >= 0) {
+		if (o->pad || o->cut >= len) {
+			fprintf(stderr, "stamp_peer: -T %d must be shorter than a test packet (%d), without -P\n",
+				o->cut, len);
+			return 2;
+		}
+		len = o->cut;
+	}
 	fd = open_sock(family, o->lport);
 	/* OpenSSL's first call is slow; keep it out of the timestamp path */
 	if (o->keyed)
@@ -348,7 +359,7 @@ static int run_reflect(const struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = { .port = STAMP_PORT, .count = 5, .interval_ms = 100,
-			  .wait_ms = 1000 };
+			  .wait_ms = 1000, .cut = -1 };
 	int c;
 
 	if (argc < 2)
@@ -365,7 +376,7 @@ int main(int argc, char **argv)
 	} else {
 		usage();
 	}
-	while ((c = getopt(argc, argv, "p:l:k:c:i:w:s:P:A:WRUF")) != -1) {
+	while ((c = getopt(argc, argv, "p:l:k:c:i:w:s:P:A:T:WRUF")) != -1) {
 		switch (c) {
 		case 'p': o.port = num("-p", optarg, 65535); break;
 		case 'l': o.lport = num("-l", optarg, 65535); break;
@@ -376,6 +387,7 @@ int main(int argc, char **argv)
 		case 's': o.seq = num("-s", optarg, 0xffffffffU); break;
 		case 'P': o.pad = num("-P", optarg, 1472); break;
 		case 'A': o.ahead = num("-A", optarg, 1U << 30); break;
+		case 'T': o.cut = (int)num("-T", optarg, 1472); break;
 		case 'W': o.wrong_key = 1; break;
 		case 'R': o.replay = 1; break;
 		case 'U': o.unauth = 1; break;

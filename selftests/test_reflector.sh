@@ -16,7 +16,10 @@
 #   * a keyed session does not answer unauthenticated test packets (they
 #     count as auth_failures);
 #   * a test packet in the peer's name stamped a day ahead locks the peer
-#     out of neither kind of session.
+#     out of neither kind of session;
+#   * a datagram too short to parse is never answered and counts as
+#     malformed; keyed reflections are 112 bytes whatever the test
+#     packet's length.
 . "$(dirname "$0")/lib.sh"
 
 STAMP_PEER=$HOTLINE_ROOT/build/selftests/stamp_peer
@@ -101,19 +104,51 @@ check_eq "right after the flood the peer's own probing is answered again" 10 \
 	"$(received "$TMP/after")"
 
 # ---- never more bytes out than in ---------------------------------------
-bad_len=""
-for len in 44 45 100 512 1472; do
-	sleep 0.1
-	send "$TMP/len" "$NS_GW1" -c 3 -i 20 -w 300 -P "$len"
-	lens=$(sed -n 's/^reply .* len=\([0-9]*\)$/\1/p' "$TMP/len" | sort -u | tr '\n' ' ')
-	[ "$lens" = "44 " ] && [ "$(received "$TMP/len")" = 3 ] ||
-		bad_len+="$len bytes in: $(received "$TMP/len") replies of ${lens:-no} bytes; "
-done
-if [ -z "$bad_len" ]; then
-	pass "test packets of 44 to 1472 bytes are answered with 44"
-else
-	fail "a reflection is never longer than the test packet" "$bad_len"
-fi
+# answered_with WANT LEN... [-- SEND-ARGS]: test packets of each LEN bytes
+# are each answered, with WANT bytes
+answered_with() {
+	local want=$1 len lens bad=""
+	shift
+	local lengths=() args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do lengths+=("$1"); shift; done
+	[ $# -gt 0 ] && { shift; args=("$@"); }
+	for len in "${lengths[@]}"; do
+		sleep 0.1
+		send "$TMP/len" "$NS_GW1" -c 3 -i 20 -w 300 -P "$len" "${args[@]}"
+		lens=$(sed -n 's/^reply .* len=\([0-9]*\)$/\1/p' "$TMP/len" | sort -u | tr '\n' ' ')
+		[ "$lens" = "$want " ] && [ "$(received "$TMP/len")" = 3 ] ||
+			bad+="$len bytes in: $(received "$TMP/len") replies of ${lens:-no} bytes; "
+	done
+	[ -z "$bad" ] || { echo "$bad"; return 1; }
+}
+check "test packets of 44 to 1472 bytes are answered with 44" \
+	answered_with 44 44 45 100 512 1472
+
+# ---- too short to parse: never answered, counted ---------------------------
+# short_sends NAME FIELD LEN... [-- SEND-ARGS]: one datagram of each LEN
+# bytes from gw1; none is answered and FIELD grows by one for each
+short_sends() {
+	local name=$1 field=$2 n got=0 f0 want=0
+	shift 2
+	local lengths=() args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do lengths+=("$1"); shift; done
+	[ $# -gt 0 ] && { shift; args=("$@"); }
+	f0=$(h2 get to-gw1 "$field")
+	for n in "${lengths[@]}"; do
+		send "$TMP/short" "$NS_GW1" -c 1 -w 20 -T "$n" "${args[@]}"
+		got=$((got + $(received "$TMP/short")))
+		want=$((want + 1))
+	done
+	check_eq "$name: no answer" 0 "$got"
+	# shellcheck disable=SC2317
+	counted() { [ $(($(h2 get to-gw1 "$field") - f0)) -ge "$want" ]; }
+	if wait_for 10 counted; then
+		pass "$name: each counted in $field ($want)"
+	else
+		fail "$name: each counted in $field" "$(($(h2 get to-gw1 "$field") - f0)) of $want"
+	fi
+}
+short_sends "datagrams of 0 to 43 bytes from gw1" malformed $(seq 0 43)
 
 # ---- not a configured peer: silence --------------------------------------
 # shellcheck disable=SC2046
@@ -130,8 +165,8 @@ check_eq "and moves none of the session's counters" "$before" "$*"
 # keeps no replay window that one such packet could push past the peer.
 send "$TMP/ahead" "$NS_GW1" -c 1 -w 300 -A 86400 -s 4000000000
 check_eq "a test packet in gw1's name stamped a day ahead is answered" 1 "$(received "$TMP/ahead")"
-send "$TMP/after" "$NS_GW1" -c 10 -i 20 -w 300
-check_eq "and gw1's own test packets after it are all answered" 10 "$(received "$TMP/after")"
+send "$TMP/after_ahead" "$NS_GW1" -c 10 -i 20 -w 300
+check_eq "and gw1's own test packets after it are all answered" 10 "$(received "$TMP/after_ahead")"
 
 # ---- keyed: unauthenticated test packets are not answered ----------------
 "$HOTLINECTL" genkey >"$TMP/k" && chmod 600 "$TMP/k"
@@ -143,6 +178,9 @@ check_eq "a keyed session answers no unauthenticated test packet" 0 "$(received 
 check_eq "and counts each as an auth failure" 10 "$(($(h2 get to-gw1 auth_failures) - af0))"
 send "$TMP/keyed" "$NS_GW1" -c 10 -i 20 -w 300 -k "$KEYHEX"
 check_eq "the same packets signed with the key are answered" 10 "$(received "$TMP/keyed")"
+check "keyed: test packets of 112 to 1472 bytes are answered with 112" \
+	answered_with 112 112 113 512 1472 -- -k "$KEYHEX"
+short_sends "keyed: datagrams of 0, 1, 20 and 43 bytes" malformed 0 1 20 43 -- -k "$KEYHEX"
 # Keyed, the timestamp is under the HMAC: a forger's packet stamped a day
 # ahead fails it before the replay window sees it.
 send "$TMP/ahead_k" "$NS_GW1" -c 1 -w 300 -A 86400 -s 4000000000 -k "$KEYHEX" -W
