@@ -6,12 +6,21 @@
  * min/max) over several runs. The production program is loaded (real
  * clock, real spin lock); numbers only, nothing asserted.
  *
+ * Under a flood every receive queue runs the guard at once, and each
+ * packet that is not hotline's takes the bucket's spin lock. The last
+ * table runs the same frames from one thread per CPU together (each
+ * pinned, started at a barrier) and prints the mean ns per packet per
+ * CPU beside the one-CPU figure: a drop that grows with CPUs is the
+ * shared bucket's cache line bouncing.
+ *
  *   bench [-r REPEAT] [-n RUNS]
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,12 +149,99 @@ static void measure(const char *name, const struct frame *f, __u32 want,
 	printf("%-40s %8u %8u %8u\n", name, ns[runs / 2], ns[0], ns[runs - 1]);
 }
 
+struct par_arg {
+	pthread_barrier_t *start;
+	const struct frame *f;
+	int cpu, repeat, err;
+	__u32 retval, ns;
+};
+
+static void *par_thread(void *p)
+{
+	struct par_arg *a = p;
+	cpu_set_t set;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = a->f->b,
+		    .data_size_in = (__u32)a->f->len, .repeat = a->repeat);
+
+	CPU_ZERO(&set);
+	CPU_SET(a->cpu, &set);
+	a->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	pthread_barrier_wait(a->start);
+	if (!a->err && bpf_prog_test_run_opts(bpf_program__fd(skel->progs.hotline_guard), &o))
+		a->err = errno;
+	a->retval = o.retval;
+	a->ns = o.duration;
+	return NULL;
+}
+
+/*
+ * One thread per CPU in @cpus runs @f at once; prints the median over
+ * @runs of the mean ns per packet per CPU, and its ratio to @alone.
+ */
+static void measure_parallel(const char *name, const struct frame *f, __u32 want,
+			     int repeat, int runs, int ncpu, __u32 alone)
+{
+	struct par_arg a[64];
+	pthread_t t[64];
+	pthread_barrier_t start;
+	__u32 ns[MAX_RUNS] = { 0 };
+
+	if (ncpu > 64)
+		ncpu = 64;
+	for (int r = 0; r < runs; r++) {
+		__u64 sum = 0;
+
+		pthread_barrier_init(&start, NULL, (unsigned int)ncpu);
+		for (int i = 0; i < ncpu; i++) {
+			a[i] = (struct par_arg){ .start = &start, .f = f, .cpu = i,
+						 .repeat = repeat };
+			pthread_create(&t[i], NULL, par_thread, &a[i]);
+		}
+		for (int i = 0; i < ncpu; i++)
+			pthread_join(t[i], NULL);
+		pthread_barrier_destroy(&start);
+		for (int i = 0; i < ncpu; i++) {
+			if (a[i].err || a[i].retval != want) {
+				printf("%-40s  error on CPU %d: %s, verdict %u (want %u)\n", name,
+				       i, a[i].err ? strerror(a[i].err) : "none", a[i].retval, want);
+				return;
+			}
+			sum += a[i].ns;
+		}
+		ns[r] = (__u32)(sum / (__u64)ncpu);
+	}
+	qsort(ns, (size_t)runs, sizeof(ns[0]), cmp_u32);
+	printf("%-40s %8u %8u %8u   %.2fx one CPU's %u\n", name, ns[runs / 2], ns[0],
+	       ns[runs - 1], alone ? (double)ns[runs / 2] / alone : 0.0, alone);
+}
+
+/* measure() that also returns the median */
+static __u32 measure_median(const char *name, const struct frame *f, __u32 want,
+			    int repeat, int runs)
+{
+	__u32 ns[MAX_RUNS] = { 0 };
+
+	for (int r = 0; r < runs; r++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b,
+			    .data_size_in = (__u32)f->len, .repeat = repeat);
+
+		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.hotline_guard), &o) ||
+		    o.retval != want)
+			return 0;
+		ns[r] = o.duration;
+	}
+	qsort(ns, (size_t)runs, sizeof(ns[0]), cmp_u32);
+	printf("%-40s %8u %8u %8u\n", name, ns[runs / 2], ns[0], ns[runs - 1]);
+	return ns[runs / 2];
+}
+
 int main(int argc, char **argv)
 {
 	struct guard_limits lots = { .pps = GUARD_MAX_RATE, .pps_burst = GUARD_MAX_BURST,
 				     .bps = GUARD_MAX_RATE, .bps_burst = GUARD_MAX_BURST };
 	struct guard_limits none_left = { .pps = 0, .pps_burst = 1 };
-	int repeat = 1000000, runs = 7, c;
+	int repeat = 1000000, runs = 7, c, ncpu;
+	__u32 alone;
 	struct frame h4, h6, o4, arp;
 	struct utsname u;
 
@@ -192,6 +288,22 @@ int main(int argc, char **argv)
 	configure(GUARD_MODE_ENFORCE, &none_left);
 	measure("other IPv4, dropped by the bucket", &o4, XDP_DROP, repeat, runs);
 	measure("ARP (not IP)", &arp, XDP_PASS, repeat, runs);
+
+	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	printf("# all %d online CPUs at once, one pinned thread each; ns per packet per CPU\n",
+	       ncpu);
+	printf("%-40s %8s %8s %8s\n", "ns per packet", "median", "min", "max");
+	configure(GUARD_MODE_ENFORCE, &lots);
+	alone = measure_median("hotline IPv4, 1 CPU", &h4, XDP_PASS, repeat, runs);
+	measure_parallel("hotline IPv4, all CPUs", &h4, XDP_PASS, repeat, runs, ncpu, alone);
+	alone = measure_median("other IPv4 passed by the bucket, 1 CPU", &o4, XDP_PASS,
+			       repeat, runs);
+	measure_parallel("other IPv4 passed by the bucket, all", &o4, XDP_PASS, repeat, runs,
+			 ncpu, alone);
+	configure(GUARD_MODE_ENFORCE, &none_left);
+	alone = measure_median("other IPv4 dropped, 1 CPU", &o4, XDP_DROP, repeat, runs);
+	measure_parallel("other IPv4 dropped, all CPUs", &o4, XDP_DROP, repeat, runs, ncpu,
+			 alone);
 	hotline_guard_bpf__destroy(skel);
 	return 0;
 usage:
