@@ -125,8 +125,9 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void measure(const char *name, const struct frame *f, __u32 want,
-		    int repeat, int runs)
+/* Prints and returns the median ns per packet (0 after an error). */
+static __u32 measure(const char *name, const struct frame *f, __u32 want,
+		     int repeat, int runs)
 {
 	__u32 ns[MAX_RUNS] = { 0 };	/* runs >= 1, but cppcheck cannot know */
 
@@ -136,17 +137,18 @@ static void measure(const char *name, const struct frame *f, __u32 want,
 
 		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.hotline_guard), &o)) {
 			printf("%-40s  error: %s\n", name, strerror(errno));
-			return;
+			return 0;
 		}
 		if (o.retval != want) {
 			printf("%-40s  error: verdict %u, expected %u\n", name,
 			       o.retval, want);
-			return;
+			return 0;
 		}
 		ns[r] = o.duration;
 	}
 	qsort(ns, (size_t)runs, sizeof(ns[0]), cmp_u32);
 	printf("%-40s %8u %8u %8u\n", name, ns[runs / 2], ns[0], ns[runs - 1]);
+	return ns[runs / 2];
 }
 
 struct par_arg {
@@ -215,26 +217,6 @@ static void measure_parallel(const char *name, const struct frame *f, __u32 want
 	       ns[runs - 1], alone ? (double)ns[runs / 2] / alone : 0.0, alone);
 }
 
-/* measure() that also returns the median */
-static __u32 measure_median(const char *name, const struct frame *f, __u32 want,
-			    int repeat, int runs)
-{
-	__u32 ns[MAX_RUNS] = { 0 };
-
-	for (int r = 0; r < runs; r++) {
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b,
-			    .data_size_in = (__u32)f->len, .repeat = repeat);
-
-		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.hotline_guard), &o) ||
-		    o.retval != want)
-			return 0;
-		ns[r] = o.duration;
-	}
-	qsort(ns, (size_t)runs, sizeof(ns[0]), cmp_u32);
-	printf("%-40s %8u %8u %8u\n", name, ns[runs / 2], ns[0], ns[runs - 1]);
-	return ns[runs / 2];
-}
-
 int main(int argc, char **argv)
 {
 	struct guard_limits lots = { .pps = GUARD_MAX_RATE, .pps_burst = GUARD_MAX_BURST,
@@ -294,14 +276,14 @@ int main(int argc, char **argv)
 	       ncpu);
 	printf("%-40s %8s %8s %8s\n", "ns per packet", "median", "min", "max");
 	configure(GUARD_MODE_ENFORCE, &lots);
-	alone = measure_median("hotline IPv4, 1 CPU", &h4, XDP_PASS, repeat, runs);
+	alone = measure("hotline IPv4, 1 CPU", &h4, XDP_PASS, repeat, runs);
 	measure_parallel("hotline IPv4, all CPUs", &h4, XDP_PASS, repeat, runs, ncpu, alone);
-	alone = measure_median("other IPv4 passed by the bucket, 1 CPU", &o4, XDP_PASS,
+	alone = measure("other IPv4 passed by the bucket, 1 CPU", &o4, XDP_PASS,
 			       repeat, runs);
 	measure_parallel("other IPv4 passed by the bucket, all", &o4, XDP_PASS, repeat, runs,
 			 ncpu, alone);
 	configure(GUARD_MODE_ENFORCE, &none_left);
-	alone = measure_median("other IPv4 dropped, 1 CPU", &o4, XDP_DROP, repeat, runs);
+	alone = measure("other IPv4 dropped, 1 CPU", &o4, XDP_DROP, repeat, runs);
 	measure_parallel("other IPv4 dropped, all CPUs", &o4, XDP_DROP, repeat, runs, ncpu,
 			 alone);
 	hotline_guard_bpf__destroy(skel);
