@@ -166,3 +166,47 @@ wait "$pc"
 rc=$?
 check_eq "monitor --count 2 exits 0 after two events" "0 2" "$rc $(grep -c ' config set hp ' "$outc")"
 check_fails "monitor --count 0 is refused" gw1 monitor --count 0
+
+# ---- who hears events: any user, and only in the namespace of the change ----
+# The groups carry no permission flag, so an unprivileged user in gw1
+# hears gw1's events as it may read gw1's table; a listener in gw2 hears
+# nothing of gw1's changes (genlmsg_multicast_netns), and the other way.
+outn=$(mktemp /tmp/monitor-n.XXXXXX)
+outo=$(mktemp /tmp/monitor-o.XXXXXX)
+ip netns exec "$NS_GW1" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$HOTLINECTL" -j monitor >"$outn" 2>&1 &
+pn=$!
+"$HOTLINECTL" -N "$NS_GW2" -j monitor >"$outo" 2>&1 &
+po=$!
+# warm-up until each hears its own namespace, then only the marked names count
+ready=0
+for i in $(seq 1 40); do
+	gw1 channel add "warm1-$i" peer "192.0.2.$((100 + i))/32"
+	hl -N "$NS_GW2" channel add "warm2-$i" peer "192.0.2.$((100 + i))/32"
+	if grep -q '"warm1-' "$outn" && grep -q '"warm2-' "$outo"; then
+		ready=1
+		break
+	fi
+	sleep 0.25
+done
+if [ "$ready" = 1 ]; then
+	pass "an unprivileged monitor in gw1 and a monitor in gw2 subscribe"
+	gw1 channel add x-gw1 peer 198.51.100.1/32
+	gw1 channel set x-gw1 dscp cs2
+	gw1 channel del x-gw1
+	hl -N "$NS_GW2" channel add y-gw2 peer 198.51.100.2/32
+	# shellcheck disable=SC2317
+	heard() { grep -q '"y-gw2"' "$outo" && [ "$(grep -c '"x-gw1"' "$outn")" -ge 3 ]; }
+	wait_for 10 heard
+	check_eq "the unprivileged monitor hears gw1's add, set and del" "3" \
+		"$(grep -c '"x-gw1"' "$outn")"
+	check_eq "and nothing of gw2's channels" "0" "$(grep -c '"y-gw2"\|"warm2-' "$outn")"
+	check_eq "gw2's monitor hears its own channel" "1" "$(grep -c '"y-gw2"' "$outo")"
+	check_eq "and nothing of gw1's" "0" "$(grep -c '"x-gw1"\|"warm1-' "$outo")"
+else
+	fail "an unprivileged monitor in gw1 and a monitor in gw2 subscribe" "no event after 10 s" \
+		"$(cat "$outn" "$outo")"
+fi
+kill -TERM "$pn" "$po"
+wait "$pn" "$po"
+rm -f "$outn" "$outo"

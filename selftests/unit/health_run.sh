@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Host unit tests of the health engine's shared headers (STAMP wire format,
-# windows, jitter, replay window, state machine) and a build of stamp_peer,
-# all with -Wall -Wextra -Werror and ASan/UBSan.
+# windows, jitter, replay window, state machine), builds of stamp_peer and
+# of the hostile-frame generator, all with -Wall -Wextra -Werror and ASan/UBSan.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/unit
 mkdir -p "$out"
@@ -27,6 +27,14 @@ if ${CC:-gcc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I$top/include/ua
 	echo "PASS: stamp_peer_build_vm"
 else
 	echo "FAIL: stamp_peer_build_vm: does not compile"
+	status=1
+fi
+# test_hostile.sh's frame generator, for the guest too
+if ${CC:-gcc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I$top/include/uapi \
+	-I$top/include -o "$top/build/selftests/hostile" "$top/selftests/hostile.c" -lcrypto; then
+	echo "PASS: hostile_build_vm"
+else
+	echo "FAIL: hostile_build_vm: does not compile"
 	status=1
 fi
 exit $status
