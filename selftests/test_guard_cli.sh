@@ -119,7 +119,7 @@ else
 fi
 
 # ---- watch: keeps peers in sync from config events ----
-"$HOTLINECTL" -N "$NS_GW2" guard watch wan0 >"/tmp/watch.$$" 2>&1 &
+"$HOTLINECTL" -N "$NS_GW2" guard watch wan0 hold 2 >"/tmp/watch.$$" 2>&1 &
 pw=$!
 wait_for 5 grep -q 'peers 2 (start)' "/tmp/watch.$$"
 gw2 channel add far peer 10.77.0.0/16 probe 10.78.0.1 interval 100 unauthenticated
@@ -141,16 +141,23 @@ fi
 far_state=$(gw2 -j show far | jq -r '.[0].status.state // empty')
 if [ -n "$far_state" ]; then
 	armed() { [ "$(gjson | jq -r '.[0].armed')" = true ]; }
-	if wait_for 10 armed; then
-		pass "guard watch arms the guard while a channel is down"
+	if wait_for 10 armed && wait_for 2 grep -q 'guard wan0 armed: far down' "/tmp/watch.$$"; then
+		pass "guard watch arms the guard while a channel is down, saying which"
 	else
 		fail "guard watch arms the guard while a channel is down" \
 			"state $(gw2 -j show far | jq -r '.[0].status.state'), armed false" "$(cat "/tmp/watch.$$")"
 	fi
 	gw2 channel del far
 	disarmed() { [ "$(gjson | jq -r '.[0].armed')" = false ]; }
-	if wait_for 5 disarmed; then
-		pass "guard watch disarms when no channel is down"
+	t0=$SECONDS
+	if wait_for 10 disarmed && grep -q 'guard wan0 holding: every channel up' "/tmp/watch.$$" &&
+		grep -q 'guard wan0 disarmed: every channel up and nothing dropped for 2 s' "/tmp/watch.$$"; then
+		if [ $((SECONDS - t0)) -ge 2 ]; then
+			pass "guard watch disarms when every channel is up, after the hold time"
+		else
+			fail "guard watch disarms after the hold time" "disarmed after $((SECONDS - t0)) s" \
+				"$(cat "/tmp/watch.$$")"
+		fi
 	else
 		fail "guard watch disarms when no channel is down" "still armed" "$(cat "/tmp/watch.$$")"
 	fi
@@ -179,4 +186,5 @@ if [ "${s3:-0}" -gt 0 ] && [ "$((r3 * 100 / s3))" -ge 95 ]; then
 else
 	fail "after detach the flood passes again" "$r3 of $s3 answered"
 fi
+sed "s/^/    watch: /" "/tmp/watch.$$"
 rm -f "/tmp/hostA-ping.$$" "/tmp/watch.$$"

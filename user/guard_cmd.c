@@ -8,14 +8,16 @@
  *   guard detach DEV
  *   guard show [DEV]
  *   guard sync DEV
- *   guard watch DEV
+ *   guard watch DEV [hold SECS]
  *
  * The guard's peers are every channel's peer prefix plus every health
  * probe address: what the far gateway sends us. `attach` syncs them once;
  * `sync` again after channels changed; `watch` stays running and keeps
  * them in sync from the "config" multicast group, and sets the guard's
- * armed flag (which makes mode auto enforce) while any channel is down or
- * degraded. Every event triggers a fresh dump rather than an incremental
+ * armed flag (which makes mode auto enforce) as soon as a channel is down
+ * or degraded, clearing it once the channels are up and the guard has
+ * dropped nothing for the hold time (default 30 s); each change is a line
+ * with its reason. Every event triggers a fresh dump rather than an incremental
  * update: a dump is cheap, and a lost event (socket overrun) cannot leave
  * the guard wrong.
  *
@@ -34,9 +36,12 @@
  *                   "malformed_dropped" (same shape) } }
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guard.h"
@@ -98,17 +103,6 @@ static size_t guard_peers(const struct hl_channel_list *l,
 	}
 	*out = v;
 	return n;
-}
-
-static bool any_bad(const struct hl_channel_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (channel_has_status(&l->v[i]) &&
-		    health_state_is_bad(l->v[i].status.state))
-			return true;
-	return false;
 }
 
 /* Fills the guard's peers from a fresh dump; *count gets their number. */
@@ -407,19 +401,109 @@ static int guard_show_cmd(int argc, char **argv)
 
 /* ---- watch ---- */
 
+/*
+ * Arming is immediate: the first health event that shows a channel down
+ * or degraded arms the guard. Disarming waits: every channel must have
+ * been up for the hold time *and* the guard must have dropped nothing in
+ * that time. Health alone would disarm in the middle of a flood (the
+ * armed guard is what brought the channels back), the flood would hurt
+ * them again, and the guard would flap with a detection time's damage
+ * each round; its drop counter shows whether the flood is still there.
+ */
+#define WATCH_HOLD_DEFAULT_S	30
+#define WATCH_TICK_MS		1000
+
 struct watch {
 	struct hl_nl *nl;
 	const char *dev;
 	size_t peers;
 	int armed;		/* -1: not known yet */
+	uint64_t hold_ns;
+	uint64_t quiet_since;	/* armed, all up, no drop since; 0: not quiet */
+	uint64_t drops;		/* the guard's drop counters when last read */
+	char reason[256];	/* why it is armed */
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int guard_drops(const char *dev, uint64_t *drops)
+{
+	struct guard_stats st;
+
+	if (guard_read_stats(dev, &st))
+		return -1;
+	*drops = st.c[HOTLINE_GUARD_STAT_DROPPED].packets +
+		 st.c[HOTLINE_GUARD_STAT_MALFORMED_DROPPED].packets;
+	return 0;
+}
+
+/* "cert down (detect-expired), b degraded (threshold)", as much as fits,
+ * then "N more"; "" when every channel is up */
+static void bad_reason(const struct hl_channel_list *l, char *buf, size_t size)
+{
+	size_t i, off = 0, more = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < l->n; i++) {
+		const struct hl_channel *ch = &l->v[i];
+		int n;
+
+		if (!channel_has_status(ch) || !health_state_is_bad(ch->status.state))
+			continue;
+		n = snprintf(buf + off, size - off, "%s%s %s%s%s%s", off ? ", " : "",
+			     ch->name, health_state_name(ch->status.state),
+			     ch->status.diag ? " (" : "",
+			     ch->status.diag ? health_diag_name(ch->status.diag) : "",
+			     ch->status.diag ? ")" : "");
+		if (n < 0 || (size_t)n >= size - off - 16) {
+			buf[off] = '\0';
+			more++;
+			continue;
+		}
+		off += (size_t)n;
+	}
+	if (more)
+		snprintf(buf + off, size - off, "%s%zu more", off ? ", " : "", more);
+}
+
+static void watch_say(const struct watch *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void watch_say(const struct watch *w, const char *fmt, ...)
+{
+	char time[HL_STATUS_FMT_MAX];
+	va_list ap;
+
+	format_time(realtime_ns(), time);
+	printf("%s guard %s ", time, w->dev);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	/* a write error stays on stdout; the next write meets it too */
+	(void)fflush(stdout);
+}
+
+static int watch_set(struct watch *w, bool armed)
+{
+	if (guard_set_armed(w->dev, armed))
+		return guard_fail("watch", w->dev);
+	w->armed = armed;
+	return 0;
+}
 
 static int watch_resync(struct watch *w, const char *why)
 {
 	struct hl_channel_list l = { 0 };
-	char time[HL_STATUS_FMT_MAX];
+	char reason[sizeof(w->reason)];
+	uint64_t now, drops;
 	size_t n = 0;
-	bool bad;
 	int ret;
 
 	/* The event socket is the dump socket: a dump reply never
@@ -427,22 +511,53 @@ static int watch_resync(struct watch *w, const char *why)
 	ret = sync_from(w->nl, w->dev, &l, &n);
 	if (ret)
 		goto out;
-	bad = any_bad(&l);
-	format_time(realtime_ns(), time);
 	if (n != w->peers || w->armed < 0)
-		printf("%s guard %s peers %zu (%s)\n", time, w->dev, n, why);
+		watch_say(w, "peers %zu (%s)", n, why);
 	w->peers = n;
-	if ((int)bad != w->armed) {
-		if (guard_set_armed(w->dev, bad)) {
-			ret = guard_fail("watch", w->dev);
+	bad_reason(&l, reason, sizeof(reason));
+	now = mono_ns();
+	if (reason[0]) {
+		w->quiet_since = 0;
+		if (w->armed != 1 || strcmp(reason, w->reason) != 0) {
+			ret = w->armed == 1 ? 0 : watch_set(w, true);
+			if (ret)
+				goto out;
+			snprintf(w->reason, sizeof(w->reason), "%s", reason);
+			watch_say(w, "armed: %s", reason);
+		}
+		goto out;
+	}
+	if (w->armed != 1) {
+		if (w->armed < 0 && watch_set(w, false)) {
+			ret = EXIT_ERROR;
 			goto out;
 		}
-		printf("%s guard %s %s\n", time, w->dev, bad ?
-		       "armed (a channel is down or degraded)" : "disarmed");
-		w->armed = bad;
+		if (w->armed == 0 && !strcmp(why, "start"))
+			watch_say(w, "disarmed: every channel up");
+		goto out;
 	}
-	/* a write error stays on stdout; the next write meets it too */
-	(void)fflush(stdout);
+	/* armed, and every channel is up: wait for a quiet hold time */
+	if (guard_drops(w->dev, &drops)) {
+		ret = guard_fail("watch", w->dev);
+		goto out;
+	}
+	if (!w->quiet_since || drops != w->drops) {
+		if (!w->quiet_since)
+			watch_say(w, "holding: every channel up; disarming after %llu s "
+				  "without a drop", (unsigned long long)(w->hold_ns / 1000000000ULL));
+		w->quiet_since = now;
+		w->drops = drops;
+	}
+	if (now - w->quiet_since >= w->hold_ns) {
+		if (watch_set(w, false)) {
+			ret = EXIT_ERROR;
+			goto out;
+		}
+		w->quiet_since = 0;
+		w->reason[0] = '\0';
+		watch_say(w, "disarmed: every channel up and nothing dropped for %llu s",
+			  (unsigned long long)(w->hold_ns / 1000000000ULL));
+	}
 out:
 	free(l.v);
 	return ret;
@@ -455,15 +570,32 @@ static int watch_event(const struct nlmsghdr *nlh, void *arg)
 	return watch_resync(w, nlh ? "event" : "events lost") ? -1 : 0;
 }
 
+/* While holding, look again every second: drops move no event. */
+static int watch_wait_ms(void *arg)
+{
+	const struct watch *w = arg;
+
+	return w->quiet_since ? WATCH_TICK_MS : -1;
+}
+
+static int watch_tick(void *arg)
+{
+	return watch_resync(arg, "hold") ? -1 : 0;
+}
+
 static int guard_watch_cmd(int argc, char **argv)
 {
+	uint32_t hold = WATCH_HOLD_DEFAULT_S;
+	struct parse_error e;
 	struct guard_info gi;
 	struct hl_nl nl, ev;
 	struct watch w;
 	int ret = EXIT_ERROR;
 
-	if (argc != 1)
-		return usage_error("usage: guard watch DEV");
+	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "hold")))
+		return usage_error("usage: guard watch DEV [hold SECS]");
+	if (argc == 3 && parse_u32(argv[2], 0, 86400, &hold, &e))
+		return invalid_arg("hold", argv[2], &e);
 	if (check_dev(argv[0]))
 		return EXIT_USAGE;
 	pin_root_for_netns(false);
@@ -479,12 +611,13 @@ static int guard_watch_cmd(int argc, char **argv)
 		hlnl_close(&ev);
 		return EXIT_ERROR;
 	}
-	w = (struct watch){ .nl = &nl, .dev = argv[0], .armed = -1 };
+	w = (struct watch){ .nl = &nl, .dev = argv[0], .armed = -1,
+			    .hold_ns = (uint64_t)hold * 1000000000ULL };
 	if (events_subscribe(&ev, ev.grp_health != 0))
 		goto out;
 	if (watch_resync(&w, "start"))
 		goto out;
-	if (!events_run(&ev, watch_event, &w))
+	if (!events_run_timed(&ev, watch_event, watch_wait_ms, watch_tick, &w))
 		ret = EXIT_OK;
 out:
 	hlnl_close(&nl);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <linux/genetlink.h>
 
@@ -76,6 +77,12 @@ int events_subscribe(struct hl_nl *nl, bool health)
 
 int events_run(struct hl_nl *nl, events_fn fn, void *arg)
 {
+	return events_run_timed(nl, fn, NULL, NULL, arg);
+}
+
+int events_run_timed(struct hl_nl *nl, events_fn fn, events_wait_fn wait_ms,
+		     events_wait_fn timeout, void *arg)
+{
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sk), .events = POLLIN };
 	sigset_t block, during;
@@ -98,15 +105,27 @@ int events_run(struct hl_nl *nl, events_fn fn, void *arg)
 
 	while (!stop_signal && ret == 0) {
 		const struct nlmsghdr *nlh;
+		struct timespec ts, *tsp = NULL;
+		int ms = wait_ms ? wait_ms(arg) : -1, r;
 		ssize_t n;
 		int len;
 
-		if (ppoll(&pfd, 1, NULL, &during) < 0) {
+		if (ms >= 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (long)(ms % 1000) * 1000000;
+			tsp = &ts;
+		}
+		r = ppoll(&pfd, 1, tsp, &during);
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			errorf("waiting for events: %s", strerror(errno));
 			ret = -1;
 			break;
+		}
+		if (r == 0) {
+			ret = timeout ? timeout(arg) : 0;
+			continue;
 		}
 		n = recv(pfd.fd, buf, EVENT_BUF_SIZE, MSG_DONTWAIT);
 		if (n < 0) {

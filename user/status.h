@@ -92,6 +92,15 @@ typedef int (*events_fn)(const struct nlmsghdr *nlh, void *arg);
 int events_subscribe(struct hl_nl *nl, bool health);
 int events_run(struct hl_nl *nl, events_fn fn, void *arg);
 
+/*
+ * events_run() with a timer: before each wait, wait_ms(arg) says how long
+ * to wait at most (negative: no limit); when that time passes with no
+ * event, timeout(arg) is called, and its result counts as fn's does.
+ */
+typedef int (*events_wait_fn)(void *arg);
+int events_run_timed(struct hl_nl *nl, events_fn fn, events_wait_fn wait_ms,
+		     events_wait_fn timeout, void *arg);
+
 int cmd_show(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

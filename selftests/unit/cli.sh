@@ -148,6 +148,10 @@ else
 	fail "help channel and channel help agree" "$(head -c 200 "$tmp/h1")"
 fi
 expect "help of an unknown command" 2 'no help for "frob"' -- help frob
+expect "guard watch: hold not a number" 2 'invalid hold "soon"' -- guard watch wan0 hold soon
+expect "guard watch: hold over a day" 2 'invalid hold "86401"' -- guard watch wan0 hold 86401
+expect "guard watch: a word it does not know" 2 'usage: guard watch DEV [hold SECS]' -- \
+	guard watch wan0 linger 5
 
 # genkey: 32 random bytes in base64, accepted by key-file
 k1=$("$ctl" genkey)
