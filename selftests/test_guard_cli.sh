@@ -168,6 +168,39 @@ kill -TERM "$pw"
 wait "$pw"
 check_eq "guard watch exits 0 on SIGTERM" "0" "$?"
 
+# ---- the pins: root's alone ----
+# Whoever can write config or peers4/6 can switch the guard off, so every
+# directory on the way is 0700 and every pin 0600, both root's; and
+# nobody can neither read the guard nor change it, through hotlinectl
+# or bpftool. (Debian also disables unprivileged bpf(); the modes are
+# what holds where an administrator enables it.)
+pins=$(ls -d /sys/fs/bpf/hotline-ns/"$NS_GW2"/wan0 2>/dev/null)
+if [ -n "$pins" ]; then
+	modes=$(stat -c '%n %a %U' /sys/fs/bpf/hotline-ns /sys/fs/bpf/hotline-ns/"$NS_GW2" "$pins" "$pins"/*)
+	bad=$(awk '($2 != "700" && $2 != "600") || $3 != "root"' <<<"$modes")
+	check_eq "the guard's pin directories are 0700 and its pins 0600, all root's" "" "$bad"
+	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	before=$(gjson | jq -c '.[0] | del(.counters)')
+	echo "    kernel.unprivileged_bpf_disabled=$(sysctl -n kernel.unprivileged_bpf_disabled)"
+	check_fails "nobody cannot read the guard (guard show)" \
+		"${NOBODY[@]}" "$HOTLINECTL" -N "$NS_GW2" guard show wan0
+	check_fails "nobody cannot open the config pin (bpftool)" \
+		"${NOBODY[@]}" bpftool map show pinned "$pins/config"
+	# the config as it is, written back: root may (the control), nobody not
+	read -ra val <<<"$(bpftool -j map lookup pinned "$pins/config" key hex 00 00 00 00 |
+		jq -r '.value | map(sub("^0x"; "")) | join(" ")')"
+	check "root can write the config pin back as it is (bpftool)" \
+		bpftool map update pinned "$pins/config" key hex 00 00 00 00 value hex "${val[@]}"
+	check_fails "nobody cannot update the config pin (bpftool)" \
+		"${NOBODY[@]}" bpftool map update pinned "$pins/config" key hex 00 00 00 00 \
+		value hex "${val[@]}"
+	check_eq "the guard unchanged by nobody's attempts" "$before" \
+		"$(gjson | jq -c '.[0] | del(.counters)')"
+else
+	fail "the guard's pins" "no /sys/fs/bpf/hotline-ns/$NS_GW2/wan0" \
+		"$(find /sys/fs/bpf -maxdepth 3 2>&1 | head -n 20)"
+fi
+
 # ---- two namespaces, one device name ----
 check "a guard on gw1's wan0 too" gw1 guard attach wan0 mode monitor
 check_eq "each namespace shows its own guard" "monitor enforce" \
