@@ -26,6 +26,9 @@
  *          point past the end, chains cut short, fragment headers at random
  *          offsets, payload lengths that lie, unknown next headers
  *   vlan   the ip4 and ip6 frames behind one, two (QinQ) or three tags
+ *   flood  well-formed UDP from spoofed sources outside every peer prefix,
+ *          half to a closed port, half to the STAMP port (with -d SECS,
+ *          for SECS at most: COUNT 0xffffffff floods for SECS)
  *   stamp  UDP to the STAMP port: every length 0..1500, unauthenticated and
  *          keyed layouts, wrong HMACs, replayed and reordered sequence
  *          numbers, replies to probes never sent, and the peer's address
@@ -47,6 +50,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <hotline/stamp.h>
 
@@ -437,6 +441,26 @@ out:
 	return off + hl + 8 + plen;
 }
 
+/*
+ * Not malformed at all: what a flood against a gateway looks like. UDP
+ * from spoofed sources in 198.18.0.0/15 (outside every peer prefix), half
+ * to a closed port (7000-7999), half to the STAMP port, 18 bytes of
+ * payload (the 64-byte minimum frame with its FCS).
+ */
+static size_t gen_flood(struct ctx *c, unsigned char *f)
+{
+	size_t off = eth(c, f, ETH_P_IP);
+	struct in_addr src = { htonl(0xc6120000u | below(c, 0x20000)) };
+	int stamp = (int)below(c, 2);
+	__u16 dport = stamp ? STAMP_PORT : (__u16)(7000 + below(c, 1000));
+
+	c->variant[stamp]++;
+	fill_random(c, f + off + 28, 18);
+	ip4_hdr(f + off, 20 + 8 + 18, IPPROTO_UDP, &src, &c->dst4);
+	udp_fill(f + off + 20, (__u16)(1024 + below(c, 60000)), dport, 18, 0, &src, &c->dst4);
+	return off + 28 + 18;
+}
+
 static int parse_mac(const char *s, unsigned char m[6])
 {
 	unsigned int b[6];
@@ -464,8 +488,8 @@ static int parse_key(const char *s, unsigned char k[32])
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: hostile IFNAME DSTMAC ip4|ip6|vlan|stamp COUNT SEED "
-		"-4 SRC4 -6 SRC6 -t DST4 -T DST6 [-k HEX] [-p PORT]\n");
+	fprintf(stderr, "usage: hostile IFNAME DSTMAC ip4|ip6|vlan|stamp|flood COUNT SEED "
+		"-4 SRC4 -6 SRC6 -t DST4 -T DST6 [-k HEX] [-p PORT] [-d SECS] [-r PPS]\n");
 	return 2;
 }
 
@@ -475,8 +499,10 @@ int main(int argc, char **argv)
 	size_t (*gen)(struct ctx *, unsigned char *);
 	unsigned char frame[MAX_FRAME];
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	unsigned long count, sent = 0, i;
+	unsigned long count, sent = 0, i, secs = 0, pps = 0;
+	struct timespec t0;
 	int fd, opt, have = 0;
+	time_t end = 0;
 
 	if (argc < 6)
 		return usage();
@@ -488,6 +514,8 @@ int main(int argc, char **argv)
 		gen = gen_vlan;
 	else if (!strcmp(argv[3], "stamp"))
 		gen = gen_stamp;
+	else if (!strcmp(argv[3], "flood"))
+		gen = gen_flood;
 	else
 		return usage();
 	count = strtoul(argv[4], NULL, 0);
@@ -495,7 +523,7 @@ int main(int argc, char **argv)
 	if (parse_mac(argv[2], c.dmac))
 		return usage();
 	optind = 6;
-	while ((opt = getopt(argc, argv, "4:6:t:T:k:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "4:6:t:T:k:p:d:r:")) != -1) {
 		switch (opt) {
 		case '4': have |= inet_pton(AF_INET, optarg, &c.src4) == 1; break;
 		case '6': have |= (inet_pton(AF_INET6, optarg, &c.src6) == 1) << 1; break;
@@ -507,6 +535,8 @@ int main(int argc, char **argv)
 			c.keyed = 1;
 			break;
 		case 'p': c.port = (unsigned int)strtoul(optarg, NULL, 0); break;
+		case 'd': secs = strtoul(optarg, NULL, 0); break;
+		case 'r': pps = strtoul(optarg, NULL, 0); break;
 		default: return usage();
 		}
 	}
@@ -538,8 +568,29 @@ int main(int argc, char **argv)
 	}
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, c.dmac, 6);
+	if (secs)
+		end = time(NULL) + (time_t)secs;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < count; i++) {
 		size_t n = gen(&c, frame);
+
+		/* with -d, COUNT is at most: stop at the deadline */
+		if (end && (i & 255) == 0 && time(NULL) >= end)
+			break;
+		/* with -r, frame i leaves no earlier than i / PPS seconds in */
+		if (pps && (i & 15) == 0) {
+			unsigned long long due = (unsigned long long)i * 1000000000ULL / pps;
+			struct timespec ts = {
+				.tv_sec = t0.tv_sec + (time_t)(due / 1000000000ULL),
+				.tv_nsec = t0.tv_nsec + (long)(due % 1000000000ULL),
+			};
+
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		}
 
 		if (n < 14)
 			n = 14;	/* the link needs its header; the rest may be nothing */
@@ -553,11 +604,18 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	{
+		struct timespec now;
+
+		/* when the last frame left, for a test that times what follows */
+		clock_gettime(CLOCK_REALTIME, &now);
+		printf("end_ms %lld ", (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	}
 	printf("sent %lu", sent);
 	for (i = 0; i < NVARIANT; i++)
 		if (c.variant[i])
 			printf(" v%lu=%lu", i, c.variant[i]);
 	printf("\n");
 	close(fd);
-	return sent == count ? 0 : 1;
+	return sent == count || (end && sent == i) ? 0 : 1;
 }

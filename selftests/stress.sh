@@ -18,6 +18,7 @@ for k in $("$root/scripts/kernels.sh"); do
 	"$root/selftests/vm/run" --kver "$k" --timeout 7200 -- \
 		env HOTLINE_TEST_TIMEOUT=1800 HL_SCALE_N=200 HOTLINE_FI_APPLY_STRIDE=1 \
 		HL_FUZZ_REQUESTS=1000000 HL_FUZZ_SECONDS=1500 HL_HOSTILE_COUNT=$hostile \
+		HL_FLOOD_SECONDS=30 \
 		"$root/selftests/run_all.sh" || failed=1
 done
 exit $failed
