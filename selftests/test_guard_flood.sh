@@ -121,21 +121,21 @@ flood() {
 }
 
 # phase NAME SECS: hostA pings hostB every 10 ms while the flood runs;
-# sets loss_pct flaps p99 ping_loss sent flood_end and prints them
+# sets loss_pct flaps p50 p99 ping_loss sent flood_end and prints them
 phase() {
 	local name=$1 secs=$2 f0 s0 l0 f1 s1 l1 pp
 	read -r f0 s0 l0 <<<"$(h2 get hl flaps probes_sent lost)"
 	ip netns exec "$NS_A" ping -i 0.01 -c $((secs * 100)) -q "$B4" >"$tmp/ping" 2>&1 &
 	pp=$!
 	read -r sent flood_end <<<"$(flood "$secs")"
-	read -r f1 s1 l1 p99 <<<"$(h2 get hl flaps probes_sent lost rtt_p99)"
+	read -r f1 s1 l1 p50 p99 <<<"$(h2 get hl flaps probes_sent lost rtt_p50 rtt_p99)"
 	wait "$pp"
 	flaps=$((f1 - f0))
 	loss_pct=$(awk -v l=$((l1 - l0)) -v s=$((s1 - s0)) 'BEGIN { printf "%.1f", s ? 100 * l / s : 100 }')
 	ping_loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$tmp/ping")
-	echo "    $name: probe loss $loss_pct % ($((l1 - l0)) of $((s1 - s0))), RTT p99" \
-		"$((p99 / 1000)) us, $flaps state changes, hostA's ping loss ${ping_loss:-?} %," \
-		"flood $((sent / secs)) frames/s sent"
+	echo "    $name: probe loss $loss_pct % ($((l1 - l0)) of $((s1 - s0))), RTT p50" \
+		"$((p50 / 1000)) us p99 $((p99 / 1000)) us, $flaps state changes, hostA's ping" \
+		"loss ${ping_loss:-?} %, flood $((sent / secs)) frames/s sent"
 }
 
 # ---- off: the victim ----
@@ -168,9 +168,11 @@ check_eq "enforce: the guard dropped the flood beyond the rate" 1 \
 
 # ---- auto, driven by guard watch ----
 check "gw2: the guard in auto" c2 guard attach wan0 mode auto rate "$GUARD_RATE" burst 50
-c2 -j monitor >"$tmp/events" 2>&1 &
+# started directly, not through c2: $! must be hotlinectl itself, or the
+# kill below leaves it holding gw2's namespace and its channel alive
+"$HOTLINECTL" -N "$NS_GW2" -j monitor >"$tmp/events" 2>&1 &
 mon=$!
-c2 guard watch wan0 hold "$HOLD" >"$tmp/watch" 2>&1 &
+"$HOTLINECTL" -N "$NS_GW2" guard watch wan0 hold "$HOLD" >"$tmp/watch" 2>&1 &
 watch=$!
 if ! wait_for 10 grep -q 'disarmed: every channel up' "$tmp/watch"; then
 	fail "guard watch starts disarmed" "$(cat "$tmp/watch")"
