@@ -80,9 +80,9 @@ vm_stage() {
 		[ -n "${HOTLINE_TESTS:-}" ] || envs+=("HOTLINE_TESTS=$(echo $DEBUG_TESTS)")
 		envs+=("HOTLINE_TEST_TIMEOUT=${HOTLINE_TEST_TIMEOUT:-900}")
 		# nlfuzz is bounded by time there (110-160 requests/s under
-		# KASAN): 90 s of it, make stress gives it more; the time it gave up
+		# KASAN): 60 s of it, make stress gives it more; the time it gave up
 		# went to test_hostile's malformed frames under KASAN
-		envs+=("HOTLINE_FUZZ_SECONDS=${HOTLINE_FUZZ_SECONDS:-90}")
+		envs+=("HOTLINE_FUZZ_SECONDS=${HOTLINE_FUZZ_SECONDS:-60}")
 		;;
 	esac
 	env "${envs[@]}" "$root/selftests/vm/run" --kver "$k" --timeout 5400 </dev/null 2>&1 | tee "$out" |

@@ -16,7 +16,7 @@ TOTAL=${HOTLINE_SCALE_CHANNELS:-10000}
 # Debug form: the same table paths (rhashtable growth, dumps across
 # messages, bulk delete) with fewer channels, as KASAN under TCG makes
 # each request ~15 times dearer.
-[ "$HL_DEBUG_KERNEL" = 1 ] && TOTAL=${HOTLINE_SCALE_CHANNELS:-500}
+[ "$HL_DEBUG_KERNEL" = 1 ] && TOTAL=${HOTLINE_SCALE_CHANNELS:-250}
 BY_CTL=200	# added and deleted one by one with hotlinectl
 NS=hl-scale-$$
 tmp=$(mktemp -d /tmp/test_channel_scale.XXXXXX)
