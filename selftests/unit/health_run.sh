@@ -20,21 +20,17 @@ else
 	echo "FAIL: stamp_peer_build: does not compile"
 	status=1
 fi
-# the VM tests (test_health.sh) run this one: no sanitizer runtime there
+# Tools the VM tests run (test_health, test_reflector: stamp_peer;
+# test_hostile, test_guard_flood: hostile), built without sanitizers:
+# the guest has no sanitizer runtime.
 mkdir -p "$top/build/selftests"
-if ${CC:-gcc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I$top/include/uapi \
-	-I$top/include -o "$top/build/selftests/stamp_peer" "$top/selftests/stamp_peer.c" -lcrypto; then
-	echo "PASS: stamp_peer_build_vm"
-else
-	echo "FAIL: stamp_peer_build_vm: does not compile"
-	status=1
-fi
-# test_hostile.sh's frame generator, for the guest too
-if ${CC:-gcc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I$top/include/uapi \
-	-I$top/include -o "$top/build/selftests/hostile" "$top/selftests/hostile.c" -lcrypto; then
-	echo "PASS: hostile_build_vm"
-else
-	echo "FAIL: hostile_build_vm: does not compile"
-	status=1
-fi
+for tool in stamp_peer hostile; do
+	if ${CC:-gcc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I$top/include/uapi \
+		-I$top/include -o "$top/build/selftests/$tool" "$top/selftests/$tool.c" -lcrypto; then
+		echo "PASS: ${tool}_build_vm"
+	else
+		echo "FAIL: ${tool}_build_vm: does not compile"
+		status=1
+	fi
+done
 exit $status
