@@ -44,6 +44,8 @@ struct apply_step {
 	struct health_change chg;	/* SET of a running session */
 	bool chg_prepared;
 	bool new_identity;		/* will probe an address it does not now */
+	struct paths_change pc;		/* NEW, SET: the channel's paths */
+	bool pc_prepared;
 };
 
 struct apply {
@@ -168,6 +170,7 @@ static int check_identities(struct apply *a)
 static int step_resolve(struct apply *a, struct apply_step *s)
 {
 	struct hotline_health *h;
+	bool own;
 	int err;
 
 	s->ch = channel_find(a->hn, s->name);
@@ -181,7 +184,7 @@ static int step_resolve(struct apply *a, struct apply_step *s)
 		if (!s->cfg)
 			return -ENOMEM;
 		err = hotline_parse_cfg(s->tb, a->extack, s->cfg, true);
-		s->new_identity = !err && s->cfg->has_health;
+		s->new_identity = !err && s->cfg->has_health && !s->cfg->n_paths;
 		return err;
 	}
 	if (!s->ch)
@@ -191,6 +194,7 @@ static int step_resolve(struct apply *a, struct apply_step *s)
 	if (s->cmd == HOTLINE_CMD_CHANNEL_DEL) {
 		if (h)
 			health_set_leaving(h, true);
+		paths_set_leaving(s->ch->paths, true);
 		return 0;
 	}
 	s->cfg = channel_cfg_dup(channel_cfg_locked(a->hn, s->ch));
@@ -199,9 +203,10 @@ static int step_resolve(struct apply *a, struct apply_step *s)
 	err = hotline_parse_cfg(s->tb, a->extack, s->cfg, false);
 	if (err)
 		return err;
-	if (s->cfg->has_health)
+	own = s->cfg->has_health && !s->cfg->n_paths;
+	if (own)
 		s->new_identity = !h || !health_same_identity(h, &s->cfg->health);
-	if (h && (!s->cfg->has_health || s->new_identity))
+	if (h && (!own || s->new_identity))
 		health_set_leaving(h, true);
 	return 0;
 }
@@ -228,7 +233,13 @@ static int step_prepare(struct apply *a, struct apply_step *s, u32 *next_id)
 			return err;
 		s->cfg_prepared = true;
 	}
-	if (!s->cfg->has_health)
+	err = paths_prepare(a->net, s->ch, s->cmd == HOTLINE_CMD_CHANNEL_SET ?
+			    s->ch->paths : NULL, s->cfg, &s->pc, a->extack);
+	if (err)
+		return err;
+	s->pc_prepared = true;
+	/* a channel with paths has their sessions instead of its own */
+	if (!s->cfg->has_health || s->cfg->n_paths)
 		return 0;
 	hotline_health_marking(s->cfg, &marking);
 	if (s->cmd == HOTLINE_CMD_CHANNEL_SET && s->ch->health) {
@@ -248,6 +259,8 @@ static int step_prepare(struct apply *a, struct apply_step *s, u32 *next_id)
 /* Gives back what step_resolve() and step_prepare() took; in reverse order. */
 static void step_undo(struct apply *a, struct apply_step *s)
 {
+	if (s->pc_prepared)
+		paths_abort(&s->pc);
 	if (s->fresh)
 		health_cancel(s->fresh);
 	if (s->chg_prepared)
@@ -258,6 +271,8 @@ static void step_undo(struct apply *a, struct apply_step *s)
 		channel_unprepare(a->hn, s->ch);
 	if (s->cmd != HOTLINE_CMD_CHANNEL_NEW && s->ch && s->ch->health)
 		health_set_leaving(s->ch->health, false);
+	if (s->cmd == HOTLINE_CMD_CHANNEL_DEL && s->ch)
+		paths_set_leaving(s->ch->paths, false);
 	channel_cfg_free(s->cfg);
 }
 
@@ -290,6 +305,8 @@ static void step_commit(struct apply *a, struct apply_step *s, struct list_head 
 		health_start(s->fresh);
 		WRITE_ONCE(s->ch->health, s->fresh);
 	}
+	if (s->pc_prepared)
+		paths_commit(s->ch, s->cfg, &s->pc, retired);
 	hotline_config_notify(a->net, s->ch, s->cfg, s->cmd);
 }
 

@@ -234,6 +234,8 @@ static void channel_free(struct hotline_channel *ch)
 		free_percpu(ch->stats);
 		hotline_obj_put(HOTLINE_OBJ_CHANNEL_STATS);
 	}
+	/* its sessions are gone and its timer stopped: paths_shutdown() */
+	paths_free(ch->paths);
 	kfree(ch);
 	hotline_obj_put(HOTLINE_OBJ_CHANNEL);
 }
@@ -268,6 +270,7 @@ struct hotline_channel_cfg *channel_cfg_new(void)
 	cfg->dscp = HOTLINE_DEFAULT_DSCP;
 	cfg->priority = HOTLINE_DEFAULT_PRIORITY;
 	cfg->mark_mask = ~0U;
+	cfg->failback_ms = HOTLINE_DEFAULT_FAILBACK_MS;
 	return cfg;
 }
 
@@ -282,6 +285,10 @@ struct hotline_channel_cfg *channel_cfg_dup(const struct hotline_channel_cfg *cf
 	dup->ch = NULL;
 	dup->group = NULL;
 	INIT_LIST_HEAD(&dup->group_node);
+	if (paths_cfg_dup(dup, cfg)) {
+		channel_cfg_free(dup);
+		return NULL;
+	}
 	return dup;
 }
 
@@ -289,6 +296,7 @@ void channel_cfg_free(struct hotline_channel_cfg *cfg)
 {
 	if (!cfg)
 		return;
+	paths_cfg_free(cfg);
 	/* kfree_sensitive: the configuration may hold the health key. */
 	kfree_sensitive(cfg);
 	hotline_obj_put(HOTLINE_OBJ_CHANNEL_CFG);
@@ -577,9 +585,12 @@ void channel_net_exit(struct hotline_net *hn)
 
 		WRITE_ONCE(ch->health, NULL);
 		health_retire(h, &retired);
+		paths_retire(ch->paths, &retired);
 	}
 	/* thousands of sessions: one grace period, not one each */
 	health_reap(&retired);
+	xa_for_each(&hn->channels, id, ch)
+		paths_shutdown(ch->paths);
 	xa_for_each(&hn->channels, id, ch)
 		channel_delete(hn, ch);
 	mutex_unlock(&hn->lock);

@@ -29,6 +29,7 @@
 #include <linux/xarray.h>
 #include <linux/hotline.h>
 #include "health.h"
+#include "path.h"
 
 struct net;
 struct netlink_ext_ack;
@@ -59,6 +60,11 @@ struct hotline_channel_cfg {
 	u32 mark_mask;
 	bool has_health;
 	struct hotline_health_cfg health;
+	u8 n_paths;
+	bool nonrevertive;
+	u32 failback_ms;
+	/* HOTLINE_PATHS_MAX slots, n_paths used, in the order given; path.c */
+	struct hotline_path_cfg *paths;
 	struct rcu_head rcu;
 };
 
@@ -90,6 +96,12 @@ struct hotline_channel {
 	 * cleared, so a session seen here stays valid until rcu_read_unlock().
 	 */
 	struct hotline_health *health;
+	/*
+	 * With paths: their sessions and the active one, instead of a
+	 * session of its own. Set under hotline_net.lock (WRITE_ONCE), kept
+	 * until the channel is freed, so an RCU reader may use it.
+	 */
+	struct hotline_pathset *paths;
 	/*
 	 * False from channel_prepare() to channel_publish(): in the name
 	 * table already, but lookups pass it over, so a batch that is

@@ -43,6 +43,7 @@
 #include <net/route.h>
 #include "channel.h"
 #include "classify.h"
+#include "stamp.h"
 
 /* A packet's addresses and ports as seen on the wire. */
 struct hotline_pkt {
@@ -161,6 +162,21 @@ static void set_mark(struct sk_buff *skb, const struct hotline_channel_cfg *cfg)
 		skb->mark = (skb->mark & ~cfg->mark_mask) | (cfg->mark & cfg->mark_mask);
 }
 
+/*
+ * Towards the peer: the channel's mark, then the active path's, which
+ * routing turns into the path (ip rule fwmark -> the path's table). Not
+ * on packets from the peer (those go to our side, whatever path they came
+ * by) and not on our own probes, which each path routes already.
+ */
+static void set_mark_out(struct sk_buff *skb, const struct hotline_channel_cfg *cfg)
+{
+	const struct hotline_pathset *ps = READ_ONCE(cfg->ch->paths);
+
+	set_mark(skb, cfg);
+	if (ps && !stamp_sock_is_ours(skb->sk))
+		paths_steer(ps, skb);
+}
+
 static unsigned int gso_packets(const struct sk_buff *skb)
 {
 	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
@@ -200,7 +216,7 @@ static unsigned int hotline_ingress(void *priv, struct sk_buff *skb,
 	/* To be forwarded towards a peer: mark before the routing decision. */
 	cfg = pkt_lookup(hotline_pernet(state->net), &p, false);
 	if (cfg)
-		set_mark(skb, cfg);
+		set_mark_out(skb, cfg);
 	return NF_ACCEPT;
 }
 
@@ -215,7 +231,7 @@ static unsigned int hotline_local_out(void *priv, struct sk_buff *skb,
 	cfg = hook_lookup(skb, state, &p, false);
 	if (!cfg)
 		return NF_ACCEPT;
-	set_mark(skb, cfg);
+	set_mark_out(skb, cfg);
 	if (skb->mark == mark)
 		return NF_ACCEPT;
 
@@ -238,7 +254,7 @@ static unsigned int hotline_egress(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	set_dscp(skb, state->pf, cfg->dscp);
 	skb->priority = cfg->priority;
-	set_mark(skb, cfg);
+	set_mark_out(skb, cfg);
 	channel_count(cfg->ch, true, gso_packets(skb), skb->len);
 	return NF_ACCEPT;
 }

@@ -65,6 +65,7 @@
 #include "debugfs.h"
 #include "health.h"
 #include "netlink.h"
+#include "path.h"
 #include "stamp.h"
 
 struct hotline_health {
@@ -72,6 +73,8 @@ struct hotline_health {
 	struct list_head retired;	/* in a health_reap() batch */
 	struct net *net;
 	struct hotline_channel *ch;
+	struct hotline_pathset *paths;	/* a path's session: its channel's */
+	char path[HOTLINE_PATH_NAME_MAX + 1];
 	struct stamp_port *port;
 	/*
 	 * A batch being prepared ends this session or moves it to another
@@ -85,6 +88,8 @@ struct hotline_health {
 	bool keyed;
 	union stamp_addr probe;
 	__be16 probe_port;
+	bool has_src;
+	union stamp_addr src;		/* with has_src: ours on the path */
 	struct crypto_shash *tfm;	/* keyed only */
 
 	struct hrtimer tx_timer;
@@ -98,6 +103,7 @@ struct hotline_health {
 	struct hl_replay replay;
 	struct hl_fsm fsm;
 	u64 since_ns;			/* CLOCK_REALTIME */
+	u64 since_mono_ns;		/* the same instant; READ_ONCE() outside */
 	u64 last_valid_ns;		/* CLOCK_MONOTONIC */
 	u64 last_tx_ns;			/* CLOCK_MONOTONIC */
 	u32 refl_seq;
@@ -143,6 +149,7 @@ static bool health_expire(struct hotline_health *h, u64 now)
 	if (now - h->last_valid_ns < detect || !hl_fsm_expired(&h->fsm))
 		return false;
 	h->since_ns = ktime_get_real_ns();
+	WRITE_ONCE(h->since_mono_ns, now);
 	return true;
 }
 
@@ -169,25 +176,46 @@ static u64 health_ntp_from_ns(u64 ns)
 	return stamp_ntp_from_unix(ts.tv_sec, ts.tv_nsec);
 }
 
+static bool stamp_addr_eq(u8 family, const union stamp_addr *a,
+			  const union stamp_addr *b)
+{
+	if (family == AF_INET)
+		return a->v4 == b->v4;
+	return ipv6_addr_equal(&a->v6, &b->v6);
+}
+
 static bool health_addr_eq(const struct hotline_health *h, u8 family,
 			   const union stamp_addr *a)
 {
-	if (h->family != family)
-		return false;
-	if (family == AF_INET)
-		return h->probe.v4 == a->v4;
-	return ipv6_addr_equal(&h->probe.v6, &a->v6);
+	return h->family == family && stamp_addr_eq(family, &h->probe, a);
+}
+
+/*
+ * Whether a packet from @saddr to our @daddr is for @h. Paths may reach
+ * one peer address from several of ours: the address it reached tells
+ * their sessions apart.
+ */
+static bool health_owns(const struct hotline_health *h, u8 family,
+			const union stamp_addr *saddr,
+			const union stamp_addr *daddr)
+{
+	return health_addr_eq(h, family, saddr) &&
+	       (!h->has_src || stamp_addr_eq(family, &h->src, daddr));
 }
 
 /* Under h->lock, after a transition: stamp the time of the change. */
 static void health_changed(struct hotline_health *h)
 {
 	h->since_ns = ktime_get_real_ns();
+	WRITE_ONCE(h->since_mono_ns, ktime_get_ns());
 }
 
 static void health_notify(struct hotline_health *h, u8 old_state)
 {
-	hotline_nl_notify_health(h->net, h->ch, old_state);
+	if (h->paths)
+		paths_session_changed(h->paths, h, old_state);
+	else
+		hotline_nl_notify_health(h->net, h->ch, NULL, old_state);
 }
 
 static void health_start_timer(struct hotline_health *h)
@@ -222,8 +250,9 @@ static enum hrtimer_restart health_tx(struct hrtimer *t)
 	spin_unlock(&h->lock);
 
 	if (!h->keyed || !stamp_hmac(h->tfm, pkt, pkt + STAMP_HMAC_OFF))
-		stamp_xmit(h->port, h->family, &h->probe, h->probe_port, pkt,
-			   stamp_len(h->keyed), &marking);
+		stamp_xmit(h->port, h->family, h->has_src ? &h->src : NULL,
+			   &h->probe, h->probe_port, pkt, stamp_len(h->keyed),
+			   &marking);
 	if (changed)
 		health_notify(h, old);
 	return HRTIMER_NORESTART;
@@ -380,8 +409,9 @@ static void health_reflect(struct hotline_health *h, const struct stamp_rx *rx,
 	stamp_build(pkt, h->keyed, 1, &r);
 	if (h->keyed && stamp_hmac(h->tfm, pkt, pkt + STAMP_HMAC_OFF))
 		return;
-	stamp_xmit(h->port, h->family, &rx->saddr, rx->sport, pkt,
-		   stamp_len(h->keyed), &marking);
+	/* a path answers from the address probed, so over the same path */
+	stamp_xmit(h->port, h->family, h->has_src ? &rx->daddr : NULL,
+		   &rx->saddr, rx->sport, pkt, stamp_len(h->keyed), &marking);
 }
 
 static void health_auth_failed(struct hotline_health *h)
@@ -429,7 +459,7 @@ void health_rx(struct stamp_port *sp, const struct stamp_rx *rx,
 
 	/* only peers we have a session with are answered or believed */
 	list_for_each_entry_rcu(h, &sp->sessions, node) {
-		if (health_addr_eq(h, rx->family, &rx->saddr)) {
+		if (health_owns(h, rx->family, &rx->saddr, &rx->daddr)) {
 			health_session_rx(h, rx, pkt, len);
 			return;
 		}
@@ -457,9 +487,14 @@ bool health_same_identity(const struct hotline_health *h,
 	const struct hotline_health_cfg *old = &h->cfg;
 
 	if (old->family != cfg->family || old->probe_port != cfg->probe_port ||
-	    old->local_port != cfg->local_port || old->keyed != cfg->keyed)
+	    old->local_port != cfg->local_port || old->keyed != cfg->keyed ||
+	    old->has_src != cfg->has_src)
 		return false;
 	if (cfg->keyed && memcmp(old->key, cfg->key, HOTLINE_KEY_LEN))
+		return false;
+	if (cfg->has_src &&
+	    (cfg->family == AF_INET ? old->src.v4 != cfg->src.v4 :
+	     !ipv6_addr_equal(&old->src.v6, &cfg->src.v6)))
 		return false;
 	if (cfg->family == AF_INET)
 		return old->probe.v4 == cfg->probe.v4;
@@ -507,15 +542,18 @@ static struct stamp_port *health_port_get(struct net *net,
 					  const struct hotline_health *self,
 					  struct netlink_ext_ack *extack)
 {
-	union stamp_addr probe = {};
+	union stamp_addr probe = {}, src = {};
 	struct hotline_health *o;
 	struct stamp_port *sp;
 	int err = 0;
 
-	if (cfg->family == AF_INET)
+	if (cfg->family == AF_INET) {
 		probe.v4 = cfg->probe.v4;
-	else
+		src.v4 = cfg->src.v4;
+	} else {
 		probe.v6 = cfg->probe.v6;
+		src.v6 = cfg->src.v6;
+	}
 	sp = stamp_port_get(net, cfg->local_port, cfg->family, &err);
 	if (!sp) {
 		if (err == -EADDRINUSE)
@@ -524,8 +562,11 @@ static struct stamp_port *health_port_get(struct net *net,
 			NL_SET_ERR_MSG_MOD(extack, "cannot open the health local port");
 		return ERR_PTR(err);
 	}
+	/* sessions from different addresses of ours are told apart by them */
 	list_for_each_entry(o, &sp->sessions, node)
-		if (o != self && !o->leaving && health_addr_eq(o, cfg->family, &probe))
+		if (o != self && !o->leaving && health_addr_eq(o, cfg->family, &probe) &&
+		    (!o->has_src || !cfg->has_src ||
+		     stamp_addr_eq(cfg->family, &o->src, &src)))
 			goto taken;
 	return sp;
 
@@ -550,6 +591,12 @@ static void health_reset(struct hotline_health *h,
 	else
 		h->probe.v6 = cfg->probe.v6;
 	h->probe_port = htons(cfg->probe_port);
+	h->has_src = cfg->has_src;
+	memset(&h->src, 0, sizeof(h->src));
+	if (cfg->has_src && cfg->family == AF_INET)
+		h->src.v4 = cfg->src.v4;
+	else if (cfg->has_src)
+		h->src.v6 = cfg->src.v6;
 	h->cfg = *cfg;
 	h->marking = *marking;
 	hl_probes_init(&h->probes, 0);
@@ -558,6 +605,7 @@ static void health_reset(struct hotline_health *h,
 	hl_fsm_init(&h->fsm);
 	h->since_ns = ktime_get_real_ns();
 	h->last_valid_ns = ktime_get_ns();
+	WRITE_ONCE(h->since_mono_ns, h->last_valid_ns);
 	h->last_tx_ns = h->last_valid_ns;
 	h->refl_seq = 0;
 	h->auth_failures = 0;
@@ -882,11 +930,17 @@ size_t health_status_size(void)
 
 int health_fill_status(struct sk_buff *skb, const struct hotline_health *h)
 {
+	return health_fill_status_as(skb, h, HOTLINE_A_CHANNEL_HEALTH_STATUS);
+}
+
+int health_fill_status_as(struct sk_buff *skb, const struct hotline_health *h,
+			  int type)
+{
 	struct hotline_health_status st;
 	struct nlattr *nest;
 
 	health_get_status(h, &st);
-	nest = nla_nest_start(skb, HOTLINE_A_CHANNEL_HEALTH_STATUS);
+	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, HOTLINE_A_STATUS_STATE, st.state) ||
@@ -942,6 +996,23 @@ int health_fill_status(struct sk_buff *skb, const struct hotline_health *h)
 u8 health_state(const struct hotline_health *h)
 {
 	return READ_ONCE(h->fsm.state);
+}
+
+u64 health_since_mono(const struct hotline_health *h)
+{
+	return READ_ONCE(h->since_mono_ns);
+}
+
+void health_set_path(struct hotline_health *h, struct hotline_pathset *ps,
+		     const char *name)
+{
+	h->paths = ps;
+	strscpy(h->path, name, sizeof(h->path));
+}
+
+const char *health_path_name(const struct hotline_health *h)
+{
+	return h->path;
 }
 
 int health_init(void)

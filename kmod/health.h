@@ -22,6 +22,7 @@ struct stamp_port;
 struct netlink_ext_ack;
 struct hotline_channel;
 struct hotline_health;
+struct hotline_pathset;
 
 struct hotline_health_cfg {
 	u8 family;			/* AF_INET or AF_INET6 */
@@ -29,6 +30,15 @@ struct hotline_health_cfg {
 		__be32 v4;
 		struct in6_addr v6;
 	} probe;			/* the peer's reflector */
+	/*
+	 * A path's session (path.c) probes from its address on that path;
+	 * others leave the source to the route.
+	 */
+	bool has_src;
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} src;
 	u16 probe_port;			/* host order */
 	u16 local_port;			/* host order */
 	u32 interval_ms;
@@ -121,10 +131,24 @@ void health_reap(struct list_head *batch);
 
 /* Adds HOTLINE_A_CHANNEL_HEALTH_STATUS; RCU read side is enough. */
 int health_fill_status(struct sk_buff *skb, const struct hotline_health *h);
+/* The same nest as attribute @type (a path's HOTLINE_A_PATH_STATUS). */
+int health_fill_status_as(struct sk_buff *skb, const struct hotline_health *h,
+			  int type);
 /* Room health_fill_status() needs at most. */
 size_t health_status_size(void);
 /* Current state, for HOTLINE_A_CHANNEL_OLD_STATE and the guard's auto mode. */
 u8 health_state(const struct hotline_health *h);
+/* CLOCK_MONOTONIC ns of the last change of state; any context. */
+u64 health_since_mono(const struct hotline_health *h);
+/*
+ * Makes a prepared, not yet started session the one of path @name in
+ * @ps: its changes of state go to paths_session_changed() instead of
+ * straight out as events. @name is copied.
+ */
+void health_set_path(struct hotline_health *h, struct hotline_pathset *ps,
+		     const char *name);
+/* The path's name, "" for a channel's own session. */
+const char *health_path_name(const struct hotline_health *h);
 
 /* Everything HOTLINE_A_CHANNEL_HEALTH_STATUS carries, taken consistently. */
 struct hotline_health_status {

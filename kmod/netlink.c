@@ -33,7 +33,7 @@ static const struct genl_multicast_group hotline_mcgrps[] = {
 
 /*
  * The policies check types, strictly. Value ranges and binary lengths are
- * checked by check_limits() and the parsers instead, because a policy
+ * checked by hotline_check_limits() and the parsers instead, because a policy
  * rejection carries only the kernel's generic text ("integer out of
  * range"), while every rejection of ours names the attribute it is about.
  */
@@ -57,21 +57,16 @@ static const struct nla_policy health_policy[HOTLINE_A_HEALTH_MAX + 1] = {
 	[HOTLINE_A_HEALTH_MAX_RTT_MS] = { .type = NLA_U32 },
 };
 
-/* An attribute's allowed values (integers) or payload lengths (binary). */
-struct attr_limit {
-	u16 type;
-	u8 width;		/* 1, 2 or 4: integer of that size; 0: binary */
-	u32 min, max;
-	const char *msg;	/* a literal: extack keeps the pointer */
-};
-
-static const struct attr_limit channel_limits[] = {
+static const struct hotline_attr_limit channel_limits[] = {
 	{ HOTLINE_A_CHANNEL_PROTO, 1, 0, HOTLINE_PROTO_MAX,
 	  "proto: unknown protocol (0 any, 1 tcp, 2 udp, 3 icmp, 4 sctp)" },
 	{ HOTLINE_A_CHANNEL_DSCP, 1, 0, 63, "dscp: out of range 0..63" },
+	{ HOTLINE_A_CHANNEL_FAILBACK_MS, 4, 0, HOTLINE_MAX_FAILBACK_MS,
+	  "failback: out of range 0..600000 ms" },
+	{ HOTLINE_A_CHANNEL_NONREVERTIVE, 1, 0, 1, "nonrevertive: 0 or 1" },
 };
 
-static const struct attr_limit health_limits[] = {
+static const struct hotline_attr_limit health_limits[] = {
 	{ HOTLINE_A_HEALTH_PROBE_ADDR4, 0, 4, 4,
 	  "health probe: PROBE_ADDR4 must be 4 bytes" },
 	{ HOTLINE_A_HEALTH_PROBE_ADDR6, 0, 16, 16,
@@ -123,8 +118,8 @@ static int reject_missing(struct netlink_ext_ack *extack,
 	return reject(extack, nest, msg);
 }
 
-static int check_limits(struct nlattr **tb, const struct attr_limit *lim,
-			size_t n, struct netlink_ext_ack *extack)
+int hotline_check_limits(struct nlattr **tb, const struct hotline_attr_limit *lim,
+			 size_t n, struct netlink_ext_ack *extack)
 {
 	const struct nlattr *a;
 	u32 v;
@@ -174,6 +169,15 @@ const struct nla_policy hotline_channel_policy[HOTLINE_A_CHANNEL_MAX + 1] = {
 	[HOTLINE_A_CHANNEL_PAD] = READ_ONLY("pad: reply-only"),
 	/* parsed by hotline_nl_apply(), nested in it: see kmod/apply.c */
 	[HOTLINE_A_CHANNEL_STEP] = { .type = NLA_NESTED },
+	/* validated by paths_parse() (kmod/path.c) */
+	[HOTLINE_A_CHANNEL_PATHS] = { .type = NLA_NESTED },
+	[HOTLINE_A_CHANNEL_FAILBACK_MS] = { .type = NLA_U32 },
+	[HOTLINE_A_CHANNEL_NONREVERTIVE] = { .type = NLA_U8 },
+	[HOTLINE_A_CHANNEL_ACTIVE_PATH] = READ_ONLY("active path: reply-only"),
+	[HOTLINE_A_CHANNEL_ACTIVE_SINCE] = READ_ONLY("active since: reply-only"),
+	[HOTLINE_A_CHANNEL_SWITCHES] = READ_ONLY("switches: reply-only"),
+	[HOTLINE_A_CHANNEL_PATH] = READ_ONLY("path: event-only"),
+	[HOTLINE_A_CHANNEL_SWITCH] = READ_ONLY("switch: event-only"),
 };
 
 static struct genl_family hotline_family;
@@ -357,10 +361,21 @@ static int health_from_attrs(struct nlattr **tb, const struct nlattr *nest,
 		h->detect_mult = HOTLINE_DEFAULT_DETECT_MULT;
 	}
 
+	if (cfg->n_paths) {
+		const struct nlattr *pa = tb[HOTLINE_A_HEALTH_PROBE_ADDR4] ?:
+					  tb[HOTLINE_A_HEALTH_PROBE_ADDR6];
+
+		if (pa)
+			return reject(extack, pa,
+				      "health probe: a channel with paths probes on each path (PROBE_ADDR of the path)");
+		/* each path has its own; the channel's would never be used */
+		h->family = 0;
+		memset(&h->probe, 0, sizeof(h->probe));
+	}
 	err = parse_probe_addr(tb, h, extack);
 	if (err)
 		return err;
-	if (!h->family)
+	if (!h->family && !cfg->n_paths)
 		return reject_missing(extack, nest, HOTLINE_A_HEALTH_PROBE_ADDR4,
 				      "health probe: address required (PROBE_ADDR4 or PROBE_ADDR6)");
 	if (tb[HOTLINE_A_HEALTH_PROBE_PORT])
@@ -412,7 +427,7 @@ static int parse_health(const struct nlattr *nest, struct hotline_channel_cfg *c
 	}
 	err = nla_parse_nested(tb, HOTLINE_A_HEALTH_MAX, nest, health_policy, extack);
 	if (!err)
-		err = check_limits(tb, health_limits, ARRAY_SIZE(health_limits), extack);
+		err = hotline_check_limits(tb, health_limits, ARRAY_SIZE(health_limits), extack);
 	if (err)
 		return err;
 
@@ -465,7 +480,7 @@ int hotline_parse_cfg(struct nlattr **a, struct netlink_ext_ack *extack,
 {
 	int err;
 
-	err = check_limits(a, channel_limits, ARRAY_SIZE(channel_limits), extack);
+	err = hotline_check_limits(a, channel_limits, ARRAY_SIZE(channel_limits), extack);
 	if (err)
 		return err;
 	if (a[HOTLINE_A_CHANNEL_PEER]) {
@@ -500,6 +515,20 @@ int hotline_parse_cfg(struct nlattr **a, struct netlink_ext_ack *extack,
 		cfg->mark = nla_get_u32(a[HOTLINE_A_CHANNEL_MARK]);
 	if (a[HOTLINE_A_CHANNEL_MARK_MASK])
 		cfg->mark_mask = nla_get_u32(a[HOTLINE_A_CHANNEL_MARK_MASK]);
+	if (a[HOTLINE_A_CHANNEL_FAILBACK_MS])
+		cfg->failback_ms = nla_get_u32(a[HOTLINE_A_CHANNEL_FAILBACK_MS]);
+	if (a[HOTLINE_A_CHANNEL_NONREVERTIVE])
+		cfg->nonrevertive = nla_get_u8(a[HOTLINE_A_CHANNEL_NONREVERTIVE]);
+	/* before health: with paths, health has no probe address of its own */
+	if (a[HOTLINE_A_CHANNEL_PATHS]) {
+		err = paths_parse(a[HOTLINE_A_CHANNEL_PATHS], cfg, extack);
+		if (err)
+			return err;
+	}
+	if (cfg->n_paths && cfg->has_health && cfg->health.family) {
+		cfg->health.family = 0;
+		memset(&cfg->health.probe, 0, sizeof(cfg->health.probe));
+	}
 	if (a[HOTLINE_A_CHANNEL_HEALTH]) {
 		err = parse_health(a[HOTLINE_A_CHANNEL_HEALTH], cfg, extack);
 		if (err)
@@ -516,7 +545,10 @@ int hotline_parse_cfg(struct nlattr **a, struct netlink_ext_ack *extack,
 	if (cfg->port_min && !proto_has_ports(cfg->proto))
 		return reject(extack, a[HOTLINE_A_CHANNEL_PORT_MIN] ?: a[HOTLINE_A_CHANNEL_PROTO],
 			      "port: only with proto tcp, udp or sctp");
-	return 0;
+	if (!cfg->n_paths && cfg->has_health && !cfg->health.family)
+		return reject(extack, a[HOTLINE_A_CHANNEL_PATHS] ?: a[HOTLINE_A_CHANNEL_HEALTH],
+			      "health probe: address required once the channel has no paths (PROBE_ADDR4 or PROBE_ADDR6)");
+	return paths_check(a, cfg, extack);
 }
 
 static int put_prefix(struct sk_buff *skb, int type, const struct hotline_prefix *p)
@@ -572,8 +604,10 @@ static int put_health(struct sk_buff *skb, const struct hotline_health_cfg *h)
 		return -EMSGSIZE;
 	if (h->family == AF_INET)
 		err = nla_put_in_addr(skb, HOTLINE_A_HEALTH_PROBE_ADDR4, h->probe.v4);
-	else
+	else if (h->family == AF_INET6)
 		err = nla_put_in6_addr(skb, HOTLINE_A_HEALTH_PROBE_ADDR6, &h->probe.v6);
+	else
+		err = 0;	/* a channel with paths: they have the addresses */
 	if (err ||
 	    nla_put_u16(skb, HOTLINE_A_HEALTH_PROBE_PORT, h->probe_port) ||
 	    nla_put_u16(skb, HOTLINE_A_HEALTH_LOCAL_PORT, h->local_port) ||
@@ -618,7 +652,27 @@ static size_t channel_msg_size(void)
 	       3 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(sizeof(u8)) + nla_total_size(0) +
 	       health_status_size() +				/* HEALTH_STATUS */
-	       nla_total_size(sizeof(u8));			/* OLD_STATE */
+	       nla_total_size(sizeof(u8)) +			/* OLD_STATE */
+	       nla_total_size(HOTLINE_PATH_NAME_SIZE) +		/* PATH */
+	       nla_total_size(0) + 2 * nla_total_size(HOTLINE_PATH_NAME_SIZE) +
+	       nla_total_size(sizeof(u8));			/* SWITCH */
+}
+
+/* Replies and config events: the channel with its paths. */
+static size_t channel_full_size(void)
+{
+	return channel_msg_size() + paths_msg_size();
+}
+
+/* The session whose status stands for the channel; RCU or the table mutex. */
+static struct hotline_health *channel_status_session(const struct hotline_channel *ch)
+{
+	const struct hotline_pathset *ps = READ_ONCE(ch->paths);
+	struct hotline_health *h = READ_ONCE(ch->health);
+
+	if (!h && ps)
+		h = paths_status_session(ps);
+	return h;
 }
 
 /* The channel as CHANNEL_GET shows it. @cb is set for dumps. */
@@ -648,9 +702,10 @@ static int fill_channel(struct sk_buff *skb, const struct hotline_channel *ch,
 	    nla_put_u32(skb, HOTLINE_A_CHANNEL_MARK, cfg->mark) ||
 	    nla_put_u32(skb, HOTLINE_A_CHANNEL_MARK_MASK, cfg->mark_mask) ||
 	    put_stats(skb, ch) ||
-	    (cfg->has_health && put_health(skb, &cfg->health)))
+	    (cfg->has_health && put_health(skb, &cfg->health)) ||
+	    paths_fill(skb, READ_ONCE(ch->paths), cfg))
 		goto cancel;
-	h = READ_ONCE(ch->health);
+	h = channel_status_session(ch);
 	if (h && health_fill_status(skb, h))
 		goto cancel;
 
@@ -669,7 +724,7 @@ struct sk_buff *hotline_config_event(struct net *net, const struct hotline_chann
 
 	if (!genl_has_listeners(&hotline_family, net, MCGRP_CONFIG))
 		return NULL;
-	skb = genlmsg_new(channel_msg_size(), GFP_KERNEL);
+	skb = genlmsg_new(channel_full_size(), GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	if (fill_channel(skb, ch, cfg, 0, 0, 0, cmd, NULL)) {
@@ -692,46 +747,92 @@ void hotline_config_notify(struct net *net, const struct hotline_channel *ch,
 	hotline_config_event_send(net, hotline_config_event(net, ch, cfg, cmd));
 }
 
-void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 old_state)
+/*
+ * A HEALTH_EVENT with the channel's id, name and peer, or NULL when nobody
+ * listens or memory is short. Called from timers and softirqs as well as
+ * from process context; RCU read side held. *@hdr for genlmsg_end().
+ */
+static struct sk_buff *health_event_start(struct net *net, struct hotline_channel *ch,
+					  void **hdr)
 {
-	const struct hotline_channel_cfg *cfg;
-	const struct hotline_health *h;
+	const struct hotline_channel_cfg *cfg = rcu_dereference(ch->cfg);
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&hotline_family, net, MCGRP_HEALTH))
+		return NULL;
+	skb = genlmsg_new(channel_msg_size(), GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &hotline_family, 0, HOTLINE_CMD_HEALTH_EVENT);
+	if (!*hdr || nla_put_u32(skb, HOTLINE_A_CHANNEL_ID, ch->id) ||
+	    nla_put_string(skb, HOTLINE_A_CHANNEL_NAME, ch->name) ||
+	    put_prefix(skb, HOTLINE_A_CHANNEL_PEER, &cfg->peer)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/* Sends what health_event_start() began, or frees it after an error. */
+static void health_event_send(struct net *net, struct sk_buff *skb, void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&hotline_family, net, skb, 0, MCGRP_HEALTH, GFP_ATOMIC);
+}
+
+void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch,
+			      struct hotline_health *h, u8 old_state)
+{
 	struct sk_buff *skb;
 	void *hdr;
 	int err;
 
-	if (!genl_has_listeners(&hotline_family, net, MCGRP_HEALTH))
-		return;
-	/* Called from timers and softirqs as well as from process context. */
-	skb = genlmsg_new(channel_msg_size(), GFP_ATOMIC);
-	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &hotline_family, 0, HOTLINE_CMD_HEALTH_EVENT);
-	if (!hdr)
-		goto free;
-
 	rcu_read_lock();
-	cfg = rcu_dereference(ch->cfg);
-	err = nla_put_u32(skb, HOTLINE_A_CHANNEL_ID, ch->id) ||
-	      nla_put_string(skb, HOTLINE_A_CHANNEL_NAME, ch->name) ||
-	      put_prefix(skb, HOTLINE_A_CHANNEL_PEER, &cfg->peer) ||
-	      nla_put_u8(skb, HOTLINE_A_CHANNEL_OLD_STATE, old_state);
+	skb = health_event_start(net, ch, &hdr);
+	if (!skb)
+		goto out;
+	err = nla_put_u8(skb, HOTLINE_A_CHANNEL_OLD_STATE, old_state);
 	/*
 	 * NULL only while CHANNEL_NEW/SET has not yet published the session
 	 * that is reporting; the event then goes out without the metrics.
 	 */
-	h = READ_ONCE(ch->health);
+	if (!h)
+		h = READ_ONCE(ch->health);
+	if (!err && h && health_path_name(h)[0])
+		err = nla_put_string(skb, HOTLINE_A_CHANNEL_PATH, health_path_name(h));
 	if (!err && h)
 		err = health_fill_status(skb, h);
+	health_event_send(net, skb, hdr, err);
+out:
 	rcu_read_unlock();
-	if (err)
-		goto free;
+}
 
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&hotline_family, net, skb, 0, MCGRP_HEALTH, GFP_ATOMIC);
-	return;
-free:
-	nlmsg_free(skb);
+void hotline_nl_notify_switch(struct net *net, struct hotline_channel *ch,
+			      const char *from, const char *to, u8 reason,
+			      struct hotline_health *h)
+{
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	void *hdr;
+	int err;
+
+	skb = health_event_start(net, ch, &hdr);
+	if (!skb)
+		return;
+	nest = nla_nest_start(skb, HOTLINE_A_CHANNEL_SWITCH);
+	err = !nest ||
+	      (from[0] && nla_put_string(skb, HOTLINE_A_SWITCH_FROM, from)) ||
+	      (to[0] && nla_put_string(skb, HOTLINE_A_SWITCH_TO, to)) ||
+	      nla_put_u8(skb, HOTLINE_A_SWITCH_REASON, reason);
+	if (!err) {
+		nla_nest_end(skb, nest);
+		err = h ? health_fill_status(skb, h) : 0;
+	}
+	health_event_send(net, skb, hdr, err);
 }
 
 /* Probes are hotline traffic: marked like the channel they check. */
@@ -775,7 +876,18 @@ static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(ch);
 		goto out_unlock;
 	}
-	if (cfg->has_health) {
+	if (cfg->n_paths) {
+		struct paths_change pc;
+		LIST_HEAD(none);
+
+		err = paths_prepare(net, ch, NULL, cfg, &pc, info->extack);
+		if (err) {
+			channel_delete(hn, ch);
+			cfg = NULL;	/* freed with the channel */
+			goto out_unlock;
+		}
+		paths_commit(ch, cfg, &pc, &none);
+	} else if (cfg->has_health) {
 		struct hotline_health_marking marking;
 		struct hotline_health *h;
 
@@ -813,31 +925,55 @@ static int set_health(struct net *net, struct hotline_net *hn,
 		      struct netlink_ext_ack *extack)
 {
 	struct hotline_health *h = ch->health, *fresh = NULL;
+	/* a channel with paths has their sessions instead of its own */
+	bool own = cfg->has_health && !cfg->n_paths;
 	struct hotline_health_marking marking;
+	struct health_change chg = {};
+	struct paths_change pc;
+	LIST_HEAD(retired);
 	int err;
 
 	err = channel_update_prepare(hn, ch, cfg, extack);
 	if (err)
 		return err;
 	hotline_health_marking(cfg, &marking);
-	if (!h && cfg->has_health) {
-		fresh = health_create(net, ch, &cfg->health, &marking, extack);
+	if (h && !own)
+		health_set_leaving(h, true);	/* its address is free for a path */
+	if (!h && own) {
+		fresh = health_prepare(net, ch, &cfg->health, &marking, extack);
 		err = PTR_ERR_OR_ZERO(fresh);
-	} else if (h && cfg->has_health) {
+		if (err)
+			fresh = NULL;
+	} else if (h && own) {
 		/* keeps the session unless its identity changed */
-		err = health_update(h, &cfg->health, &marking, extack);
+		err = health_update_prepare(h, &cfg->health, &chg, extack);
+	}
+	if (!err) {
+		err = paths_prepare(net, ch, ch->paths, cfg, &pc, extack);
+		if (err && fresh)
+			health_cancel(fresh);
+		else if (err && h && own)
+			health_update_abort(h, &chg);
 	}
 	if (err) {
+		if (h && !own)
+			health_set_leaving(h, false);
 		channel_update_abort(hn, ch, cfg);
 		return err;
 	}
 	channel_update_commit(hn, ch, cfg);
 	if (fresh) {
+		health_start(fresh);
 		WRITE_ONCE(ch->health, fresh);
-	} else if (h && !cfg->has_health) {
+	} else if (h && own) {
+		health_update_commit(h, &cfg->health, &marking, &chg);
+	} else if (h) {
 		WRITE_ONCE(ch->health, NULL);
-		health_destroy(h);
+		health_set_leaving(h, false);
+		health_retire(h, &retired);
 	}
+	paths_commit(ch, cfg, &pc, &retired);
+	health_reap(&retired);
 	return 0;
 }
 
@@ -901,12 +1037,16 @@ void hotline_channel_remove(struct net *net, struct hotline_net *hn,
 {
 	struct hotline_health *h = ch->health;
 	struct sk_buff *event;
+	LIST_HEAD(retired);
 
 	event = hotline_config_event(net, ch, channel_cfg_locked(hn, ch),
 				     HOTLINE_CMD_CHANNEL_DEL);
 	WRITE_ONCE(ch->health, NULL);
 	/* its timers use the channel: stopped before the channel is freed */
-	health_destroy(h);
+	health_retire(h, &retired);
+	paths_retire(ch->paths, &retired);
+	health_reap(&retired);
+	paths_shutdown(ch->paths);
 	channel_delete(hn, ch);
 	hotline_config_event_send(net, event);
 }
@@ -945,7 +1085,7 @@ static int hotline_nl_get(struct sk_buff *skb, struct genl_info *info)
 	err = hotline_parse_name(info->attrs, info->extack, name);
 	if (err)
 		return err;
-	msg = genlmsg_new(channel_msg_size(), GFP_KERNEL);
+	msg = genlmsg_new(channel_full_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 

@@ -16,16 +16,38 @@ struct hotline_net;
 struct list_head;
 struct hotline_channel_cfg;
 struct hotline_health_marking;
+struct hotline_health;
 
+/* An attribute's allowed values (integers) or payload lengths (binary). */
+struct hotline_attr_limit {
+	u16 type;
+	u8 width;		/* 1, 2 or 4: integer of that size; 0: binary */
+	u32 min, max;
+	const char *msg;	/* a literal: extack keeps the pointer */
+};
+
+/* Refuses the first attribute of @tb outside its limit, naming it. */
+int hotline_check_limits(struct nlattr **tb, const struct hotline_attr_limit *lim,
+			 size_t n, struct netlink_ext_ack *extack);
 int hotline_nl_init(void);
 void hotline_nl_exit(void);
 
 /*
  * HOTLINE_CMD_HEALTH_EVENT on the "health" group: the channel's id, name
- * and peer and @old_state. Any context (allocates with GFP_ATOMIC); @ch
+ * and peer and @old_state, with the status of @h (a path's session; NULL:
+ * the channel's own) and the path's name. Any context (allocates with GFP_ATOMIC); @ch
  * must stay valid for the duration of the call.
  */
-void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch, u8 old_state);
+void hotline_nl_notify_health(struct net *net, struct hotline_channel *ch,
+			      struct hotline_health *h, u8 old_state);
+/*
+ * The same event for a switch of the channel's active path from @from to
+ * @to ("" for none) for @reason, with @h's status (may be NULL). Any
+ * context; RCU read side held.
+ */
+void hotline_nl_notify_switch(struct net *net, struct hotline_channel *ch,
+			      const char *from, const char *to, u8 reason,
+			      struct hotline_health *h);
 
 /*
  * For HOTLINE_CMD_APPLY (apply.c), which parses each step's channel as the

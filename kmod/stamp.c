@@ -95,7 +95,7 @@ static int stamp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct stamp_port *sp = rcu_dereference_sk_user_data(sk);
 	u8 pkt[STAMP_AUTH_LEN];
-	struct stamp_rx rx;
+	struct stamp_rx rx = {};
 	unsigned int len;
 
 	stamp_rx_time(skb, &rx);
@@ -109,10 +109,12 @@ static int stamp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (sk->sk_family == AF_INET) {
 		rx.family = AF_INET;
 		rx.saddr.v4 = ip_hdr(skb)->saddr;
+		rx.daddr.v4 = ip_hdr(skb)->daddr;
 		rx.ttl = ip_hdr(skb)->ttl;
 	} else {
 		rx.family = AF_INET6;
 		rx.saddr.v6 = ipv6_hdr(skb)->saddr;
+		rx.daddr.v6 = ipv6_hdr(skb)->daddr;
 		rx.ttl = ipv6_hdr(skb)->hop_limit;
 	}
 	health_rx(sp, &rx, pkt, len);
@@ -307,11 +309,12 @@ static void stamp_mark_skb(struct sk_buff *skb,
 		skb->mark = (skb->mark & ~m->mark_mask) | (m->mark & m->mark_mask);
 }
 
-static int stamp_xmit4(struct stamp_port *sp, struct sk_buff *skb, __be32 dst,
-		       __be16 dport, u8 tos)
+static int stamp_xmit4(struct stamp_port *sp, struct sk_buff *skb, __be32 src,
+		       __be32 dst, __be16 dport, u8 tos)
 {
 	struct sock *sk = sp->sock4->sk;
 	struct flowi4 fl4 = {
+		.saddr = src,
 		.daddr = dst,
 		.flowi4_tos = RT_TOS(tos),
 		.flowi4_mark = skb->mark,
@@ -332,11 +335,13 @@ static int stamp_xmit4(struct stamp_port *sp, struct sk_buff *skb, __be32 dst,
 }
 
 static int stamp_xmit6(struct stamp_port *sp, struct sk_buff *skb,
-		       const struct in6_addr *dst, __be16 dport, u8 tclass)
+		       const struct in6_addr *src, const struct in6_addr *dst,
+		       __be16 dport, u8 tclass)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	struct sock *sk = sp->sock6->sk;
 	struct flowi6 fl6 = {
+		.saddr = *src,
 		.daddr = *dst,
 		.flowi6_mark = skb->mark,
 		.flowi6_proto = IPPROTO_UDP,
@@ -360,10 +365,11 @@ static int stamp_xmit6(struct stamp_port *sp, struct sk_buff *skb,
 #endif
 }
 
-int stamp_xmit(struct stamp_port *sp, u8 family, const union stamp_addr *dst,
-	       __be16 dport, const u8 *payload, unsigned int len,
-	       const struct hotline_health_marking *marking)
+int stamp_xmit(struct stamp_port *sp, u8 family, const union stamp_addr *src,
+	       const union stamp_addr *dst, __be16 dport, const u8 *payload,
+	       unsigned int len, const struct hotline_health_marking *marking)
 {
+	static const union stamp_addr any;
 	unsigned int headroom = LL_MAX_HEADER + sizeof(struct ipv6hdr) +
 				sizeof(struct udphdr);
 	/* DSCP in the upper six bits; ECN stays 0 (not ECN-capable) */
@@ -379,9 +385,19 @@ int stamp_xmit(struct stamp_port *sp, u8 family, const union stamp_addr *dst,
 	skb_reserve(skb, headroom);
 	skb_put_data(skb, payload, len);
 	stamp_mark_skb(skb, marking);
+	if (!src)
+		src = &any;
 	if (family == AF_INET)
-		return stamp_xmit4(sp, skb, dst->v4, dport, tos);
-	return stamp_xmit6(sp, skb, &dst->v6, dport, tos);
+		return stamp_xmit4(sp, skb, src->v4, dst->v4, dport, tos);
+	return stamp_xmit6(sp, skb, &src->v6, &dst->v6, dport, tos);
+}
+
+bool stamp_sock_is_ours(const struct sock *sk)
+{
+	/* a raw socket may say IPPROTO_UDP too: only a UDP one has encap_rcv */
+	return sk && sk_fullsock(sk) && sk->sk_type == SOCK_DGRAM &&
+	       sk->sk_protocol == IPPROTO_UDP &&
+	       READ_ONCE(udp_sk(sk)->encap_rcv) == stamp_encap_rcv;
 }
 
 int stamp_hmac(struct crypto_shash *tfm, const u8 *pkt, u8 mac[STAMP_HMAC_LEN])

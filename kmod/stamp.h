@@ -14,6 +14,7 @@
 #include <hotline/stamp.h>
 
 struct net;
+struct sock;
 struct socket;
 struct crypto_shash;
 struct hotline_health_marking;
@@ -39,6 +40,7 @@ struct stamp_port {
 struct stamp_rx {
 	u8 family;
 	union stamp_addr saddr;
+	union stamp_addr daddr;		/* ours, the one the peer probed */
 	__be16 sport;
 	u8 ttl;				/* TTL or hop limit as received */
 	u64 rx_real_ns;			/* CLOCK_REALTIME, as early as we know */
@@ -69,10 +71,15 @@ void stamp_ports_release(struct list_head *dead);
 void stamp_lock(struct net *net);
 void stamp_unlock(struct net *net);
 
-/* Sends @len bytes of STAMP payload; callable from softirq. */
-int stamp_xmit(struct stamp_port *sp, u8 family, const union stamp_addr *dst,
-	       __be16 dport, const u8 *payload, unsigned int len,
-	       const struct hotline_health_marking *marking);
+/*
+ * Sends @len bytes of STAMP payload from @src (NULL: the route's choice);
+ * callable from softirq.
+ */
+int stamp_xmit(struct stamp_port *sp, u8 family, const union stamp_addr *src,
+	       const union stamp_addr *dst, __be16 dport, const u8 *payload,
+	       unsigned int len, const struct hotline_health_marking *marking);
+/* Whether @sk is one of the STAMP sockets: its packets are routed already. */
+bool stamp_sock_is_ours(const struct sock *sk);
 
 /* HMAC-SHA-256 over the first STAMP_HMAC_OFF bytes, truncated. */
 int stamp_hmac(struct crypto_shash *tfm, const u8 *pkt,

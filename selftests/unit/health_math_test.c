@@ -10,20 +10,7 @@
 #include <stdint.h>
 #include <hotline/stamp.h>
 #include <hotline/health_math.h>
-
-static int failures;
-
-#define CHECK(name, cond, ...)						\
-	do {								\
-		if (cond) {						\
-			printf("PASS: %s\n", name);			\
-		} else {						\
-			printf("FAIL: %s: ", name);			\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-			failures++;					\
-		}							\
-	} while (0)
+#include "check.h"
 
 static void test_ntp(void)
 {

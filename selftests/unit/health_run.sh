@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Host unit tests of the health engine's shared headers (STAMP wire format,
-# windows, jitter, replay window, state machine), builds of stamp_peer and
+# windows, jitter, replay window, state machine, the failover rule), builds of stamp_peer and
 # of the hostile-frame generator, all with -Wall -Wextra -Werror and ASan/UBSan.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/unit
@@ -14,6 +14,12 @@ else
 	echo "FAIL: health_math_test_build: does not compile"
 	status=1
 fi
+if ${CC:-gcc} $CFLAGS -o "$out/path_choice_test" "$top/selftests/unit/path_choice_test.c"; then
+	"$out/path_choice_test" || status=1
+else
+	echo "FAIL: path_choice_test_build: does not compile"
+	status=1
+fi
 if ${CC:-gcc} $CFLAGS -o "$out/stamp_peer" "$top/selftests/stamp_peer.c" -lcrypto; then
 	echo "PASS: stamp_peer_build"
 else
@@ -21,15 +27,18 @@ else
 	status=1
 fi
 # Tools the VM tests run (test_health, test_reflector: stamp_peer;
-# test_hostile, test_guard_flood: hostile), built without sanitizers:
+# test_hostile, test_guard_flood: hostile; test_paths: probe_stream),
+# built without sanitizers:
 # the guest has no sanitizer runtime.
 mkdir -p "$top/build/selftests"
-for tool in stamp_peer hostile; do
-	if ${CC:-gcc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I$top/include/uapi \
-		-I$top/include -o "$top/build/selftests/$tool" "$top/selftests/$tool.c" -lcrypto; then
-		echo "PASS: ${tool}_build_vm"
+for tool in stamp_peer hostile bench/probe_stream; do
+	gnu=-D_GNU_SOURCE
+	[ "$tool" = bench/probe_stream ] && gnu=	# it defines it itself
+	if ${CC:-gcc} -std=c11 $gnu -O2 -Wall -Wextra -Werror -I$top/include/uapi \
+		-I$top/include -o "$top/build/selftests/${tool#bench/}" "$top/selftests/$tool.c" -lcrypto; then
+		echo "PASS: ${tool#bench/}_build_vm"
 	else
-		echo "FAIL: ${tool}_build_vm: does not compile"
+		echo "FAIL: ${tool#bench/}_build_vm: does not compile"
 		status=1
 	fi
 done

@@ -49,6 +49,15 @@
  *   HOTLINE_A_CHANNEL_HEALTH: nested, health probing; see below. Unset:
  *                           no probing.
  *
+ *   HOTLINE_A_CHANNEL_PATHS: nested, the ways to reach the peer gateway
+ *       (see "Paths" below); needs HOTLINE_A_CHANNEL_HEALTH, without a
+ *       probe address of its own. Unset: no paths, one session (if any).
+ *   HOTLINE_A_CHANNEL_FAILBACK_MS: u32, 0..600000; how long a more
+ *       preferred path must stay up before traffic moves back to it;
+ *       default 5000.
+ *   HOTLINE_A_CHANNEL_NONREVERTIVE: u8, 0 or 1; 1: stay on the active
+ *       path while it is up, even when a more preferred one is up too.
+ *
  * HOTLINE_CMD_CHANNEL_SET: change a channel, found by HOTLINE_A_CHANNEL_NAME
  *   (required). Every other attribute of CHANNEL_NEW may be given; the ones
  *   given replace the current values, the rest stay. An empty
@@ -101,6 +110,15 @@
  *                                   window
  *       HOTLINE_A_STATUS_WINDOW:    u32, probes the window covers now
  *
+ *   With paths, also (reply-only):
+ *   HOTLINE_A_CHANNEL_ACTIVE_PATH: string, the path the channel's traffic
+ *       takes; absent while none is usable (traffic follows the main
+ *       routing table). HOTLINE_A_CHANNEL_HEALTH_STATUS is then the active
+ *       path's session (or, with none active, the most preferred path's).
+ *   HOTLINE_A_CHANNEL_ACTIVE_SINCE: u64, CLOCK_REALTIME ns of the last
+ *       switch (or of the first choice)
+ *   HOTLINE_A_CHANNEL_SWITCHES: u64, switches so far
+ *
  * HOTLINE_CMD_APPLY: many changes as one, all or nothing. NLM_F_ACK is
  *   honoured. Carries only steps, made in the order given:
  *
@@ -119,7 +137,8 @@
  * Health configuration, nested in HOTLINE_A_CHANNEL_HEALTH:
  *
  *   HOTLINE_A_HEALTH_PROBE_ADDR4 / _ADDR6: the peer's reflector address,
- *                           4 or 16 bytes; exactly one          (required)
+ *                           4 or 16 bytes; exactly one (required;
+ *                           absent with paths, which have their own)
  *   HOTLINE_A_HEALTH_PROBE_PORT: u16, the peer's reflector port; 862
  *   HOTLINE_A_HEALTH_LOCAL_PORT: u16, our sender/reflector port; 862
  *   HOTLINE_A_HEALTH_INTERVAL_MS: u32, 10..60000; default 1000
@@ -132,6 +151,45 @@
  *   HOTLINE_A_HEALTH_MAX_LOSS: u32, percent 0..100 over the window; 0 = off
  *   HOTLINE_A_HEALTH_MAX_RTT_MS: u32, applied to p99; 0 = off
  *
+ * Paths, nested in HOTLINE_A_CHANNEL_PATHS, up to HOTLINE_PATHS_MAX:
+ *
+ *   HOTLINE_A_PATHS_PATH: nested, one path                      (repeated)
+ *       HOTLINE_A_PATH_NAME: string, 1..15 bytes of [A-Za-z0-9._-],
+ *                           unique in the channel                (required)
+ *       HOTLINE_A_PATH_PREF: u8, lower is preferred; default 100. Equal
+ *                           preferences go by the order given.
+ *       HOTLINE_A_PATH_MARK: u32, fwmark the channel's traffic towards the
+ *                           peer carries while this path is active, and
+ *                           this path's probes always            (required)
+ *       HOTLINE_A_PATH_MARK_MASK: u32, its bits; default 0xffffffff. Must
+ *                           not share a bit with the channel's MARK_MASK
+ *                           when the channel sets a MARK: the channel's
+ *                           mark is written first, then the path's.
+ *       HOTLINE_A_PATH_LOCAL_ADDR4 / _ADDR6: our address on this path, the
+ *                           probes' source                       (required)
+ *       HOTLINE_A_PATH_PROBE_ADDR4 / _ADDR6: the peer's reflector on this
+ *                           path, same family as LOCAL           (required)
+ *       HOTLINE_A_PATH_PROBE_PORT: u16; default the channel's probe port
+ *       HOTLINE_A_PATH_INTERVAL_MS, _DETECT_MULT, _MAX_LOSS, _MAX_RTT_MS:
+ *                           as in HOTLINE_A_CHANNEL_HEALTH; default the
+ *                           channel's (and following it when it changes)
+ *       HOTLINE_A_PATH_STATUS: nested, reply-only, the path's session as
+ *                           HOTLINE_A_CHANNEL_HEALTH_STATUS carries it
+ *       HOTLINE_A_PATH_ACTIVE: flag, reply-only, on the active path
+ *
+ *   Every path of a channel is of one family; marks differ in their bits
+ *   under the masks. In CHANNEL_SET the list replaces the old one whole; a
+ *   path whose name, addresses, ports and key are unchanged keeps its
+ *   session (state and counters); an empty nest removes every path.
+ *
+ *   The active path is the most preferred path that is up; a degraded
+ *   path only when none is up; none when every path is down, and the
+ *   channel's traffic then carries no path mark (main table). A
+ *   path that comes up while another is active takes over after
+ *   FAILBACK_MS of being up (never, NONREVERTIVE, while the active one is
+ *   up). The choice is made in the kernel the moment a session changes
+ *   state.
+ *
  * Multicast groups:
  *
  *   "config" (HOTLINE_MCGRP_CONFIG): HOTLINE_CMD_CHANNEL_NEW, _SET and _DEL
@@ -140,7 +198,16 @@
  *   "health" (HOTLINE_MCGRP_HEALTH): HOTLINE_CMD_HEALTH_EVENT on every state
  *            change, carrying HOTLINE_A_CHANNEL_ID, _NAME, _PEER,
  *            HOTLINE_A_CHANNEL_HEALTH_STATUS (new state, diagnostic, time,
- *            metrics) and HOTLINE_A_CHANNEL_OLD_STATE (u8).
+ *            metrics) and HOTLINE_A_CHANNEL_OLD_STATE (u8). For a path's
+ *            session also HOTLINE_A_CHANNEL_PATH (string, its name); the
+ *            status is then that path's. On every switch of the active
+ *            path HOTLINE_A_CHANNEL_SWITCH (nested):
+ *                HOTLINE_A_SWITCH_FROM: string, absent when none was active
+ *                HOTLINE_A_SWITCH_TO:   string, absent when none is
+ *                HOTLINE_A_SWITCH_REASON: u8, enum hotline_switch_reason
+ *            with the status of the path switched to; with none (TO
+ *            absent), of the path switched from, or no status when that
+ *            path was removed.
  */
 #ifndef _UAPI_LINUX_HOTLINE_H
 #define _UAPI_LINUX_HOTLINE_H
@@ -157,6 +224,11 @@
 #define HOTLINE_DEFAULT_STAMP_PORT	862
 #define HOTLINE_DEFAULT_INTERVAL_MS	1000
 #define HOTLINE_DEFAULT_DETECT_MULT	3
+#define HOTLINE_PATHS_MAX		8
+#define HOTLINE_PATH_NAME_MAX		15	/* bytes, without the NUL */
+#define HOTLINE_DEFAULT_PATH_PREF	100
+#define HOTLINE_DEFAULT_FAILBACK_MS	5000
+#define HOTLINE_MAX_FAILBACK_MS		600000
 #define HOTLINE_MIN_INTERVAL_MS		10
 #define HOTLINE_MAX_INTERVAL_MS		60000
 /*
@@ -211,6 +283,14 @@ enum hotline_channel_attr {
 	HOTLINE_A_CHANNEL_OLD_STATE,
 	HOTLINE_A_CHANNEL_PAD,
 	HOTLINE_A_CHANNEL_STEP,
+	HOTLINE_A_CHANNEL_PATHS,
+	HOTLINE_A_CHANNEL_FAILBACK_MS,
+	HOTLINE_A_CHANNEL_NONREVERTIVE,
+	HOTLINE_A_CHANNEL_ACTIVE_PATH,
+	HOTLINE_A_CHANNEL_ACTIVE_SINCE,
+	HOTLINE_A_CHANNEL_SWITCHES,
+	HOTLINE_A_CHANNEL_PATH,
+	HOTLINE_A_CHANNEL_SWITCH,
 	__HOTLINE_A_CHANNEL_MAX
 };
 
@@ -296,6 +376,59 @@ enum hotline_step_attr {
 };
 
 #define HOTLINE_A_STEP_MAX (__HOTLINE_A_STEP_MAX - 1)
+
+enum hotline_paths_attr {
+	HOTLINE_A_PATHS_UNSPEC,
+	HOTLINE_A_PATHS_PATH,
+	__HOTLINE_A_PATHS_MAX
+};
+
+#define HOTLINE_A_PATHS_MAX (__HOTLINE_A_PATHS_MAX - 1)
+
+enum hotline_path_attr {
+	HOTLINE_A_PATH_UNSPEC,
+	HOTLINE_A_PATH_NAME,
+	HOTLINE_A_PATH_PREF,
+	HOTLINE_A_PATH_MARK,
+	HOTLINE_A_PATH_MARK_MASK,
+	HOTLINE_A_PATH_LOCAL_ADDR4,
+	HOTLINE_A_PATH_LOCAL_ADDR6,
+	HOTLINE_A_PATH_PROBE_ADDR4,
+	HOTLINE_A_PATH_PROBE_ADDR6,
+	HOTLINE_A_PATH_PROBE_PORT,
+	HOTLINE_A_PATH_INTERVAL_MS,
+	HOTLINE_A_PATH_DETECT_MULT,
+	HOTLINE_A_PATH_MAX_LOSS,
+	HOTLINE_A_PATH_MAX_RTT_MS,
+	HOTLINE_A_PATH_STATUS,
+	HOTLINE_A_PATH_ACTIVE,
+	__HOTLINE_A_PATH_MAX
+};
+
+#define HOTLINE_A_PATH_MAX (__HOTLINE_A_PATH_MAX - 1)
+
+enum hotline_switch_attr {
+	HOTLINE_A_SWITCH_UNSPEC,
+	HOTLINE_A_SWITCH_FROM,
+	HOTLINE_A_SWITCH_TO,
+	HOTLINE_A_SWITCH_REASON,
+	__HOTLINE_A_SWITCH_MAX
+};
+
+#define HOTLINE_A_SWITCH_MAX (__HOTLINE_A_SWITCH_MAX - 1)
+
+/* Why the active path changed. */
+enum hotline_switch_reason {
+	HOTLINE_SWITCH_NONE,
+	HOTLINE_SWITCH_UP,		/* a path came up while none was up */
+	HOTLINE_SWITCH_DOWN,		/* the active path went down */
+	HOTLINE_SWITCH_DEGRADED,	/* the active path degraded, another is up */
+	HOTLINE_SWITCH_FAILBACK,	/* a more preferred path stayed up FAILBACK_MS */
+	HOTLINE_SWITCH_CONFIG,		/* paths or preferences were changed */
+	__HOTLINE_SWITCH_MAX
+};
+
+#define HOTLINE_SWITCH_MAX (__HOTLINE_SWITCH_MAX - 1)
 
 /* Link state, in the words of BFD (RFC 5880 section 4.1). */
 enum hotline_health_state {
