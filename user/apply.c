@@ -36,18 +36,15 @@
 enum step_op { STEP_DEL, STEP_SET, STEP_KEY, STEP_ADD };
 
 struct change {
-	const char *field;
+	char field[HOTLINE_PATH_NAME_MAX + 32];	/* "Mark", "Path isp-a Probe" */
 	char old[HL_FMT_MAX + 16], new[HL_FMT_MAX + 16];
 };
-
-/* Config fields, so there are at most this many changes in one step. */
-#define MAX_CHANGES 16
 
 struct step {
 	enum step_op op;
 	struct hl_channel req;		/* what is sent */
 	const char *key_file;
-	struct change changes[MAX_CHANGES];
+	struct change *changes;
 	size_t nchanges;
 };
 
@@ -76,8 +73,10 @@ static void plan_free(struct plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		explicit_bzero(p->v[i].req.health.key, HOTLINE_KEY_LEN);
+		free(p->v[i].changes);
+	}
 	free(p->v);
 }
 
@@ -86,10 +85,11 @@ static void change(struct step *s, const char *field, const char *old,
 {
 	struct change *c;
 
-	if (s->nchanges == MAX_CHANGES)
+	s->changes = realloc(s->changes, (s->nchanges + 1) * sizeof(*s->changes));
+	if (!s->changes)
 		abort();
 	c = &s->changes[s->nchanges++];
-	c->field = field;
+	snprintf(c->field, sizeof(c->field), "%s", field);
 	snprintf(c->old, sizeof(c->old), "%s", old);
 	snprintf(c->new, sizeof(c->new), "%s", new);
 }
@@ -114,9 +114,16 @@ static const char *fmt_u32(uint32_t v, char *buf)
 	return buf;
 }
 
-static const char *fmt_unauth(const struct hl_health *h)
+/* "none" for a channel whose paths probe */
+static const char *fmt_probe(const struct hl_health *h, char *buf)
 {
-	return h->keyed ? "no" : "yes";
+	return (h->has & HL_H_PROBE) ? format_probe(&h->probe, buf) : "none";
+}
+
+static const char *fmt_opt(const struct hl_path *p, uint32_t flag, uint32_t v,
+			   char *buf)
+{
+	return (p->has & flag) ? fmt_u32(v, buf) : "-";
 }
 
 /* Compares one field as the file spells it; records it when it differs. */
@@ -128,6 +135,102 @@ static bool differs(struct step *s, const char *field, const char *old,
 	change(s, field, old, new);
 	return true;
 }
+
+struct field_diff {
+	const char *key, *old, *new;
+};
+
+/* One path's settings that differ, as "Path NAME FIELD: OLD -> NEW". */
+static void plan_path(struct step *s, const struct hl_path *o, const struct hl_path *n)
+{
+	char a[8][HL_FMT_MAX], b[8][HL_FMT_MAX], field[HOTLINE_PATH_NAME_MAX + 32];
+	const struct field_diff f[] = {
+		{ "Local", format_path_addr(o->family, &o->local, a[0]),
+		  format_path_addr(n->family, &n->local, b[0]) },
+		{ "Probe", format_path_probe(o, a[1]), format_path_probe(n, b[1]) },
+		{ "Mark", format_mark(o->mark, o->mark_mask, a[2]),
+		  format_mark(n->mark, n->mark_mask, b[2]) },
+		{ "Preference", fmt_u32(o->pref, a[3]), fmt_u32(n->pref, b[3]) },
+		{ "Interval", fmt_opt(o, HL_P_INTERVAL, o->interval_ms, a[4]),
+		  fmt_opt(n, HL_P_INTERVAL, n->interval_ms, b[4]) },
+		{ "DetectMult", fmt_opt(o, HL_P_DETECT_MULT, o->detect_mult, a[5]),
+		  fmt_opt(n, HL_P_DETECT_MULT, n->detect_mult, b[5]) },
+		{ "MaxLoss", fmt_opt(o, HL_P_MAX_LOSS, o->max_loss_pct, a[6]),
+		  fmt_opt(n, HL_P_MAX_LOSS, n->max_loss_pct, b[6]) },
+		{ "MaxRTT", fmt_opt(o, HL_P_MAX_RTT, o->max_rtt_ms, a[7]),
+		  fmt_opt(n, HL_P_MAX_RTT, n->max_rtt_ms, b[7]) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		snprintf(field, sizeof(field), "Path %s %s", n->name, f[i].key);
+		differs(s, field, f[i].old, f[i].new);
+	}
+}
+
+/* "isp-a,isp-b" in their order, which breaks ties of preference */
+static const char *fmt_path_order(const struct hl_channel *ch, char *buf)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ch->npaths && off < HL_FMT_MAX; i++)
+		off += (size_t)snprintf(buf + off, HL_FMT_MAX - off, "%s%s", i ? "," : "",
+					ch->paths[i].name);
+	return ch->npaths ? buf : "none";
+}
+
+/*
+ * Paths, FailbackHold and Revertive. A path list that differs in any way
+ * goes whole in the one CHANNEL_SET (the kernel keeps the sessions of the
+ * paths it finds unchanged by name); the plan says what changes on which.
+ */
+static void plan_failover(struct step *s, const struct hl_channel *cur,
+			  const struct hl_channel *want)
+{
+	char a[HL_FMT_MAX], b[HL_FMT_MAX];
+	struct hl_channel *r = &s->req;
+	size_t before = s->nchanges;
+	unsigned int i;
+
+	for (i = 0; i < cur->npaths; i++)
+		if (!channel_path_find(want, cur->paths[i].name))
+			change(s, "Path", cur->paths[i].name, "none");
+	for (i = 0; i < want->npaths; i++) {
+		const struct hl_path *o = channel_path_find(cur, want->paths[i].name);
+
+		if (o)
+			plan_path(s, o, &want->paths[i]);
+		else
+			change(s, "Path", "none", want->paths[i].name);
+	}
+	if (s->nchanges == before)
+		differs(s, "Paths", fmt_path_order(cur, a), fmt_path_order(want, b));
+	if (s->nchanges > before) {
+		r->has |= HL_HAS_PATHS;
+		r->npaths = want->npaths;
+		memcpy(r->paths, want->paths, sizeof(r->paths));
+	}
+	if (!want->npaths)
+		return;		/* meaningless without paths: left as they are */
+	if (differs(s, "FailbackHold", fmt_u32(cur->failback_ms, a),
+		    fmt_u32(want->failback_ms, b))) {
+		r->has |= HL_HAS_FAILBACK;
+		r->failback_ms = want->failback_ms;
+	}
+	if (differs(s, "Revertive", cur->nonrevertive ? "no" : "yes",
+		    want->nonrevertive ? "no" : "yes")) {
+		r->has |= HL_HAS_REVERTIVE;
+		r->nonrevertive = want->nonrevertive;
+	}
+}
+
+static const char *fmt_unauth(const struct hl_health *h)
+{
+	return h->keyed ? "no" : "yes";
+}
+
 
 /*
  * What it takes to turn cur (running) into want (the file). Appends a set
@@ -185,11 +288,11 @@ static void plan_channel(struct plan *p, const struct hl_channel *cur,
 
 	before = s->nchanges;
 	if (!hcur && hwant) {
-		change(s, "Probe", "none", format_probe(&hw->probe, b));
+		change(s, "Probe", "none", fmt_probe(hw, b));
 	} else if (hcur && !hwant) {
-		change(s, "Probe", format_probe(&hc->probe, a), "none");
+		change(s, "Probe", fmt_probe(hc, a), "none");
 	} else if (hcur && hwant) {
-		differs(s, "Probe", format_probe(&hc->probe, a), format_probe(&hw->probe, b));
+		differs(s, "Probe", fmt_probe(hc, a), fmt_probe(hw, b));
 		differs(s, "LocalPort", fmt_u32(hc->local_port, a), fmt_u32(hw->local_port, b));
 		differs(s, "Interval", fmt_u32(hc->interval_ms, a), fmt_u32(hw->interval_ms, b));
 		differs(s, "DetectMult", fmt_u32(hc->detect_mult, a),
@@ -204,20 +307,11 @@ static void plan_channel(struct plan *p, const struct hl_channel *cur,
 		if (hwant)
 			r->health = *hw;
 	}
+	plan_failover(s, cur, want);
 	if (!s->nchanges && (r->has & HL_HAS_HEALTH))
 		s->op = STEP_KEY;
 	else if (!s->nchanges)
-		p->n--;		/* the same: leave it alone */
-}
-
-static const struct conf_channel *conf_find(const struct conf *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->v[i].ch.name, name))
-			return &c->v[i];
-	return NULL;
+		free(p->v[--p->n].changes);	/* the same: leave it alone */
 }
 
 static const struct hl_channel *running_find(const struct hl_channel_list *l,
@@ -257,12 +351,29 @@ static void plan_make(struct plan *p, const struct conf *c,
 	}
 }
 
+/* A path as `path add` would take it. */
+static void path_words(FILE *f, const struct hl_path *p)
+{
+	struct path_override ov[4];
+	char buf[HL_FMT_MAX];
+	size_t i, n;
+
+	fprintf(f, "; path %s local %s", p->name,
+		format_path_addr(p->family, &p->local, buf));
+	fprintf(f, " probe %s", format_path_probe(p, buf));
+	fprintf(f, " mark %s pref %u", format_mark(p->mark, p->mark_mask, buf), p->pref);
+	n = path_overrides(p, ov);
+	for (i = 0; i < n; i++)
+		fprintf(f, " %s %u", ov[i].cli, ov[i].value);
+}
+
 /* The channel as `channel add` would take it, for the plan. */
 static void add_words(FILE *f, const struct step *s)
 {
 	const struct hl_channel *ch = &s->req;
 	const struct hl_health *h = &ch->health;
 	char buf[HL_FMT_MAX];
+	unsigned int i;
 
 	fprintf(f, " peer %s", format_prefix(&ch->peer, buf));
 	if ((ch->has & HL_HAS_LOCAL) && ch->local.family)
@@ -277,9 +388,10 @@ static void add_words(FILE *f, const struct step *s)
 		fprintf(f, " mark %s", format_mark(ch->mark, ch->mark_mask, buf));
 	if (!(ch->has & HL_HAS_HEALTH))
 		return;
-	fprintf(f, " probe %s local-port %u interval %u detect-mult %u",
-		format_probe(&h->probe, buf), h->local_port, h->interval_ms,
-		h->detect_mult);
+	if (h->has & HL_H_PROBE)
+		fprintf(f, " probe %s", format_probe(&h->probe, buf));
+	fprintf(f, " local-port %u interval %u detect-mult %u", h->local_port,
+		h->interval_ms, h->detect_mult);
 	if (h->keyed)
 		fprintf(f, " key-file %s", s->key_file ? s->key_file : "?");
 	else
@@ -288,6 +400,11 @@ static void add_words(FILE *f, const struct step *s)
 		fprintf(f, " max-loss %u", h->max_loss_pct);
 	if (h->max_rtt_ms)
 		fprintf(f, " max-rtt %u", h->max_rtt_ms);
+	if (ch->npaths)
+		fprintf(f, " failback %ums revertive %s", ch->failback_ms,
+			ch->nonrevertive ? "no" : "yes");
+	for (i = 0; i < ch->npaths; i++)
+		path_words(f, &ch->paths[i]);
 }
 
 static void step_print(FILE *f, const struct step *s)
@@ -357,9 +474,21 @@ static void conf_errors_print(const struct conf *c)
 
 /*
  * Room one step takes at most in the request: every attribute of a channel
- * with IPv6 addresses, health and key (about 320 bytes), and its nests.
+ * with IPv6 addresses, health and key (about 320 bytes), and its nests;
+ * and each path's (name, pref, mark, mask, two IPv6 addresses, port and
+ * four overrides: about 130 bytes).
  */
-#define STEP_ROOM 512
+#define STEP_ROOM	512
+#define PATH_ROOM	192
+
+static size_t plan_room(const struct plan *p)
+{
+	size_t i, room = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr));
+
+	for (i = 0; i < p->n; i++)
+		room += STEP_ROOM + (size_t)p->v[i].req.npaths * PATH_ROOM;
+	return room;
+}
 
 /* The step whose attributes hold request offset @offs, or n if none does. */
 static size_t step_at(const uint32_t *ends, size_t n, uint32_t offs)
@@ -396,8 +525,7 @@ static int apply_run(struct hl_nl *nl, const struct plan *p)
 		[STEP_KEY] = HOTLINE_CMD_CHANNEL_SET,
 		[STEP_ADD] = HOTLINE_CMD_CHANNEL_NEW,
 	};
-	size_t i, at, size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr)) +
-			     p->n * STEP_ROOM;
+	size_t i, at, size = plan_room(p);
 	struct nlmsghdr *req;
 	struct genlmsghdr *g;
 	uint32_t *ends;

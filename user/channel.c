@@ -6,6 +6,12 @@
  * and it never gives a key back. So `channel set` with some health options
  * reads the channel first and sends the merged settings; a keyed channel
  * then needs its key-file again, which is said plainly rather than guessed.
+ *
+ * A channel with paths (path_cmd.c) keeps its health settings as the
+ * paths' defaults: `set` edits them without a probe address. `set probe
+ * ADDR` replaces the paths by that one probe, and `set health none` drops
+ * the paths with the probing, both in one request, as the kernel allows no
+ * paths without probing and no probe address beside paths.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -167,6 +173,24 @@ static int kw_max_rtt(struct channel_req *r, const char *v,
 	return parse_duration_ms(v, 0, 3600000, &r->ch.health.max_rtt_ms, e);
 }
 
+static int kw_failback(struct channel_req *r, const char *v, struct parse_error *e)
+{
+	r->ch.has |= HL_HAS_FAILBACK;
+	return parse_duration_ms(v, 0, HOTLINE_MAX_FAILBACK_MS, &r->ch.failback_ms, e);
+}
+
+static int kw_revertive(struct channel_req *r, const char *v, struct parse_error *e)
+{
+	r->ch.has |= HL_HAS_REVERTIVE;
+	if (!strcmp(v, "yes"))
+		r->ch.nonrevertive = false;
+	else if (!strcmp(v, "no"))
+		r->ch.nonrevertive = true;
+	else
+		return parse_fail(e, "must be yes or no");
+	return 0;
+}
+
 static const struct keyword keywords[] = {
 	{ "peer", 0, kw_peer },
 	{ "local", 0, kw_local },
@@ -184,6 +208,8 @@ static const struct keyword keywords[] = {
 	{ "unauthenticated", KW_FLAG, kw_unauth },
 	{ "max-loss", 0, kw_max_loss },
 	{ "max-rtt", 0, kw_max_rtt },
+	{ "failback", 0, kw_failback },
+	{ "revertive", 0, kw_revertive },
 };
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
@@ -260,7 +286,9 @@ static int channel_args(int argc, char **argv, bool is_set,
 	if (h->has)
 		r->ch.has |= HL_HAS_HEALTH;
 	if (r->health_none) {
-		r->ch.has |= HL_HAS_HEALTH;
+		/* paths cannot be without probing: they go too */
+		r->ch.has |= HL_HAS_HEALTH | HL_HAS_PATHS;
+		r->ch.npaths = 0;
 		memset(h, 0, sizeof(*h));
 	}
 	return 0;
@@ -351,8 +379,15 @@ static int health_merge(struct hl_nl *nl, struct hl_channel *ch)
 		goto out;
 	}
 	cur = l.v[0].health;
+	if ((h->has & HL_H_PROBE) && l.v[0].npaths) {
+		/* one probe address instead of the paths, in one request */
+		ch->has |= HL_HAS_PATHS;
+		ch->npaths = 0;
+	}
 	if (!(h->has & HL_H_PROBE))
 		h->probe = cur.probe;
+	if (cur.has & HL_H_PROBE)
+		h->has |= HL_H_PROBE;
 	if (!(h->has & HL_H_LOCAL_PORT))
 		h->local_port = cur.local_port;
 	if (!(h->has & HL_H_INTERVAL))
@@ -373,7 +408,7 @@ static int health_merge(struct hl_nl *nl, struct hl_channel *ch)
 		h->has |= HL_H_UNAUTH;
 	}
 	keyed = h->has & HL_H_KEY;
-	h->has |= HL_H_PROBE | HL_H_TUNING;
+	h->has |= HL_H_TUNING;
 	h->has &= ~(keyed ? HL_H_UNAUTH : HL_H_KEY);
 	ret = EXIT_OK;
 out:

@@ -27,6 +27,10 @@ enum {
 	HL_HAS_HEALTH		= 1u << 9,	/* probe family 0: clear */
 	HL_HAS_STATS		= 1u << 10,
 	HL_HAS_STATUS		= 1u << 11,
+	HL_HAS_PATHS		= 1u << 12,	/* npaths 0: clear */
+	HL_HAS_FAILBACK		= 1u << 13,
+	HL_HAS_REVERTIVE	= 1u << 14,	/* nonrevertive */
+	HL_HAS_ACTIVE		= 1u << 15,	/* reply: active_since, switches */
 };
 
 /* Which health settings were given (hl_health.has), for merging on set. */
@@ -53,6 +57,22 @@ struct hl_health {
 	uint32_t max_rtt_ms;
 };
 
+/* Which optional path settings were given (hl_path.has). */
+enum {
+	HL_P_PREF		= 1u << 0,
+	HL_P_MARK_MASK		= 1u << 1,
+	HL_P_PROBE_PORT		= 1u << 2,	/* unset: the channel's */
+	HL_P_INTERVAL		= 1u << 3,
+	HL_P_DETECT_MULT	= 1u << 4,
+	HL_P_MAX_LOSS		= 1u << 5,
+	HL_P_MAX_RTT		= 1u << 6,
+	HL_P_STATUS		= 1u << 7,	/* reply: status holds a value */
+};
+
+/* The overrides of the channel's health settings a path may carry. */
+#define HL_P_OVERRIDES (HL_P_PROBE_PORT | HL_P_INTERVAL | HL_P_DETECT_MULT | \
+			HL_P_MAX_LOSS | HL_P_MAX_RTT)
+
 struct hl_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 };
@@ -68,6 +88,22 @@ struct hl_status {
 	uint32_t loss_ppm, window;
 };
 
+/* One way to reach the peer gateway (HOTLINE_A_PATHS_PATH). */
+struct hl_path {
+	uint32_t has;
+	char name[HOTLINE_PATH_NAME_MAX + 1];
+	uint8_t pref;			/* default HOTLINE_DEFAULT_PATH_PREF */
+	uint32_t mark, mark_mask;	/* mask default 0xffffffff */
+	uint8_t family;			/* of local and probe */
+	union hl_addr local, probe;
+	uint16_t probe_port;
+	uint32_t interval_ms;
+	uint8_t detect_mult;
+	uint32_t max_loss_pct, max_rtt_ms;
+	bool active;			/* reply-only */
+	struct hl_status status;	/* reply-only, with HL_P_STATUS */
+};
+
 struct hl_channel {
 	uint32_t has;
 	uint32_t id;
@@ -81,7 +117,72 @@ struct hl_channel {
 	struct hl_health health;
 	struct hl_stats stats;
 	struct hl_status status;
+	uint32_t failback_ms;
+	bool nonrevertive;
+	uint8_t npaths;
+	struct hl_path paths[HOTLINE_PATHS_MAX];
+	char active_path[HOTLINE_PATH_NAME_MAX + 1];	/* reply; "" none */
+	uint64_t active_since_ns, switches;		/* reply */
 };
+
+/* A path's defaults of the contract. */
+void path_init(struct hl_path *p);
+
+/* The path named name, or NULL. */
+struct hl_path *channel_path(struct hl_channel *ch, const char *name);
+const struct hl_path *channel_path_find(const struct hl_channel *ch, const char *name);
+
+/* Checks a path name that came from elsewhere; and one from a person. */
+bool path_name_is_valid(const char *name);
+int parse_path_name(const char *s, char name[HOTLINE_PATH_NAME_MAX + 1],
+		    struct parse_error *e);
+
+/* Why one path breaks the contract: 0, or -1 with the reason in e. */
+int path_check(const struct hl_path *p, struct parse_error *e);
+
+/*
+ * Why a list of paths cannot be one channel's (names twice, two families,
+ * marks a rule cannot tell apart, a path the channel's peer family or
+ * mask excludes): 0, or -1 with the reason naming the path in e.
+ */
+int paths_check(const struct hl_channel *ch, struct parse_error *e);
+
+/* The active path, or NULL when the channel has none (main table). */
+const struct hl_path *channel_active_path(const struct hl_channel *ch);
+
+/*
+ * A path's addresses as people give them: LOCAL a unicast address;
+ * PROBE ADDR, ADDR:PORT or [IPv6]:PORT, port 0 when not given (the
+ * channel's). The caller checks that both are of one family.
+ */
+int parse_path_addr(const char *s, uint8_t *family, union hl_addr *a,
+		    struct parse_error *e);
+int parse_path_probe(const char *s, uint8_t *family, union hl_addr *a,
+		     uint16_t *port, struct parse_error *e);
+/* What they parse back; the probe with its port only when it has its own. */
+char *format_path_addr(uint8_t family, const union hl_addr *a, char *buf);
+char *format_path_probe(const struct hl_path *p, char *buf);
+
+/* The health settings a path overrides, in config and command-line words. */
+struct path_override {
+	const char *conf, *cli;		/* "MaxLoss", "max-loss" */
+	uint32_t flag;			/* HL_P_INTERVAL .. HL_P_MAX_RTT */
+	uint32_t value;
+};
+size_t path_overrides(const struct hl_path *p, struct path_override out[4]);
+
+/* A switch of the active path, from a health event (HOTLINE_A_CHANNEL_SWITCH). */
+struct hl_switch {
+	char from[HOTLINE_PATH_NAME_MAX + 1];	/* "" none */
+	char to[HOTLINE_PATH_NAME_MAX + 1];	/* "" none */
+	uint8_t reason;				/* enum hotline_switch_reason */
+};
+
+/* The event-only attributes, checked as strictly as channel_decode(). */
+int switch_decode(const struct nlattr *nest, struct hl_switch *sw,
+		  struct parse_error *e);
+int path_name_decode(const struct nlattr *a, const char *what,
+		     char name[HOTLINE_PATH_NAME_MAX + 1], struct parse_error *e);
 
 /* Defaults of the contract, for a channel the kernel reports partially. */
 void channel_init(struct hl_channel *ch);

@@ -222,8 +222,7 @@ static int health_decode(const struct nlattr *nest, struct hl_health *h,
 		return -1;
 	if (mnl_attr_get_payload_len(nest) == 0)
 		return 1;
-	if (!(h->has & HL_H_PROBE))
-		return parse_fail(e, "health lacks the probe address");
+	/* without a probe address only with paths: checked on the whole channel */
 	if (h->probe.port == 0)
 		return parse_fail(e, "health probe port is 0");
 	if (h->interval_ms < HOTLINE_MIN_INTERVAL_MS ||
@@ -320,12 +319,271 @@ static int status_attr(const struct nlattr *a, void *data, struct parse_error *e
 	return 0;
 }
 
+/* ---- paths ---- */
+
+struct path_ctx {
+	struct hl_path *p;
+	uint8_t local_family, probe_family;
+	bool has_name, has_mark;
+};
+
+/* One of a path's addresses: exactly one of ADDR4 and ADDR6. */
+static int path_addr(const struct nlattr *a, bool v4, const char *what,
+		     uint8_t *family, union hl_addr *addr, struct parse_error *e)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "PATH_%s_ADDR%c", what, v4 ? '4' : '6');
+	if (check_len(a, v4 ? 4 : 16, name, e))
+		return -1;
+	if (*family)
+		return parse_fail(e, "a path carries two %s addresses", what);
+	*family = v4 ? AF_INET : AF_INET6;
+	memcpy(addr, mnl_attr_get_payload(a), v4 ? 4 : 16);
+	return 0;
+}
+
+static int path_u32(const struct nlattr *a, const char *name, uint32_t *v,
+		    struct parse_error *e)
+{
+	if (check(a, MNL_TYPE_U32, name, e))
+		return -1;
+	*v = mnl_attr_get_u32(a);
+	return 0;
+}
+
+static int path_attr(const struct nlattr *a, void *data, struct parse_error *e)
+{
+	struct path_ctx *c = data;
+	struct hl_path *p = c->p;
+	uint16_t type = mnl_attr_get_type(a);
+
+	switch (type) {
+	case HOTLINE_A_PATH_NAME:
+		c->has_name = true;
+		return path_name_decode(a, "PATH_NAME", p->name, e);
+	case HOTLINE_A_PATH_PREF:
+		if (check(a, MNL_TYPE_U8, "PATH_PREF", e))
+			return -1;
+		p->pref = mnl_attr_get_u8(a);
+		p->has |= HL_P_PREF;
+		return 0;
+	case HOTLINE_A_PATH_MARK:
+		c->has_mark = true;
+		return path_u32(a, "PATH_MARK", &p->mark, e);
+	case HOTLINE_A_PATH_MARK_MASK:
+		p->has |= HL_P_MARK_MASK;
+		return path_u32(a, "PATH_MARK_MASK", &p->mark_mask, e);
+	case HOTLINE_A_PATH_LOCAL_ADDR4:
+	case HOTLINE_A_PATH_LOCAL_ADDR6:
+		return path_addr(a, type == HOTLINE_A_PATH_LOCAL_ADDR4, "LOCAL",
+				 &c->local_family, &p->local, e);
+	case HOTLINE_A_PATH_PROBE_ADDR4:
+	case HOTLINE_A_PATH_PROBE_ADDR6:
+		return path_addr(a, type == HOTLINE_A_PATH_PROBE_ADDR4, "PROBE",
+				 &c->probe_family, &p->probe, e);
+	case HOTLINE_A_PATH_PROBE_PORT:
+		if (check(a, MNL_TYPE_U16, "PATH_PROBE_PORT", e))
+			return -1;
+		p->probe_port = mnl_attr_get_u16(a);
+		p->has |= HL_P_PROBE_PORT;
+		return 0;
+	case HOTLINE_A_PATH_INTERVAL_MS:
+		p->has |= HL_P_INTERVAL;
+		return path_u32(a, "PATH_INTERVAL_MS", &p->interval_ms, e);
+	case HOTLINE_A_PATH_DETECT_MULT:
+		if (check(a, MNL_TYPE_U8, "PATH_DETECT_MULT", e))
+			return -1;
+		p->detect_mult = mnl_attr_get_u8(a);
+		p->has |= HL_P_DETECT_MULT;
+		return 0;
+	case HOTLINE_A_PATH_MAX_LOSS:
+		p->has |= HL_P_MAX_LOSS;
+		return path_u32(a, "PATH_MAX_LOSS", &p->max_loss_pct, e);
+	case HOTLINE_A_PATH_MAX_RTT_MS:
+		p->has |= HL_P_MAX_RTT;
+		return path_u32(a, "PATH_MAX_RTT_MS", &p->max_rtt_ms, e);
+	case HOTLINE_A_PATH_STATUS:
+		if (check(a, MNL_TYPE_NESTED, "PATH_STATUS", e) ||
+		    walk_nested(a, "path status", status_attr, &p->status, e))
+			return -1;
+		p->has |= HL_P_STATUS;
+		return 0;
+	case HOTLINE_A_PATH_ACTIVE:
+		if (check(a, MNL_TYPE_FLAG, "PATH_ACTIVE", e))
+			return -1;
+		p->active = true;
+		return 0;
+	}
+	return 0;
+}
+
+static int path_decode(const struct nlattr *nest, struct hl_path *p,
+		       struct parse_error *e)
+{
+	struct path_ctx c = { .p = p };
+
+	path_init(p);
+	if (check(nest, MNL_TYPE_NESTED, "PATHS_PATH", e) ||
+	    walk_nested(nest, "path", path_attr, &c, e))
+		return -1;
+	if (!c.has_name)
+		return parse_fail(e, "a path lacks its name");
+	if (!c.has_mark)
+		return parse_fail(e, "path \"%s\" lacks its mark", p->name);
+	if (!c.local_family || !c.probe_family)
+		return parse_fail(e, "path \"%s\" lacks its %s address", p->name,
+				  c.local_family ? "probe" : "local");
+	if (c.local_family != c.probe_family)
+		return parse_fail(e, "path \"%s\": local and probe addresses are not of "
+				  "one family", p->name);
+	p->family = c.local_family;
+	return path_check(p, e);
+}
+
+static int paths_attr(const struct nlattr *a, void *data, struct parse_error *e)
+{
+	struct hl_channel *ch = data;
+
+	if (mnl_attr_get_type(a) != HOTLINE_A_PATHS_PATH)
+		return 0;	/* a newer module's: skipped, as elsewhere */
+	if (ch->npaths == HOTLINE_PATHS_MAX)
+		return parse_fail(e, "more than %d paths", HOTLINE_PATHS_MAX);
+	return path_decode(a, &ch->paths[ch->npaths++], e);
+}
+
+/* The reply-only view of the active path must agree with itself. */
+static int active_check(const struct hl_channel *ch, struct parse_error *e)
+{
+	unsigned int i, flagged = 0;
+
+	for (i = 0; i < ch->npaths; i++) {
+		const struct hl_path *p = &ch->paths[i];
+
+		if (!p->active)
+			continue;
+		if (++flagged > 1)
+			return parse_fail(e, "two paths are flagged active");
+		if (strcmp(p->name, ch->active_path) != 0)
+			return parse_fail(e, "path \"%s\" is flagged active, the channel "
+					  "says \"%s\"", p->name, ch->active_path);
+	}
+	return 0;
+}
+
+int path_name_decode(const struct nlattr *a, const char *what,
+		     char name[HOTLINE_PATH_NAME_MAX + 1], struct parse_error *e)
+{
+	if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0 ||
+	    mnl_attr_get_payload_len(a) > HOTLINE_PATH_NAME_MAX + 1 ||
+	    !path_name_is_valid(mnl_attr_get_str(a)))
+		return parse_fail(e, "attribute %s is not a valid path name", what);
+	snprintf(name, HOTLINE_PATH_NAME_MAX + 1, "%s", mnl_attr_get_str(a));
+	return 0;
+}
+
+struct switch_ctx {
+	struct hl_switch *sw;
+	bool has_reason;
+};
+
+static int switch_attr(const struct nlattr *a, void *data, struct parse_error *e)
+{
+	struct switch_ctx *c = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case HOTLINE_A_SWITCH_FROM:
+		return path_name_decode(a, "SWITCH_FROM", c->sw->from, e);
+	case HOTLINE_A_SWITCH_TO:
+		return path_name_decode(a, "SWITCH_TO", c->sw->to, e);
+	case HOTLINE_A_SWITCH_REASON:
+		if (check(a, MNL_TYPE_U8, "SWITCH_REASON", e))
+			return -1;
+		c->sw->reason = mnl_attr_get_u8(a);
+		if (c->sw->reason > HOTLINE_SWITCH_MAX)
+			return parse_fail(e, "unknown switch reason %u", c->sw->reason);
+		c->has_reason = true;
+		break;
+	}
+	return 0;
+}
+
+int switch_decode(const struct nlattr *nest, struct hl_switch *sw,
+		  struct parse_error *e)
+{
+	struct switch_ctx c = { .sw = sw };
+
+	memset(sw, 0, sizeof(*sw));
+	if (check(nest, MNL_TYPE_NESTED, "CHANNEL_SWITCH", e) ||
+	    walk_nested(nest, "switch", switch_attr, &c, e))
+		return -1;
+	if (!c.has_reason)
+		return parse_fail(e, "a switch lacks its reason");
+	if (!strcmp(sw->from, sw->to))
+		return parse_fail(e, "a switch from \"%s\" to \"%s\" changes nothing",
+				  sw->from, sw->to);
+	return 0;
+}
+
 /* ---- channel ---- */
 
 struct channel_ctx {
 	struct hl_channel *ch;
 	bool has_pmin, has_pmax, has_mark, has_mask;
+	bool has_since, has_switches;
 };
+
+/* The failover attributes of a channel (see "Paths" in the UAPI). */
+static int channel_path_attr(const struct nlattr *a, struct channel_ctx *c,
+			     struct parse_error *e)
+{
+	struct hl_channel *ch = c->ch;
+
+	switch (mnl_attr_get_type(a)) {
+	case HOTLINE_A_CHANNEL_PATHS:
+		if (ch->has & HL_HAS_PATHS)
+			return parse_fail(e, "a channel carries two path lists");
+		if (check(a, MNL_TYPE_NESTED, "CHANNEL_PATHS", e) ||
+		    walk_nested(a, "paths", paths_attr, ch, e))
+			return -1;
+		ch->has |= HL_HAS_PATHS;
+		break;
+	case HOTLINE_A_CHANNEL_FAILBACK_MS:
+		if (check(a, MNL_TYPE_U32, "CHANNEL_FAILBACK_MS", e))
+			return -1;
+		ch->failback_ms = mnl_attr_get_u32(a);
+		if (ch->failback_ms > HOTLINE_MAX_FAILBACK_MS)
+			return parse_fail(e, "failback %u ms is beyond %u", ch->failback_ms,
+					  HOTLINE_MAX_FAILBACK_MS);
+		ch->has |= HL_HAS_FAILBACK;
+		break;
+	case HOTLINE_A_CHANNEL_NONREVERTIVE:
+		if (check(a, MNL_TYPE_U8, "CHANNEL_NONREVERTIVE", e))
+			return -1;
+		if (mnl_attr_get_u8(a) > 1)
+			return parse_fail(e, "nonrevertive %u is not 0 or 1",
+					  mnl_attr_get_u8(a));
+		ch->nonrevertive = mnl_attr_get_u8(a);
+		ch->has |= HL_HAS_REVERTIVE;
+		break;
+	case HOTLINE_A_CHANNEL_ACTIVE_PATH:
+		return path_name_decode(a, "CHANNEL_ACTIVE_PATH", ch->active_path, e);
+	case HOTLINE_A_CHANNEL_ACTIVE_SINCE:
+		if (check(a, MNL_TYPE_U64, "CHANNEL_ACTIVE_SINCE", e))
+			return -1;
+		ch->active_since_ns = mnl_attr_get_u64(a);
+		c->has_since = true;
+		break;
+	case HOTLINE_A_CHANNEL_SWITCHES:
+		if (check(a, MNL_TYPE_U64, "CHANNEL_SWITCHES", e))
+			return -1;
+		ch->switches = mnl_attr_get_u64(a);
+		c->has_switches = true;
+		break;
+	}
+	/* unknown attributes come from a newer module: skipped */
+	return 0;
+}
 
 static int channel_attr(const struct nlattr *a, void *data, struct parse_error *e)
 {
@@ -426,8 +684,9 @@ static int channel_attr(const struct nlattr *a, void *data, struct parse_error *
 			return -1;
 		ch->has |= HL_HAS_STATUS;
 		break;
+	default:
+		return channel_path_attr(a, c, e);
 	}
-	/* unknown attributes come from a newer module: skipped */
 	return 0;
 }
 
@@ -438,6 +697,31 @@ void channel_init(struct hl_channel *ch)
 	ch->dscp = HOTLINE_DEFAULT_DSCP;
 	ch->priority = HOTLINE_DEFAULT_PRIORITY;
 	ch->mark_mask = UINT32_MAX;
+	ch->failback_ms = HOTLINE_DEFAULT_FAILBACK_MS;
+}
+
+/* The rules across attributes that arrive in any order. */
+static int channel_paths_finish(struct hl_channel *ch, const struct channel_ctx *c,
+				struct parse_error *e)
+{
+	if (ch->npaths && !(ch->has & HL_HAS_HEALTH))
+		return parse_fail(e, "a channel has paths but no health settings");
+	if ((ch->has & HL_HAS_HEALTH) && !ch->npaths && !(ch->health.has & HL_H_PROBE))
+		return parse_fail(e, "health lacks the probe address (and there are no paths)");
+	if (ch->npaths && (ch->health.has & HL_H_PROBE))
+		return parse_fail(e, "health has a probe address besides paths");
+	if (ch->active_path[0] && !ch->npaths)
+		return parse_fail(e, "an active path \"%s\" on a channel without paths",
+				  ch->active_path);
+	if (c->has_since != c->has_switches)
+		return parse_fail(e, "the active path's %s comes without its %s",
+				  c->has_since ? "time" : "switch count",
+				  c->has_since ? "switch count" : "time");
+	if (c->has_since)
+		ch->has |= HL_HAS_ACTIVE;
+	if (paths_check(ch, e))
+		return -1;
+	return active_check(ch, e);
 }
 
 int channel_decode(const struct nlmsghdr *nlh, struct hl_channel *ch,
@@ -474,7 +758,7 @@ int channel_decode(const struct nlmsghdr *nlh, struct hl_channel *ch,
 		ch->has |= HL_HAS_MARK;
 	if ((ch->has & HL_HAS_LOCAL) && ch->local.family != ch->peer.family)
 		return parse_fail(e, "the local prefix is not of the peer's family");
-	return 0;
+	return channel_paths_finish(ch, &c, e);
 }
 
 /* ---- encoder ---- */
@@ -497,14 +781,17 @@ static void health_encode(struct nlmsghdr *nlh, const struct hl_health *h)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_HEALTH);
 
-	if (h->has & HL_H_PROBE) {
-		if (h->probe.family == AF_INET)
+	/* nothing at all clears; without a probe the paths have the addresses */
+	if (h->has) {
+		if ((h->has & HL_H_PROBE) && h->probe.family == AF_INET)
 			mnl_attr_put(nlh, HOTLINE_A_HEALTH_PROBE_ADDR4, 4,
 				     &h->probe.addr.v4);
-		else
+		else if (h->has & HL_H_PROBE)
 			mnl_attr_put(nlh, HOTLINE_A_HEALTH_PROBE_ADDR6, 16,
 				     &h->probe.addr.v6);
-		mnl_attr_put_u16(nlh, HOTLINE_A_HEALTH_PROBE_PORT, h->probe.port);
+		if (h->probe.port)
+			mnl_attr_put_u16(nlh, HOTLINE_A_HEALTH_PROBE_PORT,
+					 h->probe.port);
 		if (h->has & HL_H_LOCAL_PORT)
 			mnl_attr_put_u16(nlh, HOTLINE_A_HEALTH_LOCAL_PORT,
 					 h->local_port);
@@ -526,6 +813,51 @@ static void health_encode(struct nlmsghdr *nlh, const struct hl_health *h)
 			mnl_attr_put_u32(nlh, HOTLINE_A_HEALTH_MAX_RTT_MS,
 					 h->max_rtt_ms);
 	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void path_addr_encode(struct nlmsghdr *nlh, uint16_t t4, uint16_t t6,
+			     uint8_t family, const union hl_addr *a)
+{
+	if (family == AF_INET)
+		mnl_attr_put(nlh, t4, 4, &a->v4);
+	else
+		mnl_attr_put(nlh, t6, 16, &a->v6);
+}
+
+static void path_encode(struct nlmsghdr *nlh, const struct hl_path *p)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, HOTLINE_A_PATHS_PATH);
+
+	mnl_attr_put_strz(nlh, HOTLINE_A_PATH_NAME, p->name);
+	mnl_attr_put_u8(nlh, HOTLINE_A_PATH_PREF, p->pref);
+	mnl_attr_put_u32(nlh, HOTLINE_A_PATH_MARK, p->mark);
+	mnl_attr_put_u32(nlh, HOTLINE_A_PATH_MARK_MASK, p->mark_mask);
+	path_addr_encode(nlh, HOTLINE_A_PATH_LOCAL_ADDR4, HOTLINE_A_PATH_LOCAL_ADDR6,
+			 p->family, &p->local);
+	path_addr_encode(nlh, HOTLINE_A_PATH_PROBE_ADDR4, HOTLINE_A_PATH_PROBE_ADDR6,
+			 p->family, &p->probe);
+	if (p->has & HL_P_PROBE_PORT)
+		mnl_attr_put_u16(nlh, HOTLINE_A_PATH_PROBE_PORT, p->probe_port);
+	if (p->has & HL_P_INTERVAL)
+		mnl_attr_put_u32(nlh, HOTLINE_A_PATH_INTERVAL_MS, p->interval_ms);
+	if (p->has & HL_P_DETECT_MULT)
+		mnl_attr_put_u8(nlh, HOTLINE_A_PATH_DETECT_MULT, p->detect_mult);
+	if (p->has & HL_P_MAX_LOSS)
+		mnl_attr_put_u32(nlh, HOTLINE_A_PATH_MAX_LOSS, p->max_loss_pct);
+	if (p->has & HL_P_MAX_RTT)
+		mnl_attr_put_u32(nlh, HOTLINE_A_PATH_MAX_RTT_MS, p->max_rtt_ms);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* The whole list: the kernel replaces it, keeping unchanged paths' sessions. */
+static void paths_encode(struct nlmsghdr *nlh, const struct hl_channel *ch)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_PATHS);
+	unsigned int i;
+
+	for (i = 0; i < ch->npaths; i++)
+		path_encode(nlh, &ch->paths[i]);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -551,6 +883,12 @@ void channel_encode(struct nlmsghdr *nlh, const struct hl_channel *ch)
 		mnl_attr_put_u32(nlh, HOTLINE_A_CHANNEL_MARK, ch->mark);
 		mnl_attr_put_u32(nlh, HOTLINE_A_CHANNEL_MARK_MASK, ch->mark_mask);
 	}
+	if (ch->has & HL_HAS_FAILBACK)
+		mnl_attr_put_u32(nlh, HOTLINE_A_CHANNEL_FAILBACK_MS, ch->failback_ms);
+	if (ch->has & HL_HAS_REVERTIVE)
+		mnl_attr_put_u8(nlh, HOTLINE_A_CHANNEL_NONREVERTIVE, ch->nonrevertive);
+	if (ch->has & HL_HAS_PATHS)
+		paths_encode(nlh, ch);
 	if (ch->has & HL_HAS_HEALTH)
 		health_encode(nlh, &ch->health);
 }

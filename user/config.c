@@ -24,7 +24,7 @@
 enum conf_key {
 	K_PEER, K_LOCAL, K_PROTOCOL, K_PORT, K_DSCP, K_PRIORITY, K_MARK,
 	K_PROBE, K_LOCALPORT, K_INTERVAL, K_DETECTMULT, K_KEYFILE, K_UNAUTH,
-	K_MAXLOSS, K_MAXRTT, K_COUNT
+	K_MAXLOSS, K_MAXRTT, K_FAILBACK, K_REVERTIVE, K_PREFERENCE, K_COUNT
 };
 
 /* Spelled as the documentation and the printer spell them. */
@@ -35,12 +35,27 @@ static const char *const key_names[K_COUNT] = {
 	[K_INTERVAL] = "Interval", [K_DETECTMULT] = "DetectMult",
 	[K_KEYFILE] = "KeyFile", [K_UNAUTH] = "Unauthenticated",
 	[K_MAXLOSS] = "MaxLoss", [K_MAXRTT] = "MaxRTT",
+	[K_FAILBACK] = "FailbackHold", [K_REVERTIVE] = "Revertive",
+	[K_PREFERENCE] = "Preference",
 };
 
-/* The keys that only mean something with Probe. */
+/* The keys of a [Path CHANNEL NAME] section; the rest are the channel's. */
+static bool key_is_path(enum conf_key k)
+{
+	return k == K_LOCAL || k == K_PROBE || k == K_MARK || k == K_PREFERENCE ||
+	       k == K_INTERVAL || k == K_DETECTMULT || k == K_MAXLOSS || k == K_MAXRTT;
+}
+
+/* The keys that only mean something with Probe (or paths). */
 static bool key_is_health(enum conf_key k)
 {
 	return k >= K_LOCALPORT && k <= K_MAXRTT;
+}
+
+/* The keys that only mean something with paths. */
+static bool key_is_failover(enum conf_key k)
+{
+	return k == K_FAILBACK || k == K_REVERTIVE;
 }
 
 #define MAX_RTT_MS	3600000u
@@ -52,8 +67,24 @@ struct parser {
 	unsigned int flags;
 	unsigned int line;
 	/* the section being read */
-	enum { SEC_NONE, SEC_CHANNEL, SEC_IGNORED } sec;
+	enum { SEC_NONE, SEC_CHANNEL, SEC_PATH, SEC_IGNORED } sec;
 	struct conf_channel cur;
+	struct conf_path {		/* a [Path CHANNEL NAME] section */
+		char channel[HOTLINE_NAME_MAX + 1];
+		struct hl_path path;
+		uint8_t local_family, probe_family;
+		unsigned int line;
+	} cur_path, *paths;		/* read, attached at the end */
+	size_t npaths;
+	/* what the health rules need of each channel, once paths are known */
+	struct chan_keys {
+		char name[HOTLINE_NAME_MAX + 1];
+		unsigned int line;
+		unsigned int key_line[K_COUNT];
+		bool key_bad[K_COUNT];
+		bool unauth;
+	} *chans;
+	size_t nchans;
 	bool cur_dup;			/* a repeated name: checked, not kept */
 	bool unauth;			/* Unauthenticated = yes */
 	unsigned int key_line[K_COUNT];	/* 0: not given */
@@ -168,6 +199,7 @@ static int key_value(struct parser *p, enum conf_key k, const char *v,
 {
 	struct hl_channel *ch = &p->cur.ch;
 	struct hl_health *h = &ch->health;
+	bool revertive;
 	uint32_t n;
 
 	switch (k) {
@@ -215,7 +247,62 @@ static int key_value(struct parser *p, enum conf_key k, const char *v,
 		return parse_percent(v, &h->max_loss_pct, e);
 	case K_MAXRTT:
 		return parse_duration_ms(v, 0, MAX_RTT_MS, &h->max_rtt_ms, e);
+	case K_FAILBACK:
+		return parse_duration_ms(v, 0, HOTLINE_MAX_FAILBACK_MS, &ch->failback_ms, e);
+	case K_REVERTIVE:
+		if (parse_bool(v, &revertive, e))
+			return -1;
+		ch->nonrevertive = !revertive;
+		return 0;
+	case K_PREFERENCE:
 	case K_COUNT:
+		break;
+	}
+	return -1;
+}
+
+/* Parses one value into the path section's path; -1 with e set when bad. */
+static int path_key_value(struct parser *p, enum conf_key k, const char *v,
+			  struct parse_error *e)
+{
+	struct conf_path *cp = &p->cur_path;
+	struct hl_path *path = &cp->path;
+	uint32_t n;
+
+	switch (k) {
+	case K_LOCAL:
+		return parse_path_addr(v, &cp->local_family, &path->local, e);
+	case K_PROBE:
+		if (parse_path_probe(v, &cp->probe_family, &path->probe,
+				     &path->probe_port, e))
+			return -1;
+		if (path->probe_port)
+			path->has |= HL_P_PROBE_PORT;
+		return 0;
+	case K_MARK:
+		return parse_mark(v, &path->mark, &path->mark_mask, e);
+	case K_PREFERENCE:
+		if (parse_u32(v, 0, 255, &n, e))
+			return -1;
+		path->pref = (uint8_t)n;
+		return 0;
+	case K_INTERVAL:
+		path->has |= HL_P_INTERVAL;
+		return parse_duration_ms(v, HOTLINE_MIN_INTERVAL_MS,
+					 HOTLINE_MAX_INTERVAL_MS, &path->interval_ms, e);
+	case K_DETECTMULT:
+		path->has |= HL_P_DETECT_MULT;
+		if (parse_u32(v, 1, 255, &n, e))
+			return -1;
+		path->detect_mult = (uint8_t)n;
+		return 0;
+	case K_MAXLOSS:
+		path->has |= HL_P_MAX_LOSS;
+		return parse_percent(v, &path->max_loss_pct, e);
+	case K_MAXRTT:
+		path->has |= HL_P_MAX_RTT;
+		return parse_duration_ms(v, 0, MAX_RTT_MS, &path->max_rtt_ms, e);
+	default:
 		break;
 	}
 	return -1;
@@ -235,11 +322,64 @@ static void section_reset(struct parser *p)
 	p->cur.ch.health.local_port = HOTLINE_DEFAULT_STAMP_PORT;
 	p->cur.ch.health.interval_ms = HOTLINE_DEFAULT_INTERVAL_MS;
 	p->cur.ch.health.detect_mult = HOTLINE_DEFAULT_DETECT_MULT;
+	memset(&p->cur_path, 0, sizeof(p->cur_path));
+	path_init(&p->cur_path.path);
 	p->cur_dup = false;
 	p->unauth = false;
 	p->syntax_bad = false;
 	memset(p->key_line, 0, sizeof(p->key_line));
 	memset(p->key_bad, 0, sizeof(p->key_bad));
+}
+
+/* Keeps what the health rules need until the paths are known. */
+static void chan_keys_save(struct parser *p)
+{
+	struct chan_keys *k;
+
+	if (p->cur_dup)
+		return;
+	p->chans = realloc(p->chans, (p->nchans + 1) * sizeof(*p->chans));
+	if (!p->chans)
+		abort();
+	k = &p->chans[p->nchans++];
+	memcpy(k->name, p->cur.ch.name, sizeof(k->name));
+	k->line = p->cur.line;
+	memcpy(k->key_line, p->key_line, sizeof(k->key_line));
+	memcpy(k->key_bad, p->key_bad, sizeof(k->key_bad));
+	k->unauth = p->unauth;
+}
+
+/* The rules within one [Path CHANNEL NAME] section. */
+static void path_section_end(struct parser *p)
+{
+	static const enum conf_key required[] = { K_LOCAL, K_PROBE, K_MARK };
+	struct conf_path *cp = &p->cur_path;
+	struct parse_error e;
+	size_t i;
+
+	if (p->cur_dup)
+		return;
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!p->key_line[required[i]] && !p->syntax_bad)
+			conf_error(p, cp->line, "path \"%s\" of channel \"%s\" has no %s",
+				   cp->path.name, cp->channel, key_names[required[i]]);
+	if (p->key_line[K_LOCAL] && p->key_line[K_PROBE] && !p->key_bad[K_LOCAL] &&
+	    !p->key_bad[K_PROBE] && cp->local_family != cp->probe_family) {
+		conf_error(p, p->key_line[K_PROBE],
+			   "Local and Probe must both be IPv4 or both IPv6");
+		return;
+	}
+	if (p->c->nerrors > p->errors_at_start)
+		return;
+	cp->path.family = cp->local_family;
+	if (path_check(&cp->path, &e)) {
+		conf_error(p, p->key_line[K_MARK], "%s", e.why);
+		return;
+	}
+	p->paths = realloc(p->paths, (p->npaths + 1) * sizeof(*p->paths));
+	if (!p->paths)
+		abort();
+	p->paths[p->npaths++] = *cp;
 }
 
 /* The rules across keys, once the whole section has been read. */
@@ -250,8 +390,11 @@ static void section_end(struct parser *p)
 	struct hl_health *h = &ch->health;
 	const char *name = ch->name;
 	struct conf *c = p->c;
-	int k;
 
+	if (p->sec == SEC_PATH) {
+		path_section_end(p);
+		goto out;
+	}
 	if (p->sec != SEC_CHANNEL)
 		goto out;
 	/*
@@ -268,32 +411,9 @@ static void section_end(struct parser *p)
 	    !p->key_bad[K_PROTOCOL] && !port_proto(ch->proto))
 		conf_error(p, p->key_line[K_PORT],
 			   "Port needs Protocol tcp, udp or sctp");
-	if (!p->key_line[K_PROBE]) {
-		for (k = 0; k < K_COUNT; k++)
-			if (key_is_health(k) && p->key_line[k])
-				conf_error(p, p->key_line[k], "%s needs Probe",
-					   key_names[k]);
-	} else if (p->key_bad[K_PROBE] || p->key_bad[K_KEYFILE] ||
-		   p->key_bad[K_UNAUTH]) {
-		/* said already */
-	} else if (p->key_line[K_KEYFILE] && p->unauth) {
-		conf_error(p, p->key_line[K_UNAUTH],
-			   "KeyFile and Unauthenticated = yes exclude each other");
-	} else if (!p->key_line[K_KEYFILE] && !p->unauth) {
-		conf_error(p, p->key_line[K_PROBE],
-			   "Probe needs KeyFile (see hotlinectl genkey) or "
-			   "Unauthenticated = yes");
-	}
-	if (h->has & HL_H_PROBE) {
-		ch->has |= HL_HAS_HEALTH;
-		h->has |= HL_H_LOCAL_PORT | HL_H_INTERVAL | HL_H_DETECT_MULT |
-			  HL_H_MAX_LOSS | HL_H_MAX_RTT;
-		if (p->unauth)
-			h->has |= HL_H_UNAUTH;
-	} else {
-		memset(h, 0, sizeof(*h));
-	}
-	ch->has |= HL_HAS_PROTO | HL_HAS_DSCP | HL_HAS_PRIORITY | HL_HAS_MARK;
+	chan_keys_save(p);
+	ch->has |= HL_HAS_PROTO | HL_HAS_DSCP | HL_HAS_PRIORITY | HL_HAS_MARK |
+		   HL_HAS_FAILBACK | HL_HAS_REVERTIVE;
 	if (p->cur_dup || c->nerrors > p->errors_at_start)
 		goto out;
 	c->v = realloc(c->v, (c->n + 1) * sizeof(*c->v));
@@ -306,6 +426,44 @@ out:
 	free(cc->key_file);
 	explicit_bzero(h->key, sizeof(h->key));
 	p->sec = SEC_NONE;
+}
+
+/* [Path CHANNEL NAME]; the channel may come later in the file. */
+static void path_section_start(struct parser *p, char *words)
+{
+	struct conf_path *cp = &p->cur_path;
+	char *pname = words + strcspn(words, " \t");
+	struct parse_error e;
+	size_t i;
+
+	p->sec = SEC_PATH;
+	cp->line = p->line;
+	p->cur_dup = true;	/* until the header is known good */
+	if (*pname)
+		*pname++ = '\0';
+	pname = trim(pname);
+	if (!*words || !*pname || strpbrk(pname, " \t")) {
+		conf_error(p, p->line, "a path section is [Path CHANNEL NAME]");
+		return;
+	}
+	if (parse_name(words, cp->channel, &e)) {
+		conf_error(p, p->line, "invalid channel name \"%s\": %s", words, e.why);
+		return;
+	}
+	if (parse_path_name(pname, cp->path.name, &e)) {
+		conf_error(p, p->line, "invalid path name \"%s\": %s", pname, e.why);
+		return;
+	}
+	for (i = 0; i < p->npaths; i++) {
+		if (!strcmp(p->paths[i].channel, cp->channel) &&
+		    !strcmp(p->paths[i].path.name, cp->path.name)) {
+			conf_error(p, p->line, "duplicate path \"%s\" of channel \"%s\" "
+				   "(first at line %u)", cp->path.name, cp->channel,
+				   p->paths[i].line);
+			return;
+		}
+	}
+	p->cur_dup = false;
 }
 
 static void section_start(struct parser *p, char *s)
@@ -328,9 +486,13 @@ static void section_start(struct parser *p, char *s)
 	if (*name)
 		*name++ = '\0';
 	name = trim(name);
+	if (!strcasecmp(word, "Path")) {
+		path_section_start(p, name);
+		return;
+	}
 	if (strcasecmp(word, "Channel") != 0) {
-		conf_error(p, p->line, "unknown section \"[%s%s%s]\": only [Channel NAME] is known",
-			   word, *name ? " " : "", name);
+		conf_error(p, p->line, "unknown section \"[%s%s%s]\": only [Channel NAME] "
+			   "and [Path CHANNEL NAME] are known", word, *name ? " " : "", name);
 		return;
 	}
 	p->sec = SEC_CHANNEL;
@@ -395,6 +557,15 @@ static void key_line(struct parser *p, char *s)
 		conf_error(p, p->line, "unknown key \"%s\"", key);
 		return;
 	}
+	if (p->sec == SEC_PATH && !key_is_path(k)) {
+		conf_error(p, p->line, "%s is not a key of a [Path CHANNEL NAME] section",
+			   key_names[k]);
+		return;
+	}
+	if (p->sec == SEC_CHANNEL && k == K_PREFERENCE) {
+		conf_error(p, p->line, "Preference belongs in a [Path CHANNEL NAME] section");
+		return;
+	}
 	if (p->key_line[k]) {
 		conf_error(p, p->line, "duplicate key %s (first at line %u)",
 			   key_names[k], p->key_line[k]);
@@ -406,9 +577,139 @@ static void key_line(struct parser *p, char *s)
 		p->key_bad[k] = true;
 		return;
 	}
-	if (key_value(p, k, val, &e)) {
+	if (p->sec == SEC_PATH ? path_key_value(p, k, val, &e) :
+	    key_value(p, k, val, &e)) {
 		conf_error(p, p->line, "invalid %s \"%s\": %s", key_names[k], val, e.why);
 		p->key_bad[k] = true;
+	}
+}
+
+struct conf_channel *conf_find(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].ch.name, name))
+			return &c->v[i];
+	return NULL;
+}
+
+static const struct chan_keys *chan_keys_find(const struct parser *p,
+					      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchans; i++)
+		if (!strcmp(p->chans[i].name, name))
+			return &p->chans[i];
+	return NULL;
+}
+
+/* Gives each channel its paths, in the order of the file (which breaks
+ * ties of Preference); a path its channel cannot take is an error at it. */
+static void paths_attach(struct parser *p)
+{
+	struct parse_error e;
+	size_t i;
+
+	for (i = 0; i < p->npaths; i++) {
+		const struct conf_path *cp = &p->paths[i];
+		struct conf_channel *cc;
+		struct hl_channel *ch;
+
+		if (!chan_keys_find(p, cp->channel)) {
+			conf_error(p, cp->line, "path \"%s\": there is no [Channel %s] "
+				   "in this file", cp->path.name, cp->channel);
+			continue;
+		}
+		cc = conf_find(p->c, cp->channel);
+		if (!cc)
+			continue;	/* the channel's own errors are said */
+		ch = &cc->ch;
+		if (ch->npaths == HOTLINE_PATHS_MAX) {
+			conf_error(p, cp->line, "channel \"%s\" has more than %d paths",
+				   ch->name, HOTLINE_PATHS_MAX);
+			continue;
+		}
+		ch->paths[ch->npaths++] = cp->path;
+		if (paths_check(ch, &e)) {
+			conf_error(p, cp->line, "%s", e.why);
+			ch->npaths--;
+		}
+	}
+}
+
+static bool has_paths(const struct parser *p, const char *channel)
+{
+	size_t i;
+
+	for (i = 0; i < p->npaths; i++)
+		if (!strcmp(p->paths[i].channel, channel))
+			return true;
+	return false;
+}
+
+/* Probe, or paths, and the keys that need one of them. */
+static void health_keys_check(struct parser *p, const struct chan_keys *k,
+			      bool paths)
+{
+	const unsigned int *line = k->key_line;
+	int i;
+
+	if (paths && line[K_PROBE]) {
+		conf_error(p, line[K_PROBE], "a channel with paths has no Probe of its "
+			   "own: each [Path %s NAME] has its Probe", k->name);
+		return;
+	}
+	for (i = 0; i < K_COUNT; i++) {
+		if (!line[i] || paths || line[K_PROBE])
+			continue;
+		if (key_is_health(i))
+			conf_error(p, line[i], "%s needs Probe (or [Path %s NAME] sections)",
+				   key_names[i], k->name);
+		else if (key_is_failover(i))
+			conf_error(p, line[i], "%s needs [Path %s NAME] sections",
+				   key_names[i], k->name);
+	}
+	if ((!paths && !line[K_PROBE]) || k->key_bad[K_PROBE] ||
+	    k->key_bad[K_KEYFILE] || k->key_bad[K_UNAUTH])
+		return;	/* said already, or no probing */
+	if (line[K_KEYFILE] && k->unauth)
+		conf_error(p, line[K_UNAUTH],
+			   "KeyFile and Unauthenticated = yes exclude each other");
+	else if (!line[K_KEYFILE] && !k->unauth)
+		conf_error(p, paths ? k->line : line[K_PROBE],
+			   "%s needs KeyFile (see hotlinectl genkey) or "
+			   "Unauthenticated = yes", paths ? "a channel with paths" : "Probe");
+}
+
+/* The health rules, once every channel's paths are known. */
+static void channels_finish(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchans; i++) {
+		const struct chan_keys *k = &p->chans[i];
+		struct conf_channel *cc = conf_find(p->c, k->name);
+		/* sections given count, even those refused: no cascade */
+		bool paths = has_paths(p, k->name);
+		struct hl_health *h;
+
+		health_keys_check(p, k, paths);
+		if (!cc)
+			continue;
+		h = &cc->ch.health;
+		if (paths)
+			cc->ch.has |= HL_HAS_PATHS;
+		if (!paths && !(h->has & HL_H_PROBE)) {
+			memset(h, 0, sizeof(*h));
+			continue;
+		}
+		cc->ch.has |= HL_HAS_HEALTH;
+		h->has |= HL_H_LOCAL_PORT | HL_H_INTERVAL | HL_H_DETECT_MULT |
+			  HL_H_MAX_LOSS | HL_H_MAX_RTT;
+		if (k->unauth)
+			h->has |= HL_H_UNAUTH;
 	}
 }
 
@@ -425,12 +726,12 @@ static void probes_unique(struct parser *p)
 	for (i = 0; i < c->n; i++) {
 		const struct hl_health *a = &c->v[i].ch.health;
 
-		if (!(c->v[i].ch.has & HL_HAS_HEALTH))
-			continue;
+		if (!(a->has & HL_H_PROBE))
+			continue;	/* paths: sessions of their own addresses */
 		for (j = 0; j < i; j++) {
 			const struct hl_health *b = &c->v[j].ch.health;
 
-			if (!(c->v[j].ch.has & HL_HAS_HEALTH) ||
+			if (!(b->has & HL_H_PROBE) ||
 			    a->local_port != b->local_port ||
 			    a->probe.family != b->probe.family ||
 			    memcmp(&a->probe.addr, &b->probe.addr,
@@ -503,7 +804,11 @@ size_t conf_parse(const char *text, size_t len, const char *fname,
 	}
 	section_end(&p);
 	memset(buf, 0, sizeof(buf));
+	paths_attach(&p);
+	channels_finish(&p);
 	probes_unique(&p);
+	free(p.paths);
+	free(p.chans);
 	errors_sort(c, p.error_lines);
 	free(p.error_lines);
 	free(p.seen);
@@ -639,7 +944,8 @@ static void print_channel(FILE *f, const struct hl_channel *ch, const char *key_
 		fprintf(f, "Mark = %s\n", format_mark(ch->mark, ch->mark_mask, buf));
 	if (!(ch->has & HL_HAS_HEALTH))
 		return;
-	fprintf(f, "Probe = %s\n", format_probe(&h->probe, buf));
+	if (!ch->npaths)	/* with paths, each has its Probe */
+		fprintf(f, "Probe = %s\n", format_probe(&h->probe, buf));
 	if (h->local_port != HOTLINE_DEFAULT_STAMP_PORT)
 		fprintf(f, "LocalPort = %u\n", h->local_port);
 	fprintf(f, "Interval = %u\n", h->interval_ms);
@@ -655,17 +961,43 @@ static void print_channel(FILE *f, const struct hl_channel *ch, const char *key_
 		fprintf(f, "MaxLoss = %u\n", h->max_loss_pct);
 	if (h->max_rtt_ms)
 		fprintf(f, "MaxRTT = %u\n", h->max_rtt_ms);
+	if (!ch->npaths)
+		return;
+	if (ch->failback_ms % 1000)
+		fprintf(f, "FailbackHold = %ums\n", ch->failback_ms);
+	else
+		fprintf(f, "FailbackHold = %us\n", ch->failback_ms / 1000);
+	fprintf(f, "Revertive = %s\n", ch->nonrevertive ? "no" : "yes");
+}
+
+static void print_path(FILE *f, const char *channel, const struct hl_path *p)
+{
+	struct path_override ov[4];
+	char buf[HL_FMT_MAX];
+	size_t i, n;
+
+	fprintf(f, "\n[Path %s %s]\n", channel, p->name);
+	fprintf(f, "Local = %s\n", format_path_addr(p->family, &p->local, buf));
+	fprintf(f, "Probe = %s\n", format_path_probe(p, buf));
+	fprintf(f, "Mark = %s\n", format_mark(p->mark, p->mark_mask, buf));
+	fprintf(f, "Preference = %u\n", p->pref);
+	n = path_overrides(p, ov);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s = %u\n", ov[i].conf, ov[i].value);
 }
 
 void conf_print(FILE *f, const struct hl_channel *chs, const char *const *key_files,
 		size_t n)
 {
+	unsigned int j;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (i)
 			fputc('\n', f);
 		print_channel(f, &chs[i], key_files ? key_files[i] : NULL);
+		for (j = 0; (chs[i].has & HL_HAS_HEALTH) && j < chs[i].npaths; j++)
+			print_path(f, chs[i].name, &chs[i].paths[j]);
 	}
 }
 
@@ -685,6 +1017,41 @@ static bool endpoint_equal(const struct hl_endpoint *a, const struct hl_endpoint
 	       !memcmp(&a->addr, &b->addr, a->family == AF_INET ? 4 : 16);
 }
 
+bool conf_path_equal(const struct hl_path *a, const struct hl_path *b)
+{
+	uint32_t ov = a->has & HL_P_OVERRIDES;
+
+	return !strcmp(a->name, b->name) && a->pref == b->pref &&
+	       a->mark == b->mark && a->mark_mask == b->mark_mask &&
+	       a->family == b->family &&
+	       !memcmp(&a->local, &b->local, a->family == AF_INET ? 4 : 16) &&
+	       !memcmp(&a->probe, &b->probe, a->family == AF_INET ? 4 : 16) &&
+	       ov == (b->has & HL_P_OVERRIDES) &&
+	       (!(ov & HL_P_PROBE_PORT) || a->probe_port == b->probe_port) &&
+	       (!(ov & HL_P_INTERVAL) || a->interval_ms == b->interval_ms) &&
+	       (!(ov & HL_P_DETECT_MULT) || a->detect_mult == b->detect_mult) &&
+	       (!(ov & HL_P_MAX_LOSS) || a->max_loss_pct == b->max_loss_pct) &&
+	       (!(ov & HL_P_MAX_RTT) || a->max_rtt_ms == b->max_rtt_ms);
+}
+
+/* The failover settings matter only with paths; the kernel reports them
+ * always, a file only with paths. */
+static bool failover_equal(const struct hl_channel *a, const struct hl_channel *b)
+{
+	unsigned int i;
+
+	if (a->npaths != b->npaths)
+		return false;
+	if (!a->npaths)
+		return true;
+	if (a->failback_ms != b->failback_ms || a->nonrevertive != b->nonrevertive)
+		return false;
+	for (i = 0; i < a->npaths; i++)
+		if (!conf_path_equal(&a->paths[i], &b->paths[i]))
+			return false;
+	return true;
+}
+
 bool conf_channel_equal(const struct hl_channel *a, const struct hl_channel *b)
 {
 	const struct hl_health *ha = &a->health, *hb = &b->health;
@@ -699,11 +1066,13 @@ bool conf_channel_equal(const struct hl_channel *a, const struct hl_channel *b)
 	    (port_a && (a->port_min != b->port_min || a->port_max != b->port_max)) ||
 	    a->dscp != b->dscp || a->priority != b->priority ||
 	    a->mark != b->mark || a->mark_mask != b->mark_mask ||
-	    !(a->has & HL_HAS_HEALTH) != !(b->has & HL_HAS_HEALTH))
+	    !(a->has & HL_HAS_HEALTH) != !(b->has & HL_HAS_HEALTH) ||
+	    !failover_equal(a, b))
 		return false;
 	if (!(a->has & HL_HAS_HEALTH))
 		return true;
-	return endpoint_equal(&ha->probe, &hb->probe) &&
+	return !(ha->has & HL_H_PROBE) == !(hb->has & HL_H_PROBE) &&
+	       endpoint_equal(&ha->probe, &hb->probe) &&
 	       ha->local_port == hb->local_port &&
 	       ha->interval_ms == hb->interval_ms &&
 	       ha->detect_mult == hb->detect_mult && ha->keyed == hb->keyed &&

@@ -17,7 +17,8 @@
 
 #include "channel.h"
 
-/* One [Channel NAME] section, with every default filled in. */
+/* One [Channel NAME] section, with every default filled in, and the
+ * paths of its [Path NAME PATH] sections in ch.paths. */
 struct conf_channel {
 	struct hl_channel ch;	/* health.has: HL_H_KEY or HL_H_UNAUTH */
 	char *key_file;		/* as resolved; NULL when there is none */
@@ -49,6 +50,9 @@ size_t conf_load(const char *path, unsigned int flags, struct conf *c);
 
 void conf_free(struct conf *c);
 
+/* The channel named name, or NULL. */
+struct conf_channel *conf_find(const struct conf *c, const char *name);
+
 /*
  * Prints channels in hotline.conf form; key_files[i] is the KeyFile of
  * chs[i] (NULL: a keyed channel gets a comment saying the key cannot be
@@ -57,8 +61,14 @@ void conf_free(struct conf *c);
 void conf_print(FILE *f, const struct hl_channel *chs, const char *const *key_files,
 		size_t n);
 
-/* Compares what a config can say about two channels (not id or counters). */
+/*
+ * Compares what a config can say about two channels (not id or counters):
+ * paths in their order (it breaks ties of preference), FailbackHold and
+ * Revertive when there are paths.
+ */
 bool conf_channel_equal(const struct hl_channel *a, const struct hl_channel *b);
+/* Two paths as a config describes them (not their status). */
+bool conf_path_equal(const struct hl_path *a, const struct hl_path *b);
 
 /* The commands (apply.c). */
 int cmd_apply(int argc, char **argv);

@@ -85,21 +85,29 @@ static void prefix_add(struct guard_prefix **v, size_t *n, uint8_t family,
 	memcpy(p->addr, addr->raw, family == AF_INET ? 4 : 16);
 }
 
-/* The peers the guard admits: channel peers and probe addresses. */
+static void host_add(struct guard_prefix **v, size_t *n, uint8_t family,
+		     const union hl_addr *addr)
+{
+	prefix_add(v, n, family, family == AF_INET ? 32 : 128, addr);
+}
+
+/* The peers the guard admits: channel peers and probe addresses, each
+ * path's too: a backup path's reflector must get through a flood. */
 static size_t guard_peers(const struct hl_channel_list *l,
 			  struct guard_prefix **out)
 {
 	struct guard_prefix *v = NULL;
 	size_t i, n = 0;
+	unsigned int j;
 
 	for (i = 0; i < l->n; i++) {
 		const struct hl_channel *ch = &l->v[i];
 
 		prefix_add(&v, &n, ch->peer.family, ch->peer.len, &ch->peer.addr);
-		if (ch->has & HL_HAS_HEALTH)
-			prefix_add(&v, &n, ch->health.probe.family,
-				   ch->health.probe.family == AF_INET ? 32 : 128,
-				   &ch->health.probe.addr);
+		if ((ch->has & HL_HAS_HEALTH) && (ch->health.has & HL_H_PROBE))
+			host_add(&v, &n, ch->health.probe.family, &ch->health.probe.addr);
+		for (j = 0; j < ch->npaths; j++)
+			host_add(&v, &n, ch->paths[j].family, &ch->paths[j].probe);
 	}
 	*out = v;
 	return n;
@@ -452,15 +460,19 @@ static void bad_reason(const struct hl_channel_list *l, char *buf, size_t size)
 	buf[0] = '\0';
 	for (i = 0; i < l->n; i++) {
 		const struct hl_channel *ch = &l->v[i];
+		/* a path's own session is not the channel: its traffic is */
+		uint8_t state = channel_state(ch), diag = ch->status.diag;
 		int n;
 
-		if (!channel_has_status(ch) || !health_state_is_bad(ch->status.state))
+		if (!channel_has_status(ch) || !health_state_is_bad(state))
 			continue;
-		n = snprintf(buf + off, size - off, "%s%s %s%s%s%s", off ? ", " : "",
-			     ch->name, health_state_name(ch->status.state),
-			     ch->status.diag ? " (" : "",
-			     ch->status.diag ? health_diag_name(ch->status.diag) : "",
-			     ch->status.diag ? ")" : "");
+		if (ch->npaths && !channel_active_path(ch))
+			diag = HOTLINE_DIAG_NONE;	/* the status is one path's */
+		n = snprintf(buf + off, size - off, "%s%s %s%s%s%s%s", off ? ", " : "",
+			     ch->name, health_state_name(state),
+			     ch->npaths && !channel_active_path(ch) ? " (no path up)" : "",
+			     diag ? " (" : "", diag ? health_diag_name(diag) : "",
+			     diag ? ")" : "");
 		if (n < 0 || (size_t)n >= size - off - 16) {
 			buf[off] = '\0';
 			more++;

@@ -37,6 +37,7 @@ int invalid_arg(const char *keyword, const char *value,
 		const struct parse_error *e);
 
 int cmd_channel(int argc, char **argv);
+int cmd_path(int argc, char **argv);
 int cmd_qdisc(int argc, char **argv);
 int cmd_genkey(int argc, char **argv);
 

@@ -43,6 +43,7 @@ static const struct command commands[] = {
 		"                   [probe ADDR[:PORT] [local-port N] [interval MS]\n"
 		"                    [detect-mult N] (key-file PATH | unauthenticated)\n"
 		"                    [max-loss PCT] [max-rtt MS]]\n"
+		"                   [failback DURATION] [revertive yes|no]\n"
 		"  channel set NAME OPTION...    change only what is given;\n"
 		"                                local none, port none, health none clear\n"
 		"  channel del NAME\n"
@@ -59,6 +60,32 @@ static const struct command commands[] = {
 		"  key-file  holds the base64 of a 32-byte key (hotlinectl genkey > FILE)\n"
 		"  max-loss  percent lost over the window beyond which the link is degraded\n"
 		"  max-rtt   p99 RTT in ms beyond which the link is degraded\n"
+		"  failback  how long a more preferred path must be up before the traffic\n"
+		"            goes back to it: 0..600s (default 5s); see hotlinectl help path\n"
+		"  revertive no: stay on the active path while it is up (default yes)\n"
+	},
+	{
+		"path", cmd_path,
+		"path [ add | set | del ] CHANNEL PATH ...",
+		"  path add CHANNEL PATH local ADDR probe ADDR[:PORT] mark M[/MASK]\n"
+		"                        [pref N] [interval D] [detect-mult N]\n"
+		"                        [max-loss PCT] [max-rtt MS]\n"
+		"                        [key-file FILE | unauthenticated]\n"
+		"  path set CHANNEL PATH KEY VALUE...   change only what is given;\n"
+		"                        interval, detect-mult, max-loss, max-rtt default:\n"
+		"                        the channel's value again\n"
+		"  path del CHANNEL PATH\n"
+		"\n"
+		"  A path is one way to the peer gateway (an ISP, a circuit, a tunnel),\n"
+		"  probed from our address on it (local) to the peer's reflector on it\n"
+		"  (probe). The kernel sends the channel's traffic with the mark of the\n"
+		"  most preferred path that is up (pref: lower first, default 100), so\n"
+		"  ip rule fwmark M lookup TABLE steers it; with no path up, no path mark\n"
+		"  (the main table). Up to 8 paths, one address family, marks that differ\n"
+		"  under their masks. interval, detect-mult, max-loss and max-rtt default\n"
+		"  to the channel's health settings. A channel without probing needs\n"
+		"  key-file or unauthenticated with its first path. show lists the\n"
+		"  paths under their channel; monitor prints each switch.\n"
 	},
 	{
 		"qdisc", cmd_qdisc,
@@ -126,6 +153,9 @@ static const struct command commands[] = {
 		"  channels keep their id, counters and health session. Once made,\n"
 		"  the steps are printed:\n"
 		"    - del NAME      ~ set NAME FIELD: OLD -> NEW      + add NAME ...\n"
+		"    ~ set NAME Path: none -> P (added), Path: P -> none (removed),\n"
+		"      Path P FIELD: OLD -> NEW; a channel whose paths change gets its\n"
+		"      whole list, and unchanged paths keep their sessions\n"
 		"    ~ key NAME: sent again (keys cannot be read back; an unchanged\n"
 		"                key keeps the health session)\n"
 		"  --dry-run, -n   print the steps, change nothing (-j: as JSON)\n"

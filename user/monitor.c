@@ -3,8 +3,12 @@
  * `hotlinectl monitor [--count N]`: one line per event of the "config" and
  * "health" multicast groups, until SIGINT or SIGTERM (exit 0) or N events.
  *
- *   TIME config new|set|del NAME peer PREFIX [probe ADDR:PORT]
+ *   TIME config new|set|del NAME peer PREFIX [probe ADDR:PORT] [paths A,B]
  *   TIME health NAME OLD -> NEW diag DIAG rtt P50/P99 ms jitter J ms loss L%
+ *   TIME health NAME path PATH OLD -> NEW diag DIAG rtt ... (one path's
+ *        session: the channel's traffic moves only with a switch)
+ *   TIME switch NAME FROM -> TO reason REASON   (FROM, TO: "none" is the
+ *        main table; REASON up, down, degraded, failback, config)
  *   TIME warning: events were lost (receive buffer overrun)
  *
  * TIME is RFC 3339 UTC with milliseconds, taken when the event is read.
@@ -13,7 +17,11 @@
  *    "channel": {channel object of `channel show -j`}}
  *   {"time": "...", "event": "health", "id": 1, "name": "cert",
  *    "peer": "198.51.100.0/24", "old_state": "init", "state": "up",
- *    "diag": "none", "status": {status object of `show -j`}}
+ *    "diag": "none", "path": null | "isp-a",
+ *    "status": {status object of `show -j`}}
+ *   {"time": "...", "event": "switch", "id": 1, "name": "cert",
+ *    "peer": "198.51.100.0/24", "from": "isp-a" | null, "to": null | "isp-b",
+ *    "reason": "down", "status": {of the path switched to or from} | null}
  *   {"time": "...", "event": "overrun"}    events were lost; resync
  * stdout is flushed after every line: it is read through pipes and journals.
  *
@@ -181,6 +189,7 @@ static void print_config(const char *time, const char *action,
 			 const struct hl_channel *ch)
 {
 	char peer[HL_FMT_MAX], probe[HL_FMT_MAX];
+	unsigned int i;
 
 	if (opts.json) {
 		json_object *o = event_json(time, "config");
@@ -192,36 +201,76 @@ static void print_config(const char *time, const char *action,
 	}
 	printf("%s config %s %s peer %s", time, action, ch->name,
 	       format_prefix(&ch->peer, peer));
-	if (ch->has & HL_HAS_HEALTH)
+	if ((ch->has & HL_HAS_HEALTH) && (ch->health.has & HL_H_PROBE))
 		printf(" probe %s", format_probe(&ch->health.probe, probe));
+	for (i = 0; i < ch->npaths; i++)
+		printf("%s%s", i ? "," : " paths ", ch->paths[i].name);
 	putchar('\n');
+}
+
+/* The members every health group event starts with. */
+static json_object *channel_event_json(const char *time, const char *event,
+				       const struct hl_channel *ch)
+{
+	json_object *o = event_json(time, event);
+	char peer[HL_FMT_MAX];
+
+	json_object_object_add(o, "id", json_object_new_int64(ch->id));
+	json_object_object_add(o, "name", json_object_new_string(ch->name));
+	json_object_object_add(o, "peer",
+			       json_object_new_string(format_prefix(&ch->peer, peer)));
+	return o;
+}
+
+static json_object *name_or_null(const char *name)
+{
+	return name[0] ? json_object_new_string(name) : NULL;
+}
+
+static void print_switch(const char *time, const struct hl_health_event *ev)
+{
+	const struct hl_switch *sw = &ev->sw;
+
+	if (opts.json) {
+		json_object *o = channel_event_json(time, "switch", &ev->ch);
+
+		json_object_object_add(o, "from", name_or_null(sw->from));
+		json_object_object_add(o, "to", name_or_null(sw->to));
+		json_object_object_add(o, "reason", json_object_new_string(
+					       switch_reason_name(sw->reason)));
+		json_object_object_add(o, "status", (ev->ch.has & HL_HAS_STATUS) ?
+				       status_json(&ev->ch.status) : NULL);
+		json_print(stdout, o);
+		return;
+	}
+	printf("%s switch %s %s -> %s reason %s\n", time, ev->ch.name,
+	       sw->from[0] ? sw->from : "none", sw->to[0] ? sw->to : "none",
+	       switch_reason_name(sw->reason));
 }
 
 static void print_health(const char *time, const struct hl_health_event *ev)
 {
 	const struct hl_status *s = &ev->ch.status;
-	char peer[HL_FMT_MAX], p50[HL_STATUS_FMT_MAX], p99[HL_STATUS_FMT_MAX];
+	char p50[HL_STATUS_FMT_MAX], p99[HL_STATUS_FMT_MAX];
 	char jit[HL_STATUS_FMT_MAX], loss[HL_STATUS_FMT_MAX];
 
-	format_prefix(&ev->ch.peer, peer);
 	if (opts.json) {
-		json_object *o = event_json(time, "health");
+		json_object *o = channel_event_json(time, "health", &ev->ch);
 
-		json_object_object_add(o, "id", json_object_new_int64(ev->ch.id));
-		json_object_object_add(o, "name", json_object_new_string(ev->ch.name));
-		json_object_object_add(o, "peer", json_object_new_string(peer));
 		json_object_object_add(o, "old_state", json_object_new_string(
 					       health_state_name(ev->old_state)));
 		json_object_object_add(o, "state", json_object_new_string(
 					       health_state_name(s->state)));
 		json_object_object_add(o, "diag", json_object_new_string(
 					       health_diag_name(s->diag)));
+		json_object_object_add(o, "path", name_or_null(ev->path));
 		json_object_object_add(o, "status", status_json(s));
 		json_print(stdout, o);
 		return;
 	}
-	printf("%s health %s %s -> %s diag %s rtt %s/%s ms jitter %s ms loss %s%%\n",
-	       time, ev->ch.name, health_state_name(ev->old_state),
+	printf("%s health %s%s%s %s -> %s diag %s rtt %s/%s ms jitter %s ms loss %s%%\n",
+	       time, ev->ch.name, ev->path[0] ? " path " : "", ev->path,
+	       health_state_name(ev->old_state),
 	       health_state_name(s->state), health_diag_name(s->diag),
 	       format_ms(s->rtt_p50, p50), format_ms(s->rtt_p99, p99),
 	       format_ms(s->jitter, jit), format_loss_pct(s->loss_ppm, loss));
@@ -265,7 +314,10 @@ static int monitor_event(const struct nlmsghdr *nlh, void *arg)
 			errorf("warning: a malformed health event: %s", e.why);
 			return 0;
 		}
-		print_health(time, &ev);
+		if (ev.is_switch)
+			print_switch(time, &ev);
+		else
+			print_health(time, &ev);
 	} else {
 		return 0;	/* a command of a newer module */
 	}

@@ -19,7 +19,7 @@
  *     "mark": "0x10",                   "0x0" leaves the mark alone
  *     "mark_mask": "0xffffffff",
  *     "health": null | {
- *       "probe": "198.51.100.7:862" | "[2001:db8::7]:862",
+ *       "probe": "198.51.100.7:862" | "[2001:db8::7]:862" | null (paths),
  *       "local_port": 862,
  *       "interval_ms": 1000,
  *       "detect_mult": 3,
@@ -28,7 +28,22 @@
  *       "max_rtt_ms": 0                 0 = off
  *     },
  *     "stats": { "rx_packets": 0, "rx_bytes": 0,
- *                "tx_packets": 0, "tx_bytes": 0 }   always present
+ *                "tx_packets": 0, "tx_bytes": 0 },  always present
+ *     "failback_ms": 5000,              0..600000
+ *     "nonrevertive": false,
+ *     "paths": [ {                      [] without paths; in preference order
+ *         "name": "isp-a", "pref": 10, as given
+ *         "mark": "0x100", "mark_mask": "0xff00",
+ *         "local": "192.0.2.1", "probe": "198.51.100.1",
+ *         "probe_port": null | 9000,    null: the channel's (health.probe_port)
+ *         "interval_ms", "detect_mult", "max_loss_pct", "max_rtt_ms":
+ *                                       null (the channel's) or the override
+ *         "active": true,
+ *         "status": status object (`show -j` only; null before its session)
+ *     } ],
+ *     "active_path": "isp-a" | null,    null: no path is up (main table)
+ *     "active_since": "2026-...Z" | null, "active_since_ns": 1795...,
+ *     "switches": 3
  *   }
  *
  * `qdisc DEV [show]` (qdisc.c): { "dev": "eth0", "qdiscs": [...],
@@ -42,6 +57,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "status.h"
 
 struct table {
 	const struct table_col *cols;
@@ -147,12 +163,15 @@ static json_object *jstr(const char *s)
 	return json_object_new_string(s);
 }
 
-static json_object *health_json(const struct hl_health *h)
+static json_object *health_json(const struct hl_channel *ch)
 {
+	const struct hl_health *h = &ch->health;
 	json_object *o = json_object_new_object();
 	char buf[HL_FMT_MAX];
 
-	json_object_object_add(o, "probe", jstr(format_probe(&h->probe, buf)));
+	json_object_object_add(o, "probe", !ch->npaths ?
+			       jstr(format_probe(&h->probe, buf)) : NULL);
+	json_object_object_add(o, "probe_port", json_object_new_int(h->probe.port));
 	json_object_object_add(o, "local_port", json_object_new_int(h->local_port));
 	json_object_object_add(o, "interval_ms",
 			       json_object_new_int64(h->interval_ms));
@@ -178,6 +197,56 @@ static json_object *stats_json(const struct hl_stats *s)
 	return o;
 }
 
+static json_object *opt_u32(const struct hl_path *p, uint32_t flag, uint32_t v)
+{
+	return (p->has & flag) ? json_object_new_int64(v) : NULL;
+}
+
+json_object *path_json(const struct hl_path *p)
+{
+	json_object *o = json_object_new_object();
+	char buf[HL_FMT_MAX];
+
+	json_object_object_add(o, "name", jstr(p->name));
+	json_object_object_add(o, "pref", json_object_new_int(p->pref));
+	json_object_object_add(o, "mark", jstr(format_hex32(p->mark, buf)));
+	json_object_object_add(o, "mark_mask", jstr(format_hex32(p->mark_mask, buf)));
+	json_object_object_add(o, "local",
+			       jstr(format_path_addr(p->family, &p->local, buf)));
+	json_object_object_add(o, "probe",
+			       jstr(format_path_addr(p->family, &p->probe, buf)));
+	json_object_object_add(o, "probe_port", opt_u32(p, HL_P_PROBE_PORT, p->probe_port));
+	json_object_object_add(o, "interval_ms", opt_u32(p, HL_P_INTERVAL, p->interval_ms));
+	json_object_object_add(o, "detect_mult", opt_u32(p, HL_P_DETECT_MULT,
+							 p->detect_mult));
+	json_object_object_add(o, "max_loss_pct", opt_u32(p, HL_P_MAX_LOSS,
+							  p->max_loss_pct));
+	json_object_object_add(o, "max_rtt_ms", opt_u32(p, HL_P_MAX_RTT, p->max_rtt_ms));
+	json_object_object_add(o, "active", json_object_new_boolean(p->active));
+	return o;
+}
+
+static void failover_json(json_object *o, const struct hl_channel *ch)
+{
+	json_object *arr = json_object_new_array();
+	char buf[HL_STATUS_FMT_MAX];
+	unsigned int i;
+
+	json_object_object_add(o, "failback_ms", json_object_new_int64(ch->failback_ms));
+	json_object_object_add(o, "nonrevertive",
+			       json_object_new_boolean(ch->nonrevertive));
+	for (i = 0; i < ch->npaths; i++)
+		json_object_array_add(arr, path_json(&ch->paths[i]));
+	json_object_object_add(o, "paths", arr);
+	json_object_object_add(o, "active_path", ch->active_path[0] ?
+			       jstr(ch->active_path) : NULL);
+	json_object_object_add(o, "active_since", ch->active_since_ns ?
+			       jstr(format_time(ch->active_since_ns, buf)) : NULL);
+	json_object_object_add(o, "active_since_ns",
+			       json_object_new_uint64(ch->active_since_ns));
+	json_object_object_add(o, "switches", json_object_new_uint64(ch->switches));
+}
+
 json_object *channel_json(const struct hl_channel *ch)
 {
 	json_object *o = json_object_new_object();
@@ -201,18 +270,25 @@ json_object *channel_json(const struct hl_channel *ch)
 	json_object_object_add(o, "mark_mask",
 			       jstr(format_hex32(ch->mark_mask, buf)));
 	json_object_object_add(o, "health", (ch->has & HL_HAS_HEALTH) ?
-			       health_json(&ch->health) : NULL);
+			       health_json(ch) : NULL);
 	json_object_object_add(o, "stats", stats_json(&ch->stats));
+	failover_json(o, ch);
 	return o;
 }
 
-/* In the words `channel add` takes, so it can be typed back. */
-static void health_words(const struct hl_health *h, char *buf, size_t len)
+/* In the words `channel add` and `path add` take, so it can be typed back. */
+static void health_words(const struct hl_channel *ch, char *buf, size_t len)
 {
+	const struct hl_health *h = &ch->health;
 	char probe[HL_FMT_MAX];
-	int n;
+	unsigned int i;
+	int n = 0;
 
-	n = snprintf(buf, len, "probe %s", format_probe(&h->probe, probe));
+	if (!ch->npaths)	/* with paths, each has its probe */
+		n = snprintf(buf, len, "probe %s", format_probe(&h->probe, probe));
+	for (i = 0; i < ch->npaths; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? "," : "paths ",
+			      ch->paths[i].name);
 	if (h->local_port != HOTLINE_DEFAULT_STAMP_PORT)
 		n += snprintf(buf + n, len - (size_t)n, " local-port %u",
 			      h->local_port);
@@ -297,7 +373,7 @@ void channels_print(FILE *f, const struct hl_channel *chs, size_t n,
 			cells[c++] = txb;
 		}
 		if (ch->has & HL_HAS_HEALTH) {
-			health_words(&ch->health, health, sizeof(health));
+			health_words(ch, health, sizeof(health));
 			cells[c++] = health;
 		} else {
 			cells[c++] = NULL;

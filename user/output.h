@@ -27,6 +27,8 @@ void table_print(const struct table *t, FILE *f);
 void table_free(struct table *t);
 
 json_object *channel_json(const struct hl_channel *ch);
+/* One member of a channel object's "paths" (output.c). */
+json_object *path_json(const struct hl_path *p);
 /* Prints a JSON value and a newline, then drops the reference. */
 void json_print(FILE *f, json_object *o);
 

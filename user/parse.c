@@ -90,12 +90,12 @@ static int hex_u16(const char *s, size_t len, uint16_t *v)
 	return 0;
 }
 
-bool name_is_valid(const char *name)
+bool name_chars_valid(const char *name, size_t max)
 {
 	size_t len = strlen(name);
 	size_t i;
 
-	if (len < 1 || len > HOTLINE_NAME_MAX)
+	if (len < 1 || len > max)
 		return false;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
@@ -104,6 +104,11 @@ bool name_is_valid(const char *name)
 			return false;
 	}
 	return true;
+}
+
+bool name_is_valid(const char *name)
+{
+	return name_chars_valid(name, HOTLINE_NAME_MAX);
 }
 
 int parse_name(const char *s, char name[HOTLINE_NAME_MAX + 1],

@@ -70,6 +70,8 @@ int parse_rate(const char *s, uint64_t *bps, struct parse_error *e);	/* bit/s */
 
 /* Checks a name that came from elsewhere (e.g. the kernel). */
 bool name_is_valid(const char *name);
+/* 1..max characters of A-Z a-z 0-9 . _ - (channel and path names) */
+bool name_chars_valid(const char *name, size_t max);
 
 const char *proto_name(uint8_t proto);	/* NULL when unknown */
 const char *dscp_name(uint8_t dscp);	/* NULL when the value has no name */

@@ -44,6 +44,20 @@ static const char *const diag_names[] = {
 	[HOTLINE_DIAG_THRESHOLD] = "threshold",
 };
 
+static const char *const switch_names[] = {
+	[HOTLINE_SWITCH_NONE] = "none",
+	[HOTLINE_SWITCH_UP] = "up",
+	[HOTLINE_SWITCH_DOWN] = "down",
+	[HOTLINE_SWITCH_DEGRADED] = "degraded",
+	[HOTLINE_SWITCH_FAILBACK] = "failback",
+	[HOTLINE_SWITCH_CONFIG] = "config",
+};
+
+const char *switch_reason_name(uint8_t reason)
+{
+	return reason <= HOTLINE_SWITCH_MAX ? switch_names[reason] : "?";
+}
+
 const char *health_state_name(uint8_t state)
 {
 	return state <= HOTLINE_STATE_MAX ? state_names[state] : "?";
@@ -57,6 +71,29 @@ const char *health_diag_name(uint8_t diag)
 bool channel_has_status(const struct hl_channel *ch)
 {
 	return (ch->has & HL_HAS_HEALTH) && (ch->has & HL_HAS_STATUS);
+}
+
+uint8_t channel_state(const struct hl_channel *ch)
+{
+	const struct hl_path *active = channel_active_path(ch);
+	unsigned int i;
+
+	if (!ch->npaths)
+		return ch->status.state;
+	if (active)
+		return active->has & HL_P_STATUS ? active->status.state : ch->status.state;
+	/*
+	 * No path carries the traffic. A path on its way up (init, or up a
+	 * moment before the kernel chooses it) makes that a start, like a
+	 * single session's init; anything else is the channel down.
+	 */
+	for (i = 0; i < ch->npaths; i++) {
+		const struct hl_path *p = &ch->paths[i];
+
+		if ((p->has & HL_P_STATUS) && p->status.state >= HOTLINE_STATE_INIT)
+			return HOTLINE_STATE_INIT;
+	}
+	return HOTLINE_STATE_DOWN;
 }
 
 bool health_state_is_bad(uint8_t state)
@@ -212,6 +249,15 @@ int health_event_decode(const struct nlmsghdr *nlh, struct hl_health_event *ev,
 		return fail(e, "not a health event");
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		switch (mnl_attr_get_type(a)) {
+		case HOTLINE_A_CHANNEL_PATH:
+			if (path_name_decode(a, "CHANNEL_PATH", ev->path, e))
+				return -1;
+			break;
+		case HOTLINE_A_CHANNEL_SWITCH:
+			if (switch_decode(a, &ev->sw, e))
+				return -1;
+			ev->is_switch = true;
+			break;
 		case HOTLINE_A_CHANNEL_OLD_STATE:
 			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 				return fail(e, "attribute CHANNEL_OLD_STATE has a wrong length");
@@ -227,10 +273,14 @@ int health_event_decode(const struct nlmsghdr *nlh, struct hl_health_event *ev,
 			break;
 		}
 	}
+	if (ev->is_switch && ev->path[0])
+		return fail(e, "a health event is both a path's and a switch");
+	if ((ev->ch.has & HL_HAS_STATUS) && !has_state)
+		return fail(e, "a health event lacks the new state");
+	if (ev->is_switch)
+		return 0;	/* its status, if any, is a path's */
 	if (!(ev->ch.has & HL_HAS_STATUS))
 		return fail(e, "a health event lacks the health status");
-	if (!has_state)
-		return fail(e, "a health event lacks the new state");
 	if (!has_old)
 		return fail(e, "a health event lacks the old state");
 	return 0;

@@ -25,8 +25,20 @@ const char *health_state_name(uint8_t state);
  * "peer-unreachable", "threshold" */
 const char *health_diag_name(uint8_t diag);
 
+/* "none", "up", "down", "degraded", "failback", "config"; "?" beyond */
+const char *switch_reason_name(uint8_t reason);
+
 /* The channel reports a health status (it has probing configured). */
 bool channel_has_status(const struct hl_channel *ch);
+
+/*
+ * The state of the channel as its traffic sees it. Without paths, its
+ * session's. With paths, the active path's; with none active (the traffic
+ * has no path: main table) the best of the paths' states, which is down
+ * when every path is down: the status the kernel reports then is the most
+ * preferred path's, which alone says nothing about the channel.
+ */
+uint8_t channel_state(const struct hl_channel *ch);
 
 /* Down or degraded: the states that arm the guard in auto mode. */
 bool health_state_is_bad(uint8_t state);
@@ -53,14 +65,22 @@ uint64_t realtime_ns(void);
 json_object *status_json(const struct hl_status *s);
 
 /*
- * A HOTLINE_CMD_HEALTH_EVENT: the channel's id, name and peer, its new
- * status and the state it left. Decoded like a channel (channel_decode()),
- * plus: the status nest and its state are required, OLD_STATE is a u8 of
- * a known state and required. Returns 0 or -1 with the reason in e.
+ * A HOTLINE_CMD_HEALTH_EVENT, decoded like a channel (channel_decode())
+ * plus one of three kinds:
+ *   the channel's session changed: status (with its state) and OLD_STATE
+ *       required;
+ *   a path's session changed (path set): the same, about that path only;
+ *       the channel's traffic may not have noticed;
+ *   the active path switched (is_switch): SWITCH required, no OLD_STATE
+ *       needed, the status (of the path switched to, or from) optional.
+ * Returns 0 or -1 with the reason in e.
  */
 struct hl_health_event {
 	struct hl_channel ch;
 	uint8_t old_state;
+	char path[HOTLINE_PATH_NAME_MAX + 1];	/* "": the channel's session */
+	bool is_switch;
+	struct hl_switch sw;
 };
 
 int health_event_decode(const struct nlmsghdr *nlh, struct hl_health_event *ev,

@@ -83,6 +83,42 @@ expect "set needs a change" 2 'nothing to change' -- channel set c
 expect "unknown channel verb" 2 'unknown channel command "frob"' -- channel frob
 expect "del needs one name" 2 'usage: channel del NAME' -- channel del a b
 expect "show takes one name" 2 'usage: channel show [NAME]' -- channel show a b
+# paths: every argument checked before the kernel is asked
+A="local 192.0.2.1 probe 198.51.100.1 mark 0x100/0xff00"
+exact "path add: bad path name" 2 \
+	'hotlinectl: invalid path "a-path-name-too-long": must be 1..15 characters of A-Z a-z 0-9 . _ -' -- \
+	path add cert a-path-name-too-long $A
+exact "path add: local a prefix" 2 \
+	'hotlinectl: invalid local "192.0.2.0/24": must be an address, not a prefix' -- \
+	path add cert isp-a local 192.0.2.0/24 probe 198.51.100.1 mark 0x100
+expect "path add: multicast probe" 2 'invalid probe "224.0.0.1": must be a unicast address' -- \
+	path add cert isp-a local 192.0.2.1 probe 224.0.0.1 mark 0x100
+expect "path add: bad probe port" 2 'invalid probe "198.51.100.1:0"' -- \
+	path add cert isp-a local 192.0.2.1 probe 198.51.100.1:0 mark 0x100
+expect "path add: families differ" 2 'local and probe must both be IPv4 or both IPv6' -- \
+	path add cert isp-a local 192.0.2.1 probe 2001:db8::1 mark 0x100
+expect "path add: needs local, probe and mark" 2 'path add needs local ADDR, probe ADDR[:PORT] and mark' -- \
+	path add cert isp-a local 192.0.2.1 probe 198.51.100.1
+expect "path add: bad mark" 2 'invalid mark "0x100/0xff"' -- path add cert isp-a local 192.0.2.1 probe 198.51.100.1 mark 0x100/0xff
+expect "path add: pref beyond 255" 2 'invalid pref "256"' -- path add cert isp-a $A pref 256
+expect "path add: bad interval" 2 'invalid interval "5"' -- path add cert isp-a $A interval 5
+expect "path add: bad max-loss" 2 'invalid max-loss "101"' -- path add cert isp-a $A max-loss 101
+expect "path add: keyword twice" 2 'keyword "pref" is given twice' -- path add cert isp-a $A pref 1 pref 2
+expect "path add: unknown keyword" 2 'unknown keyword "colour" for path add' -- path add cert isp-a $A colour red
+expect "path add: keyword without value" 2 'keyword "pref" needs a value' -- path add cert isp-a $A pref
+expect "path add: key-file and unauthenticated" 2 'exclude each other' -- \
+	path add cert isp-a $A unauthenticated key-file "$tmp/good.key"
+expect "path add: needs a channel and a path" 2 'path add needs a CHANNEL and a PATH name' -- path add cert
+expect "path set: nothing to change" 2 'path set cert isp-a: nothing to change' -- path set cert isp-a
+expect "path set: key-file is channel set's" 2 'unknown keyword "key-file" for path set' -- \
+	path set cert isp-a key-file "$tmp/good.key"
+expect "path set: bad detect-mult" 2 'invalid detect-mult "0"' -- path set cert isp-a detect-mult 0
+expect "path del: one path only" 2 'unknown keyword "isp-b" for path del' -- path del cert isp-a isp-b
+expect "path: unknown verb" 2 'unknown path command "frob"' -- path frob
+expect "path: needs a verb" 2 'path needs add, set or del' -- path
+expect "channel add: failback beyond 600 s" 2 'invalid failback "601s"' -- channel add c peer $P failback 601s
+expect "channel add: revertive not yes or no" 2 'invalid revertive "maybe": must be yes or no' -- \
+	channel add c peer $P revertive maybe
 expect "qdisc needs a device" 2 'qdisc needs a device' -- qdisc
 expect "qdisc bad rate" 2 'invalid rate "20mbt"' -- qdisc lo rate 20mbt
 expect "qdisc rate needs a value" 2 'keyword "rate" needs a value' -- qdisc lo rate
@@ -182,6 +218,9 @@ else
 	exact "plain channel is show" 1 "$nl" -- channel
 	exact "channel show -j without the module" 1 "$nl" -- -j channel show cert
 	exact "channel del without the module" 1 "$nl" -- channel del cert
+	exact "path add without the module" 1 "$nl" -- path add cert isp-a $A pref 10
+	exact "path set without the module" 1 "$nl" -- path set cert isp-a interval default
+	exact "path del without the module" 1 "$nl" -- path del cert isp-a
 	exact "a genkey key file is accepted" 1 "$nl" -- \
 		channel add c peer $P probe 198.51.100.7 key-file "$tmp/good.key"
 	if "$ctl" version | grep -q '^hotline module not loaded$'; then

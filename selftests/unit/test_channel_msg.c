@@ -256,7 +256,7 @@ static void test_refusals(void)
 	refused(V_PORT_REVERSED, "reversed port range refused", "2000-1000");
 	refused(V_HEALTH_INTERVAL_5, "health interval 5 ms refused", "interval");
 	refused(V_HEALTH_KEY, "a key sent back refused", "key");
-	refused(V_HEALTH_NO_PROBE, "health without probe refused", "probe");
+	refused(V_HEALTH_NO_PROBE, "health without probe (and no paths) refused", "probe");
 	refused(V_STATS_U32, "32-bit counter refused", "STATS");
 	refused(V_LOCAL_V6, "local of the other family refused", "family");
 	refused(V_STATE_9, "unknown health state refused", "state");
@@ -408,9 +408,328 @@ static void test_roundtrip(void)
 	}
 }
 
+/* ---- paths ---- */
+
+enum pvariant {
+	P_GOOD, P_NINE, P_DUP_NAME, P_NO_MARK, P_MARK_0, P_MARK_OUTSIDE,
+	P_NO_LOCAL, P_TWO_LOCALS, P_MIXED_FAMILY, P_PATH_V6_PEER_V4, P_LONG_NAME,
+	P_BAD_NAME, P_MARK_CLASH, P_INTERVAL_5, P_LOSS_101, P_NO_HEALTH,
+	P_HEALTH_PROBE, P_ACTIVE_WRONG, P_TWO_ACTIVE, P_FAILBACK_BIG,
+	P_NONREV_2, P_SINCE_ONLY, P_ACTIVE_NO_PATHS, P_MULTICAST, P_PREF_U32,
+	P_HEALTH_LAST,
+};
+
+static void put_addr(struct nlmsghdr *nlh, uint16_t t4, uint16_t t6, const char *s)
+{
+	union { struct in_addr a4; struct in6_addr a6; } a;
+
+	if (inet_pton(AF_INET, s, &a.a4) == 1)
+		mnl_attr_put(nlh, t4, 4, &a.a4);
+	else if (inet_pton(AF_INET6, s, &a.a6) == 1)
+		mnl_attr_put(nlh, t6, 16, &a.a6);
+}
+
+static void put_path(struct nlmsghdr *nlh, enum pvariant v, const char *name,
+		     uint32_t mark, const char *local, const char *probe, bool active)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, HOTLINE_A_PATHS_PATH), *st;
+
+	mnl_attr_put_strz(nlh, HOTLINE_A_PATH_NAME, name);
+	if (v == P_PREF_U32)
+		mnl_attr_put_u32(nlh, HOTLINE_A_PATH_PREF, 10);
+	else
+		mnl_attr_put_u8(nlh, HOTLINE_A_PATH_PREF, 10);
+	if (v != P_NO_MARK)
+		mnl_attr_put_u32(nlh, HOTLINE_A_PATH_MARK, v == P_MARK_0 ? 0 :
+				 v == P_MARK_OUTSIDE ? 0x10001 : mark);
+	mnl_attr_put_u32(nlh, HOTLINE_A_PATH_MARK_MASK, 0xff00);
+	if (v != P_NO_LOCAL)
+		put_addr(nlh, HOTLINE_A_PATH_LOCAL_ADDR4, HOTLINE_A_PATH_LOCAL_ADDR6, local);
+	if (v == P_TWO_LOCALS)
+		put_addr(nlh, HOTLINE_A_PATH_LOCAL_ADDR4, HOTLINE_A_PATH_LOCAL_ADDR6,
+			 "192.0.2.99");
+	put_addr(nlh, HOTLINE_A_PATH_PROBE_ADDR4, HOTLINE_A_PATH_PROBE_ADDR6,
+		 v == P_MIXED_FAMILY ? "2001:db8::1" : v == P_MULTICAST ? "224.0.0.1" :
+		 probe);
+	mnl_attr_put_u16(nlh, HOTLINE_A_PATH_PROBE_PORT, 9000);
+	mnl_attr_put_u32(nlh, HOTLINE_A_PATH_INTERVAL_MS, v == P_INTERVAL_5 ? 5 : 20);
+	mnl_attr_put_u32(nlh, HOTLINE_A_PATH_MAX_LOSS, v == P_LOSS_101 ? 101 : 7);
+	st = mnl_attr_nest_start(nlh, HOTLINE_A_PATH_STATUS);
+	mnl_attr_put_u8(nlh, HOTLINE_A_STATUS_STATE, active ? HOTLINE_STATE_UP :
+			HOTLINE_STATE_DOWN);
+	mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_RTT_P50, active ? 2000000 : 0);
+	mnl_attr_nest_end(nlh, st);
+	if (active)
+		mnl_attr_put(nlh, HOTLINE_A_PATH_ACTIVE, 0, NULL);
+	mnl_attr_nest_end(nlh, n);
+}
+
+static void put_health_nopr(struct nlmsghdr *nlh, bool with_probe)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_HEALTH);
+
+	if (with_probe)
+		put_addr(nlh, HOTLINE_A_HEALTH_PROBE_ADDR4, 0, "198.51.100.7");
+	mnl_attr_put_u16(nlh, HOTLINE_A_HEALTH_PROBE_PORT, 862);
+	mnl_attr_put_u32(nlh, HOTLINE_A_HEALTH_INTERVAL_MS, 100);
+	mnl_attr_put(nlh, HOTLINE_A_HEALTH_UNAUTHENTICATED, 0, NULL);
+	mnl_attr_nest_end(nlh, n);
+}
+
+/* A channel with paths as the kernel replies; v breaks one thing. */
+static struct nlmsghdr *build_paths(enum pvariant v)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct nlattr *n;
+	const char *const names[] = { "isp-a", "isp-b", "c", "d", "e", "f", "g", "h", "i" };
+	unsigned int i;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = HOTLINE_CMD_CHANNEL_GET;
+	mnl_attr_put_u32(nlh, HOTLINE_A_CHANNEL_ID, 9);
+	mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_NAME, "cert");
+	put_prefix4(nlh, HOTLINE_A_CHANNEL_PEER, "198.51.100.0", 24);
+	/* health after the paths in P_HEALTH_LAST: order is not guaranteed */
+	if (v != P_NO_HEALTH && v != P_HEALTH_LAST)
+		put_health_nopr(nlh, v == P_HEALTH_PROBE || v == P_ACTIVE_NO_PATHS);
+	mnl_attr_put_u32(nlh, HOTLINE_A_CHANNEL_FAILBACK_MS, v == P_FAILBACK_BIG ?
+			 600001 : 3000);
+	mnl_attr_put_u8(nlh, HOTLINE_A_CHANNEL_NONREVERTIVE, v == P_NONREV_2 ? 2 : 1);
+	if (v == P_ACTIVE_NO_PATHS) {
+		mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_ACTIVE_PATH, "isp-a");
+		return nlh;
+	}
+	mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_ACTIVE_PATH,
+			  v == P_ACTIVE_WRONG ? "isp-b" : "isp-a");
+	mnl_attr_put_u64(nlh, HOTLINE_A_CHANNEL_ACTIVE_SINCE, 1764195212000000000ULL);
+	if (v != P_SINCE_ONLY)
+		mnl_attr_put_u64(nlh, HOTLINE_A_CHANNEL_SWITCHES, 4);
+	n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_PATHS);
+	put_path(nlh, v, "isp-a", 0x100, "192.0.2.1", "198.51.100.1", true);
+	put_path(nlh, v == P_MULTICAST || v == P_MIXED_FAMILY ? P_GOOD : v,
+		 v == P_DUP_NAME ? "isp-a" : v == P_LONG_NAME ? "sixteen-bytes-xx" :
+		 v == P_BAD_NAME ? "isp b" : "isp-b",
+		 v == P_MARK_CLASH ? 0x100 : 0x200,
+		 v == P_PATH_V6_PEER_V4 ? "2001:db8::2" : "203.0.113.1",
+		 v == P_PATH_V6_PEER_V4 ? "2001:db8::3" : "198.51.100.2",
+		 v == P_TWO_ACTIVE);
+	for (i = 2; v == P_NINE && i < 9; i++)
+		put_path(nlh, P_GOOD, names[i], (i + 1) << 8, "192.0.2.1",
+			 "198.51.100.1", false);
+	mnl_attr_nest_end(nlh, n);
+	if (v == P_HEALTH_LAST)
+		put_health_nopr(nlh, false);
+	return nlh;
+}
+
+static void path_refused(enum pvariant v, const char *name, const char *why_part)
+{
+	struct hl_channel ch;
+	struct parse_error e = { "" };
+	int r = channel_decode(build_paths(v), &ch, &e);
+
+	CHECK(r == -1 && strstr(e.why, why_part), name, "got %d, \"%s\"", r, e.why);
+}
+
+static void test_paths_decode(void)
+{
+	struct hl_channel ch;
+	struct parse_error e = { "" };
+	const struct hl_path *a, *b;
+	char buf1[HL_FMT_MAX], buf2[HL_FMT_MAX];
+	int r = channel_decode(build_paths(P_GOOD), &ch, &e);
+
+	CHECK(r == 0, "a channel with paths decodes (health without a probe)", "%s", e.why);
+	if (r)
+		return;
+	a = &ch.paths[0];
+	b = &ch.paths[1];
+	CHECK(ch.npaths == 2 && !strcmp(a->name, "isp-a") && !strcmp(b->name, "isp-b") &&
+	      a->pref == 10 && a->mark == 0x100 && a->mark_mask == 0xff00 &&
+	      a->family == AF_INET &&
+	      !strcmp(format_path_addr(a->family, &a->local, buf1), "192.0.2.1") &&
+	      !strcmp(format_path_probe(a, buf2), "198.51.100.1:9000") &&
+	      a->interval_ms == 20 && (a->has & HL_P_INTERVAL) &&
+	      !(a->has & HL_P_DETECT_MULT) && a->max_loss_pct == 7,
+	      "path settings decode", "%u paths, %s %s", ch.npaths, buf1, buf2);
+	CHECK((ch.has & HL_HAS_ACTIVE) && !strcmp(ch.active_path, "isp-a") &&
+	      a->active && !b->active && ch.switches == 4 &&
+	      ch.active_since_ns == 1764195212000000000ULL &&
+	      (a->has & HL_P_STATUS) && a->status.state == HOTLINE_STATE_UP &&
+	      a->status.rtt_p50 == 2000000 && b->status.state == HOTLINE_STATE_DOWN,
+	      "active path, switches and per-path status decode", "%s", ch.active_path);
+	CHECK(ch.failback_ms == 3000 && ch.nonrevertive &&
+	      (ch.has & (HL_HAS_FAILBACK | HL_HAS_REVERTIVE | HL_HAS_PATHS)) ==
+	      (HL_HAS_FAILBACK | HL_HAS_REVERTIVE | HL_HAS_PATHS) &&
+	      !(ch.health.has & HL_H_PROBE), "failback and nonrevertive decode",
+	      "%u %d", ch.failback_ms, ch.nonrevertive);
+	CHECK(channel_decode(build_paths(P_HEALTH_LAST), &ch, &e) == 0,
+	      "health after the paths in the message decodes too", "%s", e.why);
+
+	path_refused(P_NINE, "nine paths refused", "more than 8");
+	path_refused(P_DUP_NAME, "a path name twice refused", "named twice");
+	path_refused(P_NO_MARK, "a path without mark refused", "lacks its mark");
+	path_refused(P_MARK_0, "path mark 0 refused", "mark 0");
+	path_refused(P_MARK_OUTSIDE, "path mark outside its mask refused", "outside mask");
+	path_refused(P_NO_LOCAL, "a path without local address refused", "local");
+	path_refused(P_TWO_LOCALS, "a path with two local addresses refused", "two LOCAL");
+	path_refused(P_MIXED_FAMILY, "a path of two families refused", "one family");
+	path_refused(P_PATH_V6_PEER_V4, "paths of two families refused", "family");
+	path_refused(P_LONG_NAME, "a path name over 15 bytes refused", "PATH_NAME");
+	path_refused(P_BAD_NAME, "a path name with a space refused", "PATH_NAME");
+	path_refused(P_MARK_CLASH, "two paths with one mark refused", "same mark");
+	path_refused(P_INTERVAL_5, "path interval 5 ms refused", "interval");
+	path_refused(P_LOSS_101, "path max-loss 101 refused", "max-loss");
+	path_refused(P_NO_HEALTH, "paths without health refused", "no health");
+	path_refused(P_HEALTH_PROBE, "health probe beside paths refused", "besides paths");
+	path_refused(P_ACTIVE_WRONG, "ACTIVE flag on another path refused", "flagged active");
+	path_refused(P_TWO_ACTIVE, "two active paths refused", "two paths");
+	path_refused(P_FAILBACK_BIG, "failback beyond 600 s refused", "failback");
+	path_refused(P_NONREV_2, "nonrevertive 2 refused", "nonrevertive");
+	path_refused(P_SINCE_ONLY, "active since without switches refused", "switch count");
+	path_refused(P_ACTIVE_NO_PATHS, "an active path without paths refused", "without paths");
+	path_refused(P_MULTICAST, "a multicast probe address refused", "unicast");
+	path_refused(P_PREF_U32, "path pref as u32 refused", "PATH_PREF");
+}
+
+/* Every truncation and byte flip of a channel with paths, as for the rest. */
+static void test_paths_mutations(void)
+{
+	struct nlmsghdr *good = build_paths(P_GOOD);
+	size_t len = good->nlmsg_len, i;
+	uint8_t *copy = malloc(len), *orig = malloc(len);
+	struct parse_error e;
+	struct hl_channel ch;
+	unsigned int bad = 0;
+
+	memcpy(orig, good, len);
+	for (i = NLMSG_HDRLEN; i < len; i++) {
+		memcpy(copy, orig, len);
+		copy[i] ^= 0xff;
+		((struct nlmsghdr *)(void *)copy)->nlmsg_len = (uint32_t)len;
+		if (channel_decode((struct nlmsghdr *)(void *)copy, &ch, &e) == 0 &&
+		    (ch.npaths > HOTLINE_PATHS_MAX || paths_check(&ch, &e) ||
+		     (ch.npaths && !(ch.has & HL_HAS_HEALTH))))
+			bad++;
+	}
+	CHECK(!bad, "every byte flip of a channel with paths decodes within the contract",
+	      "%u out of contract", bad);
+	free(copy);
+	free(orig);
+}
+
+static void test_paths_roundtrip(void)
+{
+	struct hl_channel in, out;
+	struct parse_error e = { "" };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct hl_path *p;
+	int ok;
+
+	channel_init(&in);
+	in.has = HL_HAS_NAME | HL_HAS_PEER | HL_HAS_HEALTH | HL_HAS_PATHS |
+		 HL_HAS_FAILBACK | HL_HAS_REVERTIVE;
+	strcpy(in.name, "gov");
+	parse_prefix("2001:db8::/48", &in.peer, &e);
+	in.health.has = HL_H_UNAUTH | HL_H_INTERVAL;
+	in.health.probe.port = 862;
+	in.health.interval_ms = 30;
+	in.failback_ms = 0;
+	in.nonrevertive = true;
+	in.npaths = 2;
+	p = &in.paths[0];
+	path_init(p);
+	strcpy(p->name, "a");
+	p->mark = 0x1;
+	p->mark_mask = 0xf;
+	parse_path_addr("2001:db8:1::1", &p->family, &p->local, &e);
+	parse_path_probe("[2001:db8::1]:7000", &p->family, &p->probe, &p->probe_port, &e);
+	p->has = HL_P_PROBE_PORT | HL_P_DETECT_MULT | HL_P_MAX_RTT;
+	p->detect_mult = 9;
+	p->max_rtt_ms = 0;
+	p = &in.paths[1];
+	path_init(p);
+	strcpy(p->name, "b.2");
+	p->pref = 0;
+	p->mark = 0x2;
+	p->mark_mask = 0xf;
+	parse_path_addr("2001:db8:2::1", &p->family, &p->local, &e);
+	parse_path_probe("2001:db8::2", &p->family, &p->probe, &p->probe_port, &e);
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = HOTLINE_CMD_CHANNEL_NEW;
+	mnl_attr_put_u32(nlh, HOTLINE_A_CHANNEL_ID, 3);
+	channel_encode(nlh, &in);
+	ok = channel_decode(nlh, &out, &e) == 0;
+	CHECK(ok && out.npaths == 2 && out.failback_ms == 0 && out.nonrevertive &&
+	      !(out.health.has & HL_H_PROBE) && out.health.interval_ms == 30 &&
+	      !strcmp(out.paths[0].name, "a") && out.paths[0].probe_port == 7000 &&
+	      (out.paths[0].has & HL_P_OVERRIDES) ==
+	      (HL_P_PROBE_PORT | HL_P_DETECT_MULT | HL_P_MAX_RTT) &&
+	      out.paths[0].detect_mult == 9 && !strcmp(out.paths[1].name, "b.2") &&
+	      out.paths[1].pref == 0 && !(out.paths[1].has & HL_P_OVERRIDES) &&
+	      !memcmp(&out.paths[1].probe, &in.paths[1].probe, 16) &&
+	      !memcmp(&out.paths[0].local, &in.paths[0].local, 16),
+	      "paths: encode then decode gives them back", "%s", e.why);
+
+	/* an empty list clears */
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = HOTLINE_CMD_CHANNEL_SET;
+	channel_init(&in);
+	in.has = HL_HAS_NAME | HL_HAS_PATHS;
+	strcpy(in.name, "gov");
+	channel_encode(nlh, &in);
+	{
+		const struct nlattr *a;
+		int empty = -1;
+
+		mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+			if (mnl_attr_get_type(a) == HOTLINE_A_CHANNEL_PATHS)
+				empty = mnl_attr_get_payload_len(a) == 0;
+		CHECK(empty == 1, "no paths sends an empty PATHS nest", "%d", empty);
+	}
+}
+
+static void test_switch_decode(void)
+{
+	struct parse_error e = { "" };
+	struct hl_switch sw;
+	struct nlmsghdr *nlh;
+	struct nlattr *n;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_SWITCH);
+	mnl_attr_put_strz(nlh, HOTLINE_A_SWITCH_FROM, "isp-a");
+	mnl_attr_put_u8(nlh, HOTLINE_A_SWITCH_REASON, HOTLINE_SWITCH_DOWN);
+	mnl_attr_nest_end(nlh, n);
+	CHECK(switch_decode(n, &sw, &e) == 0 && !strcmp(sw.from, "isp-a") &&
+	      sw.to[0] == '\0' && sw.reason == HOTLINE_SWITCH_DOWN,
+	      "a switch to no path decodes", "%s", e.why);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_SWITCH);
+	mnl_attr_put_u8(nlh, HOTLINE_A_SWITCH_REASON, HOTLINE_SWITCH_MAX + 1);
+	mnl_attr_nest_end(nlh, n);
+	CHECK(switch_decode(n, &sw, &e) == -1 && strstr(e.why, "reason"),
+	      "an unknown switch reason refused", "%s", e.why);
+}
+
 int main(int argc, char **argv)
 {
 	unit_init(argc, argv);
+	test_paths_decode();
+	test_paths_mutations();
+	test_paths_roundtrip();
+	test_switch_decode();
 	test_good();
 	test_minimal_defaults();
 	test_refusals();

@@ -58,7 +58,7 @@ static void test_errors(void)
 	expect_error("unknown key", "[Channel a]\nPeer = 192.0.2.1\nColour = red\n",
 		     "t.conf:3: unknown key \"Colour\"");
 	expect_error("unknown section", "[Peer x]\nPeer = 192.0.2.1\n",
-		     "t.conf:1: unknown section \"[Peer x]\": only [Channel NAME] is known");
+		     "t.conf:1: unknown section \"[Peer x]\": only [Channel NAME] and [Path CHANNEL NAME] are known");
 	expect_error("key outside a section", "# head\nPeer = 192.0.2.1\n",
 		     "t.conf:2: Peer outside a [Channel NAME] section");
 	expect_error("bad prefix", "[Channel a]\n\nPeer = 192.0.2.1/24\n",
@@ -98,7 +98,7 @@ static void test_errors(void)
 		     "t.conf:3: invalid DSCP \"64\": must be 0..63 or a name (ef, csN, afNN)");
 	expect_error("health key without Probe",
 		     "[Channel a]\nPeer = 192.0.2.1\nMaxRTT = 50\n",
-		     "t.conf:3: MaxRTT needs Probe");
+		     "t.conf:3: MaxRTT needs Probe (or [Path a NAME] sections)");
 	expect_error("Probe without KeyFile or Unauthenticated",
 		     "[Channel a]\nPeer = 192.0.2.1\nProbe = 192.0.2.1\n",
 		     "t.conf:3: Probe needs KeyFile (see hotlinectl genkey) or "
@@ -433,6 +433,179 @@ static void write_file(const char *path, const char *text)
 	chmod(path, 0600);
 }
 
+static const char paths_conf[] =
+	"[Channel cert]\n"			/* 1 */
+	"Peer = 198.51.100.0/24\n"
+	"Unauthenticated = yes\n"
+	"Interval = 20ms\n"
+	"FailbackHold = 7s        # 0..600s\n"	/* 5 */
+	"Revertive = no\n"
+	"\n"
+	"[Path cert isp-a]\n"			/* 8 */
+	"Local = 192.0.2.1\n"
+	"Probe = 198.51.100.1\n"
+	"Mark = 0x100/0xff00\n"
+	"Preference = 10\n"
+	"\n"
+	"[Path cert isp-b]\n"			/* 14 */
+	"Local = 203.0.113.1\n"
+	"Probe = 198.51.100.2:9000\n"
+	"Mark = 0x200/0xff00\n"
+	"Preference = 20\n"
+	"Interval = 50\n"
+	"MaxLoss = 10\n";
+
+static void test_paths(void)
+{
+	struct conf c, back;
+	char *text = NULL;
+	size_t len = 0, n;
+	FILE *f;
+	const struct hl_channel *ch;
+
+	n = parse(paths_conf, &c);
+	if (!CHECK(n == 0 && c.n == 1, "a channel with two path sections parses",
+		   "%zu errors", n)) {
+		errors_print(&c);
+		conf_free(&c);
+		return;
+	}
+	ch = &c.v[0].ch;
+	CHECK((ch->has & (HL_HAS_HEALTH | HL_HAS_PATHS)) == (HL_HAS_HEALTH | HL_HAS_PATHS) &&
+	      !(ch->health.has & HL_H_PROBE) && (ch->health.has & HL_H_UNAUTH) &&
+	      ch->health.interval_ms == 20 && ch->failback_ms == 7000 &&
+	      ch->nonrevertive && ch->npaths == 2,
+	      "the channel gets its paths, FailbackHold and Revertive",
+	      "%u paths, failback %u", ch->npaths, ch->failback_ms);
+	CHECK(!strcmp(ch->paths[0].name, "isp-a") && ch->paths[0].pref == 10 &&
+	      ch->paths[0].mark == 0x100 && ch->paths[0].mark_mask == 0xff00 &&
+	      !(ch->paths[0].has & HL_P_OVERRIDES) &&
+	      !strcmp(ch->paths[1].name, "isp-b") && ch->paths[1].probe_port == 9000 &&
+	      (ch->paths[1].has & HL_P_OVERRIDES) ==
+	      (HL_P_PROBE_PORT | HL_P_INTERVAL | HL_P_MAX_LOSS) &&
+	      ch->paths[1].interval_ms == 50 && ch->paths[1].max_loss_pct == 10,
+	      "path keys, with overrides only where given", "%s", ch->paths[1].name);
+
+	f = open_memstream(&text, &len);
+	conf_print(f, ch, NULL, 1);
+	fclose(f);
+	CHECK(strstr(text, "\n[Path cert isp-a]\nLocal = 192.0.2.1\nProbe = 198.51.100.1\n"
+		     "Mark = 0x100/0xff00\nPreference = 10\n") &&
+	      strstr(text, "Probe = 198.51.100.2:9000\n") &&
+	      strstr(text, "FailbackHold = 7s\nRevertive = no\n") &&
+	      !strstr(text, "\nProbe = ::"),
+	      "showconf prints paths as their own sections", "%s", text);
+	n = conf_parse(text, len, "s.conf", NULL, 0, &back);
+	CHECK(n == 0 && back.n == 1 && conf_channel_equal(ch, &back.v[0].ch),
+	      "paths: print then parse gives the channel back", "%zu errors", n);
+	conf_free(&back);
+	/* a change on one path is a difference */
+	c.v[0].ch.paths[1].has &= ~HL_P_MAX_LOSS;
+	n = conf_parse(text, len, "s.conf", NULL, 0, &back);
+	CHECK(n == 0 && !conf_channel_equal(&c.v[0].ch, &back.v[0].ch),
+	      "an override dropped from one path makes the channels differ", "%zu", n);
+	back.v[0].ch.paths[1].has &= ~HL_P_MAX_LOSS;
+	back.v[0].ch.failback_ms = 1;
+	CHECK(!conf_channel_equal(&c.v[0].ch, &back.v[0].ch),
+	      "FailbackHold is compared", "equal");
+	conf_free(&back);
+	free(text);
+	conf_free(&c);
+}
+
+/* The text of paths_conf with one line replaced (1-based) or appended. */
+static void path_error(const char *name, unsigned int line, const char *repl,
+		       const char *want)
+{
+	char text[2048] = "";
+	const char *p = paths_conf;
+	unsigned int l = 1;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+
+		if (l == line)
+			strcat(text, repl);
+		else
+			strncat(text, p, (size_t)(nl - p + 1));
+		p = nl + 1;
+		l++;
+	}
+	if (line >= l)
+		strcat(text, repl);
+	expect_error(name, text, want);
+}
+
+static void test_path_errors(void)
+{
+	path_error("a path of no channel", 8, "[Path cret isp-a]\n",
+		   "t.conf:8: path \"isp-a\": there is no [Channel cret] in this file");
+	path_error("a path section without a path name", 8, "[Path cert]\n",
+		   "t.conf:8: a path section is [Path CHANNEL NAME]");
+	path_error("a path name too long", 8, "[Path cert a-path-name-too-long]\n",
+		   "t.conf:8: invalid path name \"a-path-name-too-long\": must be "
+		   "1..15 characters of A-Z a-z 0-9 . _ -");
+	path_error("a path named twice", 14, "[Path cert isp-a]\n",
+		   "t.conf:14: duplicate path \"isp-a\" of channel \"cert\" (first at line 8)");
+	path_error("a path without Local", 9, "\n",
+		   "t.conf:8: path \"isp-a\" of channel \"cert\" has no Local");
+	path_error("a path's Local a prefix", 9, "Local = 192.0.2.0/24\n",
+		   "t.conf:9: invalid Local \"192.0.2.0/24\": must be an address, not a prefix");
+	path_error("a path of two families", 10, "Probe = 2001:db8::1\n",
+		   "t.conf:10: Local and Probe must both be IPv4 or both IPv6");
+	{
+		struct conf c;
+		char text[2048];
+		size_t n;
+
+		snprintf(text, sizeof(text), "%s", paths_conf);
+		memcpy(strstr(text, "198.51.100.0/24"), "2001:db8::/32  ", 15);
+		n = parse(text, &c);
+		CHECK(n == 2 && has_error(&c, "t.conf:8: path \"isp-a\" is not of the "
+					  "peer's address family") &&
+		      has_error(&c, "t.conf:14: path \"isp-b\" is not of the peer's "
+				"address family"),
+		      "paths of the other family than the peer, each said", "%zu", n);
+		conf_free(&c);
+	}
+	path_error("two paths with one mark", 17, "Mark = 0x100/0xff00\n",
+		   "t.conf:14: paths \"isp-a\" and \"isp-b\" have the same mark under "
+		   "their common mask");
+	path_error("a path mark 0", 11, "Mark = 0/0xff00\n",
+		   "t.conf:11: path \"isp-a\": mark 0 (the mark of no path)");
+	path_error("a channel key in a path section", 12, "DSCP = ef\n",
+		   "t.conf:12: DSCP is not a key of a [Path CHANNEL NAME] section");
+	path_error("Preference in a channel section", 6, "Preference = 1\n",
+		   "t.conf:6: Preference belongs in a [Path CHANNEL NAME] section");
+	path_error("a Probe besides paths", 6, "Probe = 198.51.100.9\n",
+		   "t.conf:6: a channel with paths has no Probe of its own: each "
+		   "[Path cert NAME] has its Probe");
+	path_error("paths need a key or unauthenticated", 3, "\n",
+		   "t.conf:1: a channel with paths needs KeyFile (see hotlinectl genkey) "
+		   "or Unauthenticated = yes");
+	path_error("FailbackHold beyond 600 s", 5, "FailbackHold = 601s\n",
+		   "t.conf:5: invalid FailbackHold \"601s\": must be a duration of "
+		   "0..600000 ms (like 200, 200ms or 2s)");
+	path_error("Revertive not a yes or no", 6, "Revertive = maybe\n",
+		   "t.conf:6: invalid Revertive \"maybe\": must be yes or no");
+	path_error("a path's Preference beyond 255", 12, "Preference = 256\n",
+		   "t.conf:12: invalid Preference \"256\": must be a number 0..255");
+	expect_error("FailbackHold without paths",
+		     "[Channel a]\nPeer = 192.0.2.1\nFailbackHold = 1s\n",
+		     "t.conf:3: FailbackHold needs [Path a NAME] sections");
+	{
+		char text[4096];
+		int i, off = snprintf(text, sizeof(text), "%s", paths_conf);
+
+		for (i = 0; i < 7; i++)
+			off += snprintf(text + off, sizeof(text) - (size_t)off,
+					"[Path cert p%d]\nLocal = 192.0.2.%d\nProbe = 198.51.100.1\n"
+					"Mark = 0x%x/0xff00\n", i, 10 + i, 0x300 + 0x100 * i);
+		expect_error("nine paths", text,
+			     "t.conf:45: channel \"cert\" has more than 8 paths");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t raw[HOTLINE_KEY_LEN];
@@ -440,6 +613,8 @@ int main(int argc, char **argv)
 	int ret, i;
 
 	unit_init(argc, argv);
+	test_paths();
+	test_path_errors();
 	if (!mkdtemp(dir)) {
 		printf("FAIL: config tests: cannot make a temporary directory\n");
 		return 1;

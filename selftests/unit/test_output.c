@@ -58,16 +58,20 @@ static void test_json(void)
 		"[{\"id\":1,\"name\":\"cert\",\"peer\":\"198.51.100.0/24\",\"local\":null,"
 		"\"proto\":\"tcp\",\"port\":\"1000-2000\",\"dscp\":46,\"dscp_name\":\"ef\","
 		"\"priority\":\"7\",\"mark\":\"0x10\",\"mark_mask\":\"0xffffffff\","
-		"\"health\":{\"probe\":\"198.51.100.7:862\",\"local_port\":862,"
+		"\"health\":{\"probe\":\"198.51.100.7:862\",\"probe_port\":862,\"local_port\":862,"
 		"\"interval_ms\":1000,\"detect_mult\":3,\"authenticated\":true,"
 		"\"max_loss_pct\":5,\"max_rtt_ms\":100},"
 		"\"stats\":{\"rx_packets\":10,\"rx_bytes\":1000,\"tx_packets\":20,"
-		"\"tx_bytes\":2000}},"
+		"\"tx_bytes\":2000},"
+		"\"failback_ms\":5000,\"nonrevertive\":false,\"paths\":[],\"active_path\":null,"
+		"\"active_since\":null,\"active_since_ns\":0,\"switches\":0},"
 		"{\"id\":2,\"name\":\"v6\",\"peer\":\"2001:db8::/48\","
 		"\"local\":\"2001:db8:1::/64\",\"proto\":\"any\",\"port\":null,\"dscp\":45,"
 		"\"dscp_name\":null,\"priority\":\"1:10\",\"mark\":\"0x0\","
 		"\"mark_mask\":\"0xffffffff\",\"health\":null,"
-		"\"stats\":{\"rx_packets\":0,\"rx_bytes\":0,\"tx_packets\":0,\"tx_bytes\":0}}]\n";
+		"\"stats\":{\"rx_packets\":0,\"rx_bytes\":0,\"tx_packets\":0,\"tx_bytes\":0},"
+		"\"failback_ms\":5000,\"nonrevertive\":false,\"paths\":[],\"active_path\":null,"
+		"\"active_since\":null,\"active_since_ns\":0,\"switches\":0}]\n";
 
 	ch[0] = sample();
 	channel_init(&ch[1]);
@@ -146,9 +150,49 @@ static void test_table(void)
 	free(out);
 }
 
+static void test_paths_json(void)
+{
+	struct parse_error e;
+	struct hl_channel ch;
+	struct hl_path *p;
+	const char *js;
+	json_object *o;
+
+	channel_init(&ch);
+	ch.has = HL_HAS_ID | HL_HAS_NAME | HL_HAS_PEER | HL_HAS_HEALTH | HL_HAS_PATHS;
+	strcpy(ch.name, "cert");
+	parse_prefix("198.51.100.0/24", &ch.peer, &e);
+	ch.health.has = HL_H_UNAUTH;
+	ch.health.probe.port = 862;
+	ch.npaths = 1;
+	ch.switches = 2;
+	p = &ch.paths[0];
+	path_init(p);
+	strcpy(p->name, "isp-a");
+	p->mark = 0x100;
+	p->mark_mask = 0xff00;
+	parse_path_addr("192.0.2.1", &p->family, &p->local, &e);
+	parse_path_probe("198.51.100.1", &p->family, &p->probe, &p->probe_port, &e);
+	p->active = true;
+	strcpy(ch.active_path, "isp-a");
+	o = channel_json(&ch);
+	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	CHECK(strstr(js, "\"probe\":null") &&
+	      strstr(js, "\"paths\":[{\"name\":\"isp-a\",\"pref\":100,\"mark\":\"0x100\","
+		     "\"mark_mask\":\"0xff00\",\"local\":\"192.0.2.1\",\"probe\":"
+		     "\"198.51.100.1\",\"probe_port\":null,\"interval_ms\":null,") &&
+	      strstr(js, "\"active\":true}]") && strstr(js, "\"active_path\":\"isp-a\"") &&
+	      strstr(js, "\"switches\":2") && strstr(js, "\"failback_ms\":5000") &&
+	      strstr(js, "\"nonrevertive\":false"),
+	      "channel JSON carries paths, the active one and failover settings",
+	      "%s", js);
+	json_object_put(o);
+}
+
 int main(int argc, char **argv)
 {
 	unit_init(argc, argv);
+	test_paths_json();
 	test_json();
 	test_table();
 	return unit_done();

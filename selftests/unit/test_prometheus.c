@@ -239,6 +239,61 @@ static const char *lint(char *text, char *why, size_t len)
 	return NULL;
 }
 
+/* A channel whose traffic takes its backup path. */
+static void test_paths(void)
+{
+	struct hl_channel ch;
+	struct parse_error e;
+	char why[256], *out;
+	const char *bad;
+
+	channel_init(&ch);
+	ch.has = HL_HAS_ID | HL_HAS_NAME | HL_HAS_PEER | HL_HAS_STATS | HL_HAS_HEALTH |
+		 HL_HAS_STATUS | HL_HAS_PATHS | HL_HAS_ACTIVE;
+	strcpy(ch.name, "cert");
+	parse_prefix("198.51.100.0/24", &ch.peer, &e);
+	ch.npaths = 2;
+	ch.switches = 3;
+	path_init(&ch.paths[0]);
+	path_init(&ch.paths[1]);
+	strcpy(ch.paths[0].name, "isp-a");
+	strcpy(ch.paths[1].name, "isp-b");
+	ch.paths[0].has = ch.paths[1].has = HL_P_STATUS;
+	ch.paths[0].status = (struct hl_status){ .state = HOTLINE_STATE_DOWN,
+						 .loss_ppm = 1000000, .lost = 9 };
+	ch.paths[1].status = (struct hl_status){ .state = HOTLINE_STATE_UP,
+						 .rtt_p50 = 12500000 };
+	ch.paths[1].active = true;
+	strcpy(ch.active_path, "isp-b");
+	ch.status = ch.paths[1].status;
+
+	out = render(&ch, 1);
+	CHECK(strstr(out, "hotline_path_state{channel=\"cert\",peer=\"198.51.100.0/24\","
+		     "path=\"isp-a\",state=\"down\"} 1\n") &&
+	      strstr(out, "hotline_path_rtt_seconds{channel=\"cert\",peer=\"198.51.100.0/24\","
+		     "path=\"isp-b\",quantile=\"0.5\"} 0.0125\n") &&
+	      strstr(out, "hotline_path_loss_ratio{channel=\"cert\",peer=\"198.51.100.0/24\","
+		     "path=\"isp-a\"} 1\n") &&
+	      strstr(out, "hotline_path_probes_lost_total{channel=\"cert\",peer=\"198.51.100.0/24\","
+		     "path=\"isp-a\"} 9\n"),
+	      "per-path health series carry a path label", "%s", out);
+	CHECK(strstr(out, "hotline_path_active{channel=\"cert\",peer=\"198.51.100.0/24\","
+		     "path=\"isp-a\"} 0\n") &&
+	      strstr(out, "hotline_path_active{channel=\"cert\",peer=\"198.51.100.0/24\","
+		     "path=\"isp-b\"} 1\n") &&
+	      strstr(out, "# TYPE hotline_channel_path_switches_total counter\n"
+		     "hotline_channel_path_switches_total{channel=\"cert\","
+		     "peer=\"198.51.100.0/24\"} 3\n"),
+	      "active path gauge and switch counter", "%s", out);
+	CHECK(strstr(out, "hotline_health_state{channel=\"cert\",peer=\"198.51.100.0/24\","
+		     "state=\"up\"} 1\n") != NULL,
+	      "the channel's own series stay without a path label", "%s", out);
+	bad = lint(out, why, sizeof(why));
+	CHECK(!bad, "with paths: HELP/TYPE once, families whole, names and labels",
+	      "%s", bad);
+	free(out);
+}
+
 int main(int argc, char **argv)
 {
 	struct hl_channel ch[3];
@@ -247,6 +302,7 @@ int main(int argc, char **argv)
 	const char *bad;
 
 	unit_init(argc, argv);
+	test_paths();
 	channels(ch);
 
 	out = render(ch, 3);

@@ -319,9 +319,142 @@ static void test_json(void)
 	json_object_put(o);
 }
 
+/* Health events of a channel with paths: a path's session, a switch. */
+enum ev_kind { EV_PATH, EV_SWITCH_DOWN, EV_SWITCH_NO_STATUS, EV_PATH_NO_OLD,
+	       EV_SWITCH_NO_REASON, EV_PATH_AND_SWITCH, EV_SWITCH_SAME,
+	       EV_PATH_BAD_NAME };
+
+static struct nlmsghdr *build_path_event(enum ev_kind k)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct nlattr *n;
+	struct in_addr a;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = HOTLINE_CMD_HEALTH_EVENT;
+	mnl_attr_put_u32(nlh, HOTLINE_A_CHANNEL_ID, 4);
+	mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_NAME, "cert");
+	n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_PEER);
+	inet_pton(AF_INET, "198.51.100.0", &a);
+	mnl_attr_put(nlh, HOTLINE_A_PREFIX_ADDR4, 4, &a);
+	mnl_attr_put_u8(nlh, HOTLINE_A_PREFIX_LEN, 24);
+	mnl_attr_nest_end(nlh, n);
+	if (k == EV_PATH || k == EV_PATH_NO_OLD || k == EV_PATH_AND_SWITCH)
+		mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_PATH, "isp-b");
+	if (k == EV_PATH_BAD_NAME)
+		mnl_attr_put_strz(nlh, HOTLINE_A_CHANNEL_PATH, "isp b");
+	if (k == EV_PATH || k == EV_PATH_AND_SWITCH || k == EV_PATH_BAD_NAME)
+		mnl_attr_put_u8(nlh, HOTLINE_A_CHANNEL_OLD_STATE, HOTLINE_STATE_UP);
+	if (k >= EV_SWITCH_DOWN && k != EV_PATH_NO_OLD && k != EV_PATH_BAD_NAME) {
+		n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_SWITCH);
+		mnl_attr_put_strz(nlh, HOTLINE_A_SWITCH_FROM, "isp-a");
+		if (k == EV_SWITCH_SAME)
+			mnl_attr_put_strz(nlh, HOTLINE_A_SWITCH_TO, "isp-a");
+		if (k != EV_SWITCH_NO_REASON)
+			mnl_attr_put_u8(nlh, HOTLINE_A_SWITCH_REASON, HOTLINE_SWITCH_DOWN);
+		mnl_attr_nest_end(nlh, n);
+	}
+	if (k != EV_SWITCH_NO_STATUS) {
+		n = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_HEALTH_STATUS);
+		mnl_attr_put_u8(nlh, HOTLINE_A_STATUS_STATE, HOTLINE_STATE_DOWN);
+		mnl_attr_put_u8(nlh, HOTLINE_A_STATUS_DIAG, HOTLINE_DIAG_DETECT_EXPIRED);
+		mnl_attr_nest_end(nlh, n);
+	}
+	return nlh;
+}
+
+static void test_path_events(void)
+{
+	struct hl_health_event ev;
+	struct parse_error e = { "" };
+	static const struct { enum ev_kind k; const char *name; } bad[] = {
+		{ EV_PATH_NO_OLD, "a path's event without its old state refused" },
+		{ EV_SWITCH_NO_REASON, "a switch without its reason refused" },
+		{ EV_PATH_AND_SWITCH, "an event both a path's and a switch refused" },
+		{ EV_SWITCH_SAME, "a switch from a path to itself refused" },
+		{ EV_PATH_BAD_NAME, "a path event with a bad path name refused" },
+	};
+	size_t i;
+
+	CHECK(health_event_decode(build_path_event(EV_PATH), &ev, &e) == 0 &&
+	      !strcmp(ev.path, "isp-b") && !ev.is_switch &&
+	      ev.old_state == HOTLINE_STATE_UP && ev.ch.status.state == HOTLINE_STATE_DOWN,
+	      "a path's session event names the path", "%s", e.why);
+	CHECK(health_event_decode(build_path_event(EV_SWITCH_DOWN), &ev, &e) == 0 &&
+	      ev.is_switch && !strcmp(ev.sw.from, "isp-a") && ev.sw.to[0] == '\0' &&
+	      ev.sw.reason == HOTLINE_SWITCH_DOWN && ev.path[0] == '\0',
+	      "a switch to no path decodes without an old state", "%s", e.why);
+	CHECK(health_event_decode(build_path_event(EV_SWITCH_NO_STATUS), &ev, &e) == 0 &&
+	      ev.is_switch && !(ev.ch.has & HL_HAS_STATUS),
+	      "a switch without a status decodes", "%s", e.why);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e.why[0] = '\0';
+		CHECK(health_event_decode(build_path_event(bad[i].k), &ev, &e) < 0 &&
+		      e.why[0], bad[i].name, "accepted");
+	}
+	CHECK(!strcmp(switch_reason_name(HOTLINE_SWITCH_UP), "up") &&
+	      !strcmp(switch_reason_name(HOTLINE_SWITCH_DOWN), "down") &&
+	      !strcmp(switch_reason_name(HOTLINE_SWITCH_DEGRADED), "degraded") &&
+	      !strcmp(switch_reason_name(HOTLINE_SWITCH_FAILBACK), "failback") &&
+	      !strcmp(switch_reason_name(HOTLINE_SWITCH_CONFIG), "config") &&
+	      !strcmp(switch_reason_name(HOTLINE_SWITCH_MAX + 1), "?"),
+	      "switch reason names", "%s", switch_reason_name(1));
+}
+
+/* What `guard watch` arms on: the traffic's state, not a path's session. */
+static void test_channel_state(void)
+{
+	struct hl_channel ch;
+
+	channel_init(&ch);
+	ch.has = HL_HAS_HEALTH | HL_HAS_STATUS | HL_HAS_PATHS;
+	ch.npaths = 2;
+	path_init(&ch.paths[0]);
+	path_init(&ch.paths[1]);
+	strcpy(ch.paths[0].name, "isp-a");
+	strcpy(ch.paths[1].name, "isp-b");
+	ch.paths[0].has = ch.paths[1].has = HL_P_STATUS;
+	/* the preferred path is down, the backup carries the traffic */
+	ch.status.state = HOTLINE_STATE_UP;
+	ch.paths[0].status.state = HOTLINE_STATE_DOWN;
+	ch.paths[1].status.state = HOTLINE_STATE_UP;
+	ch.paths[1].active = true;
+	strcpy(ch.active_path, "isp-b");
+	CHECK(!health_state_is_bad(channel_state(&ch)),
+	      "a down path beside an active one leaves the channel up", "%s",
+	      health_state_name(channel_state(&ch)));
+	ch.paths[1].status.state = HOTLINE_STATE_DEGRADED;
+	CHECK(channel_state(&ch) == HOTLINE_STATE_DEGRADED,
+	      "a degraded active path makes the channel degraded", "%s",
+	      health_state_name(channel_state(&ch)));
+	/* all down: no active path; the status reported is the preferred
+	 * path's, which may say init: the channel is still down */
+	ch.active_path[0] = '\0';
+	ch.paths[1].active = false;
+	ch.paths[1].status.state = HOTLINE_STATE_DOWN;
+	ch.status.state = HOTLINE_STATE_ADMIN_DOWN;
+	CHECK(channel_state(&ch) == HOTLINE_STATE_DOWN,
+	      "a switch to no path counts as the channel down", "%s",
+	      health_state_name(channel_state(&ch)));
+	ch.paths[0].status.state = HOTLINE_STATE_INIT;
+	CHECK(channel_state(&ch) == HOTLINE_STATE_INIT,
+	      "no active path while one starts is init", "%s",
+	      health_state_name(channel_state(&ch)));
+	ch.npaths = 0;
+	ch.status.state = HOTLINE_STATE_UP;
+	CHECK(channel_state(&ch) == HOTLINE_STATE_UP,
+	      "without paths the channel's own session counts", "%s",
+	      health_state_name(channel_state(&ch)));
+}
+
 int main(int argc, char **argv)
 {
 	unit_init(argc, argv);
+	test_path_events();
+	test_channel_state();
 	test_good();
 	test_get();
 	test_rejects();
