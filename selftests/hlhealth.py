@@ -21,15 +21,29 @@ matters under TCG.
   hlhealth.py bulk_del PREFIX N          delete PREFIX0 .. PREFIX(N-1)
   hlhealth.py states PREFIX              "state count" for the channels
                                          named PREFIX*, plus "flaps N"
+  hlhealth.py add|set NAME JSON          CHANNEL_NEW/SET with pyhotline's
+                                         channel_attrs() keywords as JSON;
+                                         prints "ok" or the kernel's error
+                                         as "ERRNO: msg [attr A] [missing M]"
+  hlhealth.py paths NAME                 "active A switches N since NS" (A
+                                         "-" for none, NS the realtime of
+                                         the last switch), then per path
+                                         "NAME STATE RTT_P50 PROBES_SENT
+                                         LOSS_PPM"
+  hlhealth.py path NAME PATH FIELD...    a path's status fields, one line
+In monitor, a path's session reports "T NAME OLD NEW PATH" and a switch
+of the active path "T NAME switch FROM TO REASON" ("-" for none).
 T is time.monotonic() (CLOCK_MONOTONIC, the kernel's clock too).
 """
+import errno
+import json
 import os
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyhotline import Hotline  # noqa: E402
+from pyhotline import Hotline, HotlineError  # noqa: E402
 
 
 def status(hl, name):
@@ -70,8 +84,15 @@ def main(argv):
             while time.monotonic() < end:
                 for ev in hl.events(0.2):
                     st = ev['health_status'] or {}
-                    print('%.6f %s %s %s' % (time.monotonic(), ev['name'],
-                                             ev['old_state'], st.get('state')),
+                    if ev['switch']:
+                        sw = ev['switch']
+                        print('%.6f %s switch %s %s %s' % (
+                            time.monotonic(), ev['name'], sw['from'] or '-',
+                            sw['to'] or '-', sw['reason']), flush=True)
+                        continue
+                    print('%.6f %s %s %s%s' % (time.monotonic(), ev['name'],
+                                               ev['old_state'], st.get('state'),
+                                               ' ' + ev['path'] if ev['path'] else ''),
                           flush=True)
                     if until and ev['name'] == until[0]:
                         if st.get('state') == 'down':
@@ -120,6 +141,31 @@ def main(argv):
                 if not r.ok:
                     raise SystemExit('del %s%d failed: %r' % (argv[1], i, r))
             return 0
+        if cmd in ('add', 'set'):
+            kw = json.loads(argv[2])
+            r = hl.add(argv[1], **kw) if cmd == 'add' else hl.set(argv[1], **kw)
+            if r.ok:
+                print('ok')
+                return 0
+            print('%s: %s' % (errno.errorcode.get(r.errno, r.errno), HotlineError(r)))
+            return 1
+        if cmd in ('paths', 'path'):
+            r = hl.show(argv[1])
+            if not r.ok:
+                raise SystemExit('get %s failed: %r' % (argv[1], r))
+            ch = r.channel
+            for p in ch['paths'] or []:
+                st = p.get('status') or {}
+                if cmd == 'path' and p['name'] == argv[2]:
+                    print(' '.join(str(st.get(f)) for f in argv[3:]))
+                    return 0
+                if cmd == 'paths' and p is ch['paths'][0]:
+                    print('active %s switches %s since %s' % (
+                        ch['active_path'] or '-', ch['switches'], ch['active_since']))
+                if cmd == 'paths':
+                    print(p['name'], st.get('state'), st.get('rtt_p50'),
+                          st.get('probes_sent'), st.get('loss_ppm'))
+            return 0 if cmd == 'paths' else 1
         if cmd == 'states':
             counts, flaps = {}, 0
             for ch in hl.dump().channels:

@@ -14,8 +14,11 @@
 #	$NS_GW1    p2      $P2_GW1 10.41.0.1         $NS_R2     west    10.41.0.2 ($P2_R2A)
 #	$NS_R2     east    10.42.0.2 ($P2_R2B)       $NS_GW2    p2      $P2_GW2 10.42.0.1
 #
-# hostA, hostB and the gateways' LAN side are topo_create's (IPv4 only
-# here).  Each gateway reaches the far gateway's address on a path through
+# With paths_topo_create both, IPv6 too: fd00:31::1 (gw1) fd00:31::2 (r1
+# west), fd00:32::2 (r1 east), fd00:32::1 (gw2) as $P1_GW1_6 $P1_R1A_6
+# $P1_R1B_6 $P1_GW2_6, and fd00:41::/fd00:42:: alike for path 2.
+#
+# hostA, hostB and the gateways' LAN side are topo_create's.  Each gateway reaches the far gateway's address on a path through
 # that path's router (10.32/24 and 10.42/24 from gw1, 10.31/24 and 10.41/24
 # from gw2), whatever carries the LANs; the LAN routes are the caller's
 # (paths_lan_route).  The routers forward everything between their two
@@ -28,6 +31,9 @@ NS_R2=hl-r2-$$
 _topo_more_ns="$NS_R1 $NS_R2"
 P1_GW1=10.31.0.1 P1_R1A=10.31.0.2 P1_R1B=10.32.0.2 P1_GW2=10.32.0.1
 P2_GW1=10.41.0.1 P2_R2A=10.41.0.2 P2_R2B=10.42.0.2 P2_GW2=10.42.0.1
+P1_GW1_6=fd00:31::1 P1_R1A_6=fd00:31::2 P1_R1B_6=fd00:32::2 P1_GW2_6=fd00:32::1
+P2_GW1_6=fd00:41::1 P2_R2A_6=fd00:41::2 P2_R2B_6=fd00:42::2 P2_GW2_6=fd00:42::1
+_paths_v6=0
 P1_DELAY_MS=${P1_DELAY_MS:-10}
 P2_DELAY_MS=${P2_DELAY_MS:-25}
 
@@ -53,7 +59,21 @@ _paths_router() {
 	ip -n "$r" route add "$NET_A4" via "$g1" &&
 	ip -n "$r" route add "$NET_B4" via "$g2" &&
 	ip -n "$NS_GW1" route add "${g2%.*}.0/24" via "$ra" &&
-	ip -n "$NS_GW2" route add "${g1%.*}.0/24" via "$rb"
+	ip -n "$NS_GW2" route add "${g1%.*}.0/24" via "$rb" || return 1
+	[ "$_paths_v6" = 1 ] || return 0
+	# the same path in IPv6: 10.N.0.x is fd00:N::x
+	local n1=${g1#10.} n2=${g2#10.}
+	n1=${n1%%.*} n2=${n2%%.*}
+	ip netns exec "$r" sysctl -qw net.ipv6.conf.all.forwarding=1 \
+		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 &&
+	ip -n "$NS_GW1" addr add "fd00:$n1::1/64" dev "$dev" nodad &&
+	ip -n "$r" addr add "fd00:$n1::2/64" dev west nodad &&
+	ip -n "$r" addr add "fd00:$n2::2/64" dev east nodad &&
+	ip -n "$NS_GW2" addr add "fd00:$n2::1/64" dev "$dev" nodad &&
+	ip -n "$r" -6 route add "$NET_A6" via "fd00:$n1::1" &&
+	ip -n "$r" -6 route add "$NET_B6" via "fd00:$n2::1" &&
+	ip -n "$NS_GW1" -6 route add "fd00:$n2::/64" via "fd00:$n1::2" &&
+	ip -n "$NS_GW2" -6 route add "fd00:$n1::/64" via "fd00:$n2::2"
 }
 
 _paths_build() {
@@ -70,11 +90,14 @@ _paths_build() {
 	_paths_router "$NS_R2" "$P2_DELAY_MS" "$P2_GW1" "$P2_R2A" "$P2_R2B" "$P2_GW2" p2
 }
 
-# paths_topo_create: build it (IPv4); a failure ends the script with a FAIL.
+# paths_topo_create [v4|both]: build it (default IPv4 only); a failure
+# ends the script with a FAIL.
 paths_topo_create() {
 	local out
 	require_modules sch_netem nf_tables
-	topo_create v4
+	_paths_v6=0
+	[ "${1:-v4}" = both ] && _paths_v6=1
+	topo_create "${1:-v4}"
 	if ! out=$(_paths_build 2>&1); then
 		fail "paths_topo_create" "could not build the two-path topology" "$out"
 		exit 1
@@ -86,14 +109,22 @@ paths_topo_create() {
 paths_lan_route() {
 	case $1 in
 	1) ip -n "$NS_GW1" route replace "$NET_B4" via "$P1_R1A" &&
-	   ip -n "$NS_GW2" route replace "$NET_A4" via "$P1_R1B" ;;
+	   ip -n "$NS_GW2" route replace "$NET_A4" via "$P1_R1B" &&
+	   _paths_lan_route6 "$P1_R1A_6" "$P1_R1B_6" ;;
 	2) ip -n "$NS_GW1" route replace "$NET_B4" via "$P2_R2A" &&
-	   ip -n "$NS_GW2" route replace "$NET_A4" via "$P2_R2B" ;;
+	   ip -n "$NS_GW2" route replace "$NET_A4" via "$P2_R2B" &&
+	   _paths_lan_route6 "$P2_R2A_6" "$P2_R2B_6" ;;
 	multi)
 	   ip -n "$NS_GW1" route replace "$NET_B4" nexthop via "$P1_R1A" nexthop via "$P2_R2A" &&
 	   ip -n "$NS_GW2" route replace "$NET_A4" nexthop via "$P1_R1B" nexthop via "$P2_R2B" ;;
 	*) return 1 ;;
 	esac
+}
+
+_paths_lan_route6() { # VIA_FROM_GW1 VIA_FROM_GW2
+	[ "$_paths_v6" = 1 ] || return 0
+	ip -n "$NS_GW1" -6 route replace "$NET_B6" via "$1" &&
+	ip -n "$NS_GW2" -6 route replace "$NET_A6" via "$2"
 }
 
 # paths_cut R / paths_restore R: router namespace R drops / forwards again

@@ -112,7 +112,14 @@ CMD = _Enum('HOTLINE_CMD_', [None, 'CHANNEL_NEW', 'CHANNEL_SET', 'CHANNEL_DEL',
 A = _Enum('HOTLINE_A_CHANNEL_', [
     None, 'ID', 'NAME', 'PEER', 'LOCAL', 'PROTO', 'PORT_MIN', 'PORT_MAX',
     'DSCP', 'PRIORITY', 'MARK', 'MARK_MASK', 'STATS', 'HEALTH',
-    'HEALTH_STATUS', 'OLD_STATE', 'PAD', 'STEP'])
+    'HEALTH_STATUS', 'OLD_STATE', 'PAD', 'STEP', 'PATHS', 'FAILBACK_MS',
+    'NONREVERTIVE', 'ACTIVE_PATH', 'ACTIVE_SINCE', 'SWITCHES', 'PATH', 'SWITCH'])
+PS = _Enum('HOTLINE_A_PATHS_', [None, 'PATH'])
+PT = _Enum('HOTLINE_A_PATH_', [
+    None, 'NAME', 'PREF', 'MARK', 'MARK_MASK', 'LOCAL_ADDR4', 'LOCAL_ADDR6',
+    'PROBE_ADDR4', 'PROBE_ADDR6', 'PROBE_PORT', 'INTERVAL_MS', 'DETECT_MULT',
+    'MAX_LOSS', 'MAX_RTT_MS', 'STATUS', 'ACTIVE'])
+SW = _Enum('HOTLINE_A_SWITCH_', [None, 'FROM', 'TO', 'REASON'])
 STP = _Enum('HOTLINE_A_STEP_', [None, 'CMD', 'CHANNEL'])
 P = _Enum('HOTLINE_A_PREFIX_', [None, 'ADDR4', 'ADDR6', 'LEN'])
 S = _Enum('HOTLINE_A_STATS_', [None, 'RX_PACKETS', 'RX_BYTES', 'TX_PACKETS',
@@ -131,12 +138,15 @@ PROTOS = ['any', 'tcp', 'udp', 'icmp', 'sctp']
 STATES = ['admin-down', 'down', 'init', 'up', 'degraded']
 DIAGS = ['none', 'detect-expired', 'auth-failures', 'admin-down',
          'peer-unreachable', 'threshold']
+REASONS = ['none', 'up', 'down', 'degraded', 'failback', 'config']
 
 # Which enum the attributes inside a nest use, for naming a blamed attribute.
 _NESTS = {
     (A, A.PEER): P, (A, A.LOCAL): P, (A, A.STATS): S,
     (A, A.HEALTH): H, (A, A.HEALTH_STATUS): ST,
     (A, A.STEP): STP, (STP, STP.CHANNEL): A,
+    (A, A.PATHS): PS, (PS, PS.PATH): PT, (PT, PT.STATUS): ST,
+    (A, A.SWITCH): SW,
 }
 
 
@@ -179,6 +189,39 @@ class _status(nla):
                     for i, n in enumerate(ST.names))
 
 
+class _path(nla):
+    nla_map = (('HOTLINE_A_PATH_UNSPEC', 'none'),
+               ('HOTLINE_A_PATH_NAME', 'asciiz'),
+               ('HOTLINE_A_PATH_PREF', 'uint8'),
+               ('HOTLINE_A_PATH_MARK', 'uint32'),
+               ('HOTLINE_A_PATH_MARK_MASK', 'uint32'),
+               ('HOTLINE_A_PATH_LOCAL_ADDR4', 'ip4addr'),
+               ('HOTLINE_A_PATH_LOCAL_ADDR6', 'ip6addr'),
+               ('HOTLINE_A_PATH_PROBE_ADDR4', 'ip4addr'),
+               ('HOTLINE_A_PATH_PROBE_ADDR6', 'ip6addr'),
+               ('HOTLINE_A_PATH_PROBE_PORT', 'uint16'),
+               ('HOTLINE_A_PATH_INTERVAL_MS', 'uint32'),
+               ('HOTLINE_A_PATH_DETECT_MULT', 'uint8'),
+               ('HOTLINE_A_PATH_MAX_LOSS', 'uint32'),
+               ('HOTLINE_A_PATH_MAX_RTT_MS', 'uint32'),
+               ('HOTLINE_A_PATH_STATUS', 'hl_status'),
+               ('HOTLINE_A_PATH_ACTIVE', 'flag'))
+    hl_status = _status
+
+
+class _paths(nla):
+    nla_map = (('HOTLINE_A_PATHS_UNSPEC', 'none'),
+               ('HOTLINE_A_PATHS_PATH', 'hl_path'))
+    hl_path = _path
+
+
+class _switch(nla):
+    nla_map = (('HOTLINE_A_SWITCH_UNSPEC', 'none'),
+               ('HOTLINE_A_SWITCH_FROM', 'asciiz'),
+               ('HOTLINE_A_SWITCH_TO', 'asciiz'),
+               ('HOTLINE_A_SWITCH_REASON', 'uint8'))
+
+
 class hotlinemsg(genlmsg):
     nla_map = (('HOTLINE_A_CHANNEL_UNSPEC', 'none'),
                ('HOTLINE_A_CHANNEL_ID', 'uint32'),
@@ -196,8 +239,19 @@ class hotlinemsg(genlmsg):
                ('HOTLINE_A_CHANNEL_HEALTH', 'hl_health'),
                ('HOTLINE_A_CHANNEL_HEALTH_STATUS', 'hl_status'),
                ('HOTLINE_A_CHANNEL_OLD_STATE', 'uint8'),
-               ('HOTLINE_A_CHANNEL_PAD', 'none'))
+               ('HOTLINE_A_CHANNEL_PAD', 'none'),
+               ('HOTLINE_A_CHANNEL_STEP', 'none'),
+               ('HOTLINE_A_CHANNEL_PATHS', 'hl_paths'),
+               ('HOTLINE_A_CHANNEL_FAILBACK_MS', 'uint32'),
+               ('HOTLINE_A_CHANNEL_NONREVERTIVE', 'uint8'),
+               ('HOTLINE_A_CHANNEL_ACTIVE_PATH', 'asciiz'),
+               ('HOTLINE_A_CHANNEL_ACTIVE_SINCE', 'uint64'),
+               ('HOTLINE_A_CHANNEL_SWITCHES', 'uint64'),
+               ('HOTLINE_A_CHANNEL_PATH', 'asciiz'),
+               ('HOTLINE_A_CHANNEL_SWITCH', 'hl_switch'))
 
+    hl_paths = _paths
+    hl_switch = _switch
     hl_prefix = _prefix
     hl_stats = _stats
     hl_health = _health
@@ -260,7 +314,54 @@ def decode_channel(msg):
         'health_status': status,
         'old_state': _lookup(STATES, old) if old is not None else None,
         'dump_intr': bool(msg['header']['flags'] & NLM_F_DUMP_INTR),
+        'failback_ms': g('HOTLINE_A_CHANNEL_FAILBACK_MS'),
+        'nonrevertive': g('HOTLINE_A_CHANNEL_NONREVERTIVE'),
+        'paths': _decode_paths(g('HOTLINE_A_CHANNEL_PATHS')),
+        'active_path': g('HOTLINE_A_CHANNEL_ACTIVE_PATH'),
+        'active_since': g('HOTLINE_A_CHANNEL_ACTIVE_SINCE'),
+        'switches': g('HOTLINE_A_CHANNEL_SWITCHES'),
+        'path': g('HOTLINE_A_CHANNEL_PATH'),
+        'switch': _decode_switch(g('HOTLINE_A_CHANNEL_SWITCH')),
     }
+
+
+def _status_dict(n):
+    status = _nest_dict(n, ST)
+    if status:
+        if 'state' in status:
+            status['state'] = _lookup(STATES, status['state'])
+        if 'diag' in status:
+            status['diag'] = _lookup(DIAGS, status['diag'])
+    return status
+
+
+def _decode_paths(n):
+    if n is None:
+        return None
+    out = []
+    for p in n.get_attrs('HOTLINE_A_PATHS_PATH'):
+        d = {}
+        for name, value in p['attrs']:
+            key = name[len(PT.prefix):].lower()
+            if key == 'status':
+                value = _status_dict(value)
+            elif key == 'active':
+                value = True
+            if key != 'unspec':
+                d[key] = value
+        d['local'] = d.get('local_addr4') or d.get('local_addr6')
+        d['probe'] = d.get('probe_addr4') or d.get('probe_addr6')
+        out.append(d)
+    return out
+
+
+def _decode_switch(n):
+    if n is None:
+        return None
+    r = n.get_attr('HOTLINE_A_SWITCH_REASON')
+    return {'from': n.get_attr('HOTLINE_A_SWITCH_FROM'),
+            'to': n.get_attr('HOTLINE_A_SWITCH_TO'),
+            'reason': _lookup(REASONS, r) if r is not None else None}
 
 
 def _lookup(names, i):
@@ -338,8 +439,30 @@ def health_attrs(h):
     return out
 
 
+def path_attrs(p):
+    """path dict -> PATH TLVs. Keys: name, pref, mark, mark_mask, local,
+    probe (addresses), probe_port, interval, detect_mult, max_loss, max_rtt."""
+    out = [(PT.NAME, asciiz(p['name']))] if 'name' in p else []
+    for key, a4, a6 in (('local', PT.LOCAL_ADDR4, PT.LOCAL_ADDR6),
+                        ('probe', PT.PROBE_ADDR4, PT.PROBE_ADDR6)):
+        if key in p:
+            ip = ipaddress.ip_address(p[key])
+            out.append((a4 if ip.version == 4 else a6, ip.packed))
+    for key, attr, fmt in (('pref', PT.PREF, u8), ('mark', PT.MARK, u32),
+                           ('mark_mask', PT.MARK_MASK, u32),
+                           ('probe_port', PT.PROBE_PORT, u16),
+                           ('interval', PT.INTERVAL_MS, u32),
+                           ('detect_mult', PT.DETECT_MULT, u8),
+                           ('max_loss', PT.MAX_LOSS, u32),
+                           ('max_rtt', PT.MAX_RTT_MS, u32)):
+        if key in p:
+            out.append((attr, fmt(p[key])))
+    return out
+
+
 def channel_attrs(name, peer=None, local=None, proto=None, port=None, dscp=None,
-                  priority=None, mark=None, mark_mask=None, health=None):
+                  priority=None, mark=None, mark_mask=None, health=None,
+                  paths=None, failback=None, nonrevertive=None):
     """Keyword arguments -> channel TLVs. local='' and health={} send empty
     nests (clear in SET); port is N, (min, max) or (0, 0) to clear; proto
     is a name or number."""
@@ -359,6 +482,12 @@ def channel_attrs(name, peer=None, local=None, proto=None, port=None, dscp=None,
             attrs.append((attr, fmt(value)))
     if health is not None:
         attrs.append((A.HEALTH, health_attrs(health)))
+    if paths is not None:
+        attrs.append((A.PATHS, [(PS.PATH, path_attrs(p)) for p in paths]))
+    if failback is not None:
+        attrs.append((A.FAILBACK_MS, u32(failback)))
+    if nonrevertive is not None:
+        attrs.append((A.NONREVERTIVE, u8(nonrevertive)))
     return attrs
 
 

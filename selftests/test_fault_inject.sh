@@ -142,7 +142,7 @@ fi_level() {
 }
 
 fi_save
-trap 'rc=$?; fi_restore; for n in "$NS" "$NS_REF" "$NS_NEW"; do ip netns del "$n" 2>/dev/null; done
+trap 'rc=$?; fi_restore; for n in "$NS" "$NS_REF" "$NS_NEW" "${NS_PATHS:-}"; do ip netns del "$n" 2>/dev/null; done
       rm -rf "$tmp"; (exit $rc); cleanup' EXIT
 
 # Everything a task under injection runs is copied to tmpfs first, with
@@ -996,6 +996,30 @@ check "apply without injection converges on B" hl -N "$NS" apply "$tmp/b.conf"
 keep dump "$NS"
 keep save "$NS" "$tmp/now"
 check "the table is file B's" cmp -s "$tmp/now" "$tmp/want.b"
+
+# ---- channel paths: every fault point of a request, in turn (fail-nth) -----
+# A NEW with two keyed paths, a SET that changes one path in place and adds
+# another, and an APPLY of both (selftests/fi_paths.py): each either takes
+# effect whole or fails leaving the table, the kept path's session and the
+# module's sessions, transforms and path sets as they were.
+NS_PATHS=hl-fipath-$$
+if ip netns add "$NS_PATHS"; then
+	fi_config 0
+	t0=$SECONDS
+	out=$(ip netns exec "$NS_PATHS" /usr/bin/python3 "$HOTLINE_ROOT/selftests/fi_paths.py" \
+		"$OBJ" "${HL_FI_PATHS_NTH:-400}" 2>&1)
+	rc=$?
+	fi_restore
+	if [ "$rc" = 0 ]; then
+		pass "paths: each fault point of NEW, SET and APPLY with keyed paths failed in turn: all or nothing, sessions kept ($(echo "$out" | tr '\n' ';' | sed 's/;$//'); $((SECONDS - t0)) s)"
+	else
+		fail "paths: fault points failed in turn keep all or nothing" "exit $rc" "$out"
+	fi
+	ip netns del "$NS_PATHS"
+else
+	fail "paths" "cannot create a namespace"
+fi
+mark "paths done"
 
 # ---- network namespace creation with channels present (exec) --------------
 

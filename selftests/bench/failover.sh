@@ -16,6 +16,11 @@
 #   tracker   a ping tracker as mwan3-style tools run it
 #             (ping_tracker.sh: 1 s pings, switch after 3 misses, back
 #             after 3 replies), on both gateways
+#   hotline100, hotline10
+#             hotline's failover: a channel on each gateway with two
+#             keyed paths probing at 100 ms or 10 ms x 3, steering by
+#             mark (fwmark -> the path's table; the main table sends
+#             the far LAN over path 2), fail-back hold 2 s
 # Setups are interleaved cut by cut; medians and maxima over the cuts.
 # Prints numbers, asserts nothing.
 #
@@ -28,15 +33,20 @@ CUTS=${HOTLINE_BENCH_CUTS:-20}
 PPS=${HOTLINE_BENCH_PPS:-1000}
 DOWN=${HOTLINE_BENCH_DOWN:-5}
 LEAD=2			# seconds of stream before the cut
-TAIL=5			# after the restore: the tracker needs 3 s to come back
+TAIL=5			# after the restore: the tracker needs 3 s to come back,
+			# hotline its fail-back hold (2 s) and a few probes
 PORT=7100
-SETUPS="single multipath tracker"
+SETUPS=${HOTLINE_BENCH_SETUPS:-"single multipath tracker hotline100 hotline10"}
 tmp=$(mktemp -d /tmp/bench_failover.XXXXXX)
 declare -A LABEL=(
 	[single]="one path, no failover"
 	[multipath]="kernel multipath, use_neigh=1"
 	[tracker]="ping tracker, 1 s x 3"
+	[hotline100]="hotline, 100 ms x 3"
+	[hotline10]="hotline, 10 ms x 3"
 )
+HLH=$HOTLINE_ROOT/selftests/hlhealth.py
+HOLD=2000
 
 say() { echo "bench: $*" >&2; }
 
@@ -49,6 +59,44 @@ if [ ! -x "$PROBE" ] || [ "$PROBE" -ot "$HOTLINE_ROOT/selftests/bench/probe_stre
 fi
 
 paths_topo_create
+hl_load
+# hotline's paths route by mark; without a mark the main table decides
+route_by_mark() { # NS VIA1 VIA2
+	ip -n "$1" rule add fwmark 0x100/0xff00 lookup 101 pref 100 &&
+	ip -n "$1" rule add fwmark 0x200/0xff00 lookup 102 pref 101 &&
+	ip -n "$1" route add default via "$2" table 101 &&
+	ip -n "$1" route add default via "$3" table 102
+}
+route_by_mark "$NS_GW1" "$P1_R1A" "$P2_R2A" && route_by_mark "$NS_GW2" "$P1_R1B" "$P2_R2B" ||
+	{ say "cannot install the path rules"; exit 1; }
+KEY=$(od -An -tu1 -N32 /dev/urandom | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
+# hotline_start IVAL: the channels on both gateways, both paths up
+hotline_start() {
+	local side ns l1 p1 l2 p2 peer
+	for side in 1 2; do
+		if [ $side = 1 ]; then
+			ns=$NS_GW1 l1=$P1_GW1 p1=$P1_GW2 l2=$P2_GW1 p2=$P2_GW2 peer=$NET_B4
+		else
+			ns=$NS_GW2 l1=$P1_GW2 p1=$P1_GW1 l2=$P2_GW2 p2=$P2_GW1 peer=$NET_A4
+		fi
+		ip netns exec "$ns" /usr/bin/python3 "$HLH" add bench "{\"peer\": \"$peer\",
+ \"failback\": $HOLD, \"health\": {\"interval\": $1, \"detect_mult\": 3, \"key\": [$KEY]},
+ \"paths\": [{\"name\": \"p1\", \"pref\": 10, \"mark\": 256, \"mark_mask\": 65280, \"local\": \"$l1\", \"probe\": \"$p1\"},
+  {\"name\": \"p2\", \"pref\": 20, \"mark\": 512, \"mark_mask\": 65280, \"local\": \"$l2\", \"probe\": \"$p2\"}]}" \
+			>/dev/null || return 1
+	done
+	wait_for 20 hotline_ready
+}
+hotline_ready() {
+	ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" paths bench | grep -q '^active p1' &&
+		ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" paths bench | grep -q '^active p1' &&
+		[ "$(ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" paths bench | grep -c ' up ')" = 2 ]
+}
+hotline_stop() {
+	ip netns exec "$NS_GW1" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
+	ip netns exec "$NS_GW2" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
+	return 0
+}
 for ns in "$NS_GW1" "$NS_GW2"; do
 	ip netns exec "$ns" sysctl -qw net.ipv4.fib_multipath_use_neigh=1 || exit 1
 done
@@ -89,6 +137,8 @@ cut_once() {
 	single)    paths_lan_route 1 ;;
 	multipath) paths_lan_route multi ;;
 	tracker)   paths_lan_route 1 && tracker_start ;;
+	hotline100) paths_lan_route 2 && hotline_start 100 || say "hotline paths not ready" ;;
+	hotline10) paths_lan_route 2 && hotline_start 10 || say "hotline paths not ready" ;;
 	esac
 	sleep 1
 	r=$(which_router)
@@ -104,6 +154,7 @@ cut_once() {
 	window_us=$((${EPOCHREALTIME/./} - t0))
 	wait "$sender"
 	tracker_stop
+	hotline_stop
 	say "$setup cut $n of $CUTS on ${r%-*}: $(cat "$tmp/$setup.$n.sum")"
 }
 

@@ -159,6 +159,8 @@ struct chan {
 	uint32_t prio, mark, mask;
 	bool has_health;
 	struct hcfg h;
+	uint32_t failback;	/* ms */
+	uint8_t nonrev;
 	bool touched;		/* changed during an interrupted dump */
 };
 
@@ -384,6 +386,15 @@ static const struct pol chan_pol[HOTLINE_A_CHANNEL_MAX + 1] = {
 	[HOTLINE_A_CHANNEL_PAD] = { P_REJECT },
 	/* no nested policy at this level: only kmod/apply.c parses its inside */
 	[HOTLINE_A_CHANNEL_STEP] = { P_NEST },
+	/* nor here: kmod/path.c validates the list (see emu_cfg()) */
+	[HOTLINE_A_CHANNEL_PATHS] = { P_NEST },
+	[HOTLINE_A_CHANNEL_FAILBACK_MS] = { P_U32 },
+	[HOTLINE_A_CHANNEL_NONREVERTIVE] = { P_U8 },
+	[HOTLINE_A_CHANNEL_ACTIVE_PATH] = { P_REJECT },
+	[HOTLINE_A_CHANNEL_ACTIVE_SINCE] = { P_REJECT },
+	[HOTLINE_A_CHANNEL_SWITCHES] = { P_REJECT },
+	[HOTLINE_A_CHANNEL_PATH] = { P_REJECT },
+	[HOTLINE_A_CHANNEL_SWITCH] = { P_REJECT },
 };
 
 static const struct pol step_pol[HOTLINE_A_STEP_MAX + 1] = {
@@ -694,6 +705,11 @@ static bool emu_cfg(const struct eattr *a, struct chan *c, bool create)
 		return false;
 	if (a[HOTLINE_A_CHANNEL_DSCP].data && a[HOTLINE_A_CHANNEL_DSCP].data[0] > 63)
 		return false;
+	if (a[HOTLINE_A_CHANNEL_FAILBACK_MS].data &&
+	    rd32(a[HOTLINE_A_CHANNEL_FAILBACK_MS].data) > HOTLINE_MAX_FAILBACK_MS)
+		return false;
+	if (a[HOTLINE_A_CHANNEL_NONREVERTIVE].data && a[HOTLINE_A_CHANNEL_NONREVERTIVE].data[0] > 1)
+		return false;
 	if (a[HOTLINE_A_CHANNEL_PEER].data) {
 		if (!emu_prefix(&a[HOTLINE_A_CHANNEL_PEER], &c->peer))
 			return false;
@@ -728,6 +744,19 @@ static bool emu_cfg(const struct eattr *a, struct chan *c, bool create)
 		c->mark = rd32(a[HOTLINE_A_CHANNEL_MARK].data);
 	if (a[HOTLINE_A_CHANNEL_MARK_MASK].data)
 		c->mask = rd32(a[HOTLINE_A_CHANNEL_MARK_MASK].data);
+	if (a[HOTLINE_A_CHANNEL_FAILBACK_MS].data)
+		c->failback = rd32(a[HOTLINE_A_CHANNEL_FAILBACK_MS].data);
+	if (a[HOTLINE_A_CHANNEL_NONREVERTIVE].data)
+		c->nonrev = a[HOTLINE_A_CHANNEL_NONREVERTIVE].data[0];
+	/*
+	 * Paths: the generator sends only an empty list (no paths, what every
+	 * channel of the model has); a list with entries never passes here,
+	 * because a valid path needs a nested PATH with a name, a mark and
+	 * two addresses, which no mutation of the generated attributes makes.
+	 * selftests/test_paths.sh and fi_paths.py check real paths.
+	 */
+	if (a[HOTLINE_A_CHANNEL_PATHS].data && a[HOTLINE_A_CHANNEL_PATHS].len)
+		return false;
 	if (a[HOTLINE_A_CHANNEL_HEALTH].data && !emu_health(&a[HOTLINE_A_CHANNEL_HEALTH], c))
 		return false;
 	if (c->local.family && c->local.family != c->peer.family)
@@ -744,6 +773,7 @@ static void chan_defaults(struct chan *c)
 	c->dscp = HOTLINE_DEFAULT_DSCP;
 	c->prio = HOTLINE_DEFAULT_PRIORITY;
 	c->mask = 0xffffffffu;
+	c->failback = HOTLINE_DEFAULT_FAILBACK_MS;
 }
 
 /* Whether the (valid) attributes @a give a health KEY. */
@@ -1261,6 +1291,16 @@ static bool decode_chan(const struct nlmsghdr *nlh, struct chan *c, const char *
 				return false;
 			status = true;
 			break;
+		case HOTLINE_A_CHANNEL_FAILBACK_MS:
+			if (len != 4 || mnl_attr_get_u32(a) > HOTLINE_MAX_FAILBACK_MS)
+				return false;
+			c->failback = mnl_attr_get_u32(a);
+			break;
+		case HOTLINE_A_CHANNEL_NONREVERTIVE:
+			if (len != 1 || mnl_attr_get_u8(a) > 1)
+				return false;
+			c->nonrev = mnl_attr_get_u8(a);
+			break;
 		default:
 			*why = "unexpected attribute type";
 			return false;
@@ -1307,6 +1347,8 @@ static const char *chan_diff(const struct chan *want, const struct chan *got)
 		return "health on/off";
 	if (want->has_health && memcmp(&want->h, &got->h, sizeof(got->h)))
 		return "health config";
+	if (want->failback != got->failback || want->nonrev != got->nonrev)
+		return "failover settings";
 	return "";
 }
 
@@ -1845,6 +1887,16 @@ static void put_cfg(struct nlmsghdr *nlh, bool create)
 		put_int(nlh, HOTLINE_A_CHANNEL_MARK, 4, pick_u32(marks, 5));
 	if (chance(p / 3))
 		put_int(nlh, HOTLINE_A_CHANNEL_MARK_MASK, 4, pick_u32(marks, 5));
+	if (chance(p / 4))
+		put_int(nlh, HOTLINE_A_CHANNEL_FAILBACK_MS, 4,
+			mut && chance(10) ? HOTLINE_MAX_FAILBACK_MS + 1 + rnd(1000) :
+			chance(30) ? HOTLINE_MAX_FAILBACK_MS * rnd(2) : rnd(60000));
+	if (chance(p / 4))
+		put_int(nlh, HOTLINE_A_CHANNEL_NONREVERTIVE, 1, mut && chance(10) ? 2 + rnd(254) : rnd(2));
+	if (chance(3)) {	/* no paths: the empty list */
+		empty = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_PATHS);
+		mnl_attr_nest_end(nlh, empty);
+	}
 	if (chance(create ? 15 : 12)) {
 		if (!create && chance(25)) {
 			empty = mnl_attr_nest_start(nlh, HOTLINE_A_CHANNEL_HEALTH);
@@ -1879,11 +1931,13 @@ static void put_extras(struct nlmsghdr *nlh)
 	static const uint16_t ro[] = {
 		HOTLINE_A_CHANNEL_ID, HOTLINE_A_CHANNEL_STATS,
 		HOTLINE_A_CHANNEL_HEALTH_STATUS, HOTLINE_A_CHANNEL_OLD_STATE,
-		HOTLINE_A_CHANNEL_PAD,
+		HOTLINE_A_CHANNEL_PAD, HOTLINE_A_CHANNEL_ACTIVE_PATH,
+		HOTLINE_A_CHANNEL_ACTIVE_SINCE, HOTLINE_A_CHANNEL_SWITCHES,
+		HOTLINE_A_CHANNEL_PATH, HOTLINE_A_CHANNEL_SWITCH,
 	};
 
 	if (chance(8))
-		put_int(nlh, ro[rnd(5)], 4, rnd64());
+		put_int(nlh, ro[rnd(10)], 4, rnd64());
 	if (chance(8))
 		put_junk(nlh, HOTLINE_A_CHANNEL_MAX, 0);
 	if (chance(5))
