@@ -1006,7 +1006,8 @@ NS_PATHS=hl-fipath-$$
 if ip netns add "$NS_PATHS"; then
 	fi_config 0
 	t0=$SECONDS
-	out=$(ip netns exec "$NS_PATHS" /usr/bin/python3 "$HOTLINE_ROOT/selftests/fi_paths.py" \
+	# nsenter, not ip netns exec: that one mounts a /sys without debugfs
+	out=$(nsenter --net="/run/netns/$NS_PATHS" /usr/bin/python3 "$HOTLINE_ROOT/selftests/fi_paths.py" \
 		"$OBJ" "${HL_FI_PATHS_NTH:-400}" 2>&1)
 	rc=$?
 	fi_restore

@@ -37,6 +37,12 @@ if [ "$HL_DEBUG_KERNEL" = 1 ]; then
 	SLACK=0.6
 	CUT_SECS=8	# a netns command takes a second there
 fi
+# The debug kernel runs what exercises the module's own code: the
+# sections that check hotlinectl, non-revertive (a flag the host unit
+# test of the rule covers) and the kernel's reverse-path filter run on
+# the production kernels only, as they would take minutes there.
+FULL=1
+[ "$HL_DEBUG_KERNEL" = 1 ] && FULL=0
 
 h1() { ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" "$@"; }
 h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
@@ -106,7 +112,6 @@ else
 	fail "both paths up on both gateways" "gw1: $(h1 paths to-b | tr '\n' ';') gw2: $(h2 paths to-a | tr '\n' ';')"
 fi
 active() { h"$1" paths "$2" | awk 'NR == 1 { print $2 }'; }
-switches() { h"$1" paths "$2" | awk 'NR == 1 { print $4 }'; }
 is_active() { [ "$(active "$1" "$2")" = "$3" ]; }
 check_eq "gw1 chose the preferred path" p1 "$(active 1 to-b)"
 check_eq "gw2 chose the preferred path" p1 "$(active 2 to-a)"
@@ -249,12 +254,19 @@ fi
 
 # ---- restore: back after the hold time, not before; nothing lost -----------
 # The preferred path flaps faster than the hold first: traffic must stay.
-s=$(switches 1 to-b)
+# What counts is a fail-back to p1 in that time; the events of the flap
+# are shown either way.
+seen=$(wc -l <"$TMP/ev1")
 paths_restore "$NS_R1"
 sleep 1
 paths_cut "$NS_R1"
 sleep 1
-check_eq "p1 flapping faster than the hold: no switch back" "$s" "$(switches 1 to-b)"
+flap=$(tail -n +"$((seen + 1))" "$TMP/ev1" | grep ' to-b ')
+if ! printf '%s\n' "$flap" | grep -q 'to-b switch p2 p1'; then
+	pass "p1 flapping faster than the hold: no switch back to it ($(printf '%s\n' "$flap" | grep -c ' p1$') p1 events)"
+else
+	fail "p1 flapping faster than the hold: no switch back" "a switch to p1 while it flapped" "$flap"
+fi
 stream 8 "$TMP/s2" &
 spid=$!
 sleep 1
@@ -277,17 +289,19 @@ n=$(lost "$TMP/s2")
 check_eq "fail-back lost no packet of the stream" 0 "$n"
 
 # ---- non-revertive ---------------------------------------------------------------
-check "nonrevertive set on gw1" h1 set to-b '{"nonrevertive": 1}'
-paths_cut "$NS_R1"
-wait_for 5 is_active 1 to-b p2
-paths_restore "$NS_R1"
-sleep "$(awk -v h=$HOLD 'BEGIN { print h / 1000 + 2 }')"
-check_eq "non-revertive: gw1 stays on p2 with p1 up past the hold" p2 "$(active 1 to-b)"
-check "revertive again on gw1" h1 set to-b '{"nonrevertive": 0}'
-if wait_for 2 is_active 1 to-b p1 && wait_for 3 grep -q 'to-b switch p2 p1 config' "$TMP/ev1"; then
-	pass "revertive again: gw1 moves back to p1 at once (reason config)"
-else
-	fail "revertive again: back to p1" "active $(active 1 to-b)" "$(grep switch "$TMP/ev1")"
+if [ "$FULL" = 1 ]; then
+	check "nonrevertive set on gw1" h1 set to-b '{"nonrevertive": 1}'
+	paths_cut "$NS_R1"
+	wait_for 5 is_active 1 to-b p2
+	paths_restore "$NS_R1"
+	sleep "$(awk -v h=$HOLD 'BEGIN { print h / 1000 + 2 }')"
+	check_eq "non-revertive: gw1 stays on p2 with p1 up past the hold" p2 "$(active 1 to-b)"
+	check "revertive again on gw1" h1 set to-b '{"nonrevertive": 0}'
+	if wait_for 2 is_active 1 to-b p1 && wait_for 3 grep -q 'to-b switch p2 p1 config' "$TMP/ev1"; then
+		pass "revertive again: gw1 moves back to p1 at once (reason config)"
+	else
+		fail "revertive again: back to p1" "active $(active 1 to-b)" "$(grep switch "$TMP/ev1")"
+	fi
 fi
 
 # ---- every path down: the main table -------------------------------------------
@@ -358,44 +372,45 @@ wait_for 10 is_active 1 to-b p1 ||
 	fail "p1 back: fail-back after the hold" "active $(active 1 to-b)"
 
 # ---- hotlinectl: show, JSON, Prometheus, path commands, apply ----------------
-c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
-out=$(c1 show to-b 2>&1)
-if printf '%s\n' "$out" | grep -q 'p1 (active ' && printf '%s\n' "$out" | grep -qw p2; then
-	pass "hotlinectl show lists both paths and marks the active one"
-else
-	fail "hotlinectl show lists the paths" "no 'p1 (active' and p2 lines" "$out"
-fi
-js=$(c1 -j show to-b 2>&1)
-if [ "$(printf '%s' "$js" | jq -r '.[0].active_path')" = p1 ] &&
-	[ "$(printf '%s' "$js" | jq -r '[.[0].paths[].name] | join(",")')" = p1,p2 ]; then
-	pass "hotlinectl -j show: active_path p1, paths p1,p2"
-else
-	fail "hotlinectl -j show has the paths" "$(printf '%s' "$js" | head -c 600)"
-fi
-prom=$(c1 stats --prometheus 2>&1)
-if printf '%s\n' "$prom" | grep -Eq '^hotline_path_active\{channel="to-b",[^}]*path="p1"\} 1$' &&
-	printf '%s\n' "$prom" | grep -Eq '^hotline_path_active\{channel="to-b",[^}]*path="p2"\} 0$' &&
-	printf '%s\n' "$prom" | grep -Eq '^hotline_channel_path_switches_total\{channel="to-b"'; then
-	pass "hotlinectl stats --prometheus: the active-path gauge per path and the switch counter"
-else
-	fail "hotlinectl stats --prometheus has per-path metrics" "$(printf '%s\n' "$prom" | grep -E 'path|switch' | head -20)"
-fi
-# pref 5 makes p2 the preferred path: it has been up for long, so the
-# channel moves to it at once (reason config); back with pref 20
-check "hotlinectl path set: p2 preferred" c1 path set to-b p2 pref 5
-if wait_for 3 is_active 1 to-b p2 && wait_for 3 grep -q 'to-b switch p1 p2 config' "$TMP/ev1"; then
-	pass "a preference changed: traffic moves to the now preferred path (reason config)"
-else
-	fail "a preference changed: traffic moves" "active $(active 1 to-b)" "$(grep switch "$TMP/ev1" | tail -3)"
-fi
-check "hotlinectl path set: p2 back to 20" c1 path set to-b p2 pref 20
-check_fails "hotlinectl path add refuses a second p1" c1 path add to-b p1 local "$P1_GW1" probe "$P1_GW2" mark 0x300/0xff00
+if [ "$FULL" = 1 ]; then
+	c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
+	out=$(c1 show to-b 2>&1)
+	if printf '%s\n' "$out" | grep -q 'p1 (active ' && printf '%s\n' "$out" | grep -qw p2; then
+		pass "hotlinectl show lists both paths and marks the active one"
+	else
+		fail "hotlinectl show lists the paths" "no 'p1 (active' and p2 lines" "$out"
+	fi
+	js=$(c1 -j show to-b 2>&1)
+	if [ "$(printf '%s' "$js" | jq -r '.[0].active_path')" = p1 ] &&
+		[ "$(printf '%s' "$js" | jq -r '[.[0].paths[].name] | join(",")')" = p1,p2 ]; then
+		pass "hotlinectl -j show: active_path p1, paths p1,p2"
+	else
+		fail "hotlinectl -j show has the paths" "$(printf '%s' "$js" | head -c 600)"
+	fi
+	prom=$(c1 stats --prometheus 2>&1)
+	if printf '%s\n' "$prom" | grep -Eq '^hotline_path_active\{channel="to-b",[^}]*path="p1"\} 1$' &&
+		printf '%s\n' "$prom" | grep -Eq '^hotline_path_active\{channel="to-b",[^}]*path="p2"\} 0$' &&
+		printf '%s\n' "$prom" | grep -Eq '^hotline_channel_path_switches_total\{channel="to-b"'; then
+		pass "hotlinectl stats --prometheus: the active-path gauge per path and the switch counter"
+	else
+		fail "hotlinectl stats --prometheus has per-path metrics" "$(printf '%s\n' "$prom" | grep -E 'path|switch' | head -20)"
+	fi
+	# pref 5 makes p2 the preferred path: it has been up for long, so the
+	# channel moves to it at once (reason config); back with pref 20
+	check "hotlinectl path set: p2 preferred" c1 path set to-b p2 pref 5
+	if wait_for 3 is_active 1 to-b p2 && wait_for 3 grep -q 'to-b switch p1 p2 config' "$TMP/ev1"; then
+		pass "a preference changed: traffic moves to the now preferred path (reason config)"
+	else
+		fail "a preference changed: traffic moves" "active $(active 1 to-b)" "$(grep switch "$TMP/ev1" | tail -3)"
+	fi
+	check "hotlinectl path set: p2 back to 20" c1 path set to-b p2 pref 20
+	check_fails "hotlinectl path add refuses a second p1" c1 path add to-b p1 local "$P1_GW1" probe "$P1_GW2" mark 0x300/0xff00
 
-# apply: a file equal to the table changes nothing but re-sending keys; a
-# file that changes one path changes it in place, the other keeps going
-conf() { # P2_INTERVAL
-	local v6
-	cat <<EOF
+	# apply: a file equal to the table changes nothing but re-sending keys; a
+	# file that changes one path changes it in place, the other keeps going
+	conf() { # P2_INTERVAL
+		local v6
+		cat <<EOF
 [Channel to-b]
 Peer = $NET_B4
 Mark = 0x1/0xff
@@ -425,30 +440,31 @@ Interval = ${IVAL}ms
 DetectMult = 3
 FailbackHold = $((HOLD / 1000))s
 EOF
-	for v6 in "p1 $P1_GW1_6 $P1_GW2_6 0x100 10" "p2 $P2_GW1_6 $P2_GW2_6 0x200 20"; do
-		set -- $v6
-		printf '\n[Path to-b6 %s]\nLocal = %s\nProbe = %s\nMark = %s/0xff00\nPreference = %s\n' "$@"
-	done
-}
-conf >"$TMP/gw1.conf"
-plan=$(c1 apply --dry-run "$TMP/gw1.conf" 2>&1)
-if [ $? = 0 ] && ! printf '%s\n' "$plan" | grep -Eq '^(\+|-|~ set)'; then
-	pass "apply --dry-run of a file equal to the table: nothing to change"
-else
-	fail "apply --dry-run of the table's own file changes nothing" "$plan"
-fi
-conf 40ms >"$TMP/gw1.conf"
-read -r s1 <<<"$(h1 path to-b p1 probes_sent)"
-read -r since2 <<<"$(h1 path to-b p2 since)"
-plan=$(c1 apply "$TMP/gw1.conf" 2>&1)
-sleep 1
-read -r s1b <<<"$(h1 path to-b p1 probes_sent)"
-read -r since2b <<<"$(h1 path to-b p2 since)"
-ival2=$(c1 -j show to-b | jq -r '.[0].paths[] | select(.name == "p2") | .interval_ms')
-if [ "$s1b" -gt "$s1" ] && [ "$since2b" = "$since2" ] && [ "$ival2" = 40 ]; then
-	pass "apply of a file changing p2's interval: p2 changed in place, p1's session went on ($s1 -> $s1b probes)"
-else
-	fail "apply changes one path in place" "p1 probes $s1 -> $s1b, p2 since $since2 -> $since2b, p2 interval '$ival2'" "$plan"
+		for v6 in "p1 $P1_GW1_6 $P1_GW2_6 0x100 10" "p2 $P2_GW1_6 $P2_GW2_6 0x200 20"; do
+			set -- $v6
+			printf '\n[Path to-b6 %s]\nLocal = %s\nProbe = %s\nMark = %s/0xff00\nPreference = %s\n' "$@"
+		done
+	}
+	conf >"$TMP/gw1.conf"
+	plan=$(c1 apply --dry-run "$TMP/gw1.conf" 2>&1)
+	if [ $? = 0 ] && ! printf '%s\n' "$plan" | grep -Eq '^(\+|-|~ set)'; then
+		pass "apply --dry-run of a file equal to the table: nothing to change"
+	else
+		fail "apply --dry-run of the table's own file changes nothing" "$plan"
+	fi
+	conf 40ms >"$TMP/gw1.conf"
+	read -r s1 <<<"$(h1 path to-b p1 probes_sent)"
+	read -r since2 <<<"$(h1 path to-b p2 since)"
+	plan=$(c1 apply "$TMP/gw1.conf" 2>&1)
+	sleep 1
+	read -r s1b <<<"$(h1 path to-b p1 probes_sent)"
+	read -r since2b <<<"$(h1 path to-b p2 since)"
+	ival2=$(c1 -j show to-b | jq -r '.[0].paths[] | select(.name == "p2") | .interval_ms')
+	if [ "$s1b" -gt "$s1" ] && [ "$since2b" = "$since2" ] && [ "$ival2" = 40 ]; then
+		pass "apply of a file changing p2's interval: p2 changed in place, p1's session went on ($s1 -> $s1b probes)"
+	else
+		fail "apply changes one path in place" "p1 probes $s1 -> $s1b, p2 since $since2 -> $since2b, p2 interval '$ival2'" "$plan"
+	fi
 fi
 
 # ---- degraded paths ---------------------------------------------------------------
@@ -518,22 +534,24 @@ after=$(config_of)
 check_eq "the refused requests changed nothing" "$before" "$after"
 
 # ---- reverse-path filtering ------------------------------------------------------
-# gw1 sends over p1 and its main table says the far LAN is behind p2: a
-# strict reverse-path filter (rp_filter=1) on the path devices drops
-# what comes back over p1, which is why docs/failover.md asks for loose
-# mode (2) on them. Both shown, so the advice stays true.
-rpf() { ip netns exec "$NS_GW1" sysctl -qw "net.ipv4.conf.p1.rp_filter=$1" "net.ipv4.conf.p2.rp_filter=$1"; }
-wait_for 10 is_active 1 to-b p1
-rpf 1
-stream 1 "$TMP/rpf1"
-rpf 2
-stream 1 "$TMP/rpf2"
-rpf 0
-n1=$(lost "$TMP/rpf1") n2=$(lost "$TMP/rpf2")
-if [ "$n1" -ge $((PPS / 2)) ] && [ "$n2" = 0 ]; then
-	pass "rp_filter: strict mode on the path devices drops replies over the active path ($n1 of $PPS lost), loose mode none"
-else
-	fail "rp_filter: strict drops, loose passes" "strict: $n1 lost, loose: $n2 lost of $PPS" "$(h1 paths to-b)"
+if [ "$FULL" = 1 ]; then
+	# gw1 sends over p1 and its main table says the far LAN is behind p2: a
+	# strict reverse-path filter (rp_filter=1) on the path devices drops
+	# what comes back over p1, which is why docs/failover.md asks for loose
+	# mode (2) on them. Both shown, so the advice stays true.
+	rpf() { ip netns exec "$NS_GW1" sysctl -qw "net.ipv4.conf.p1.rp_filter=$1" "net.ipv4.conf.p2.rp_filter=$1"; }
+	wait_for 10 is_active 1 to-b p1
+	rpf 1
+	stream 1 "$TMP/rpf1"
+	rpf 2
+	stream 1 "$TMP/rpf2"
+	rpf 0
+	n1=$(lost "$TMP/rpf1") n2=$(lost "$TMP/rpf2")
+	if [ "$n1" -ge $((PPS / 2)) ] && [ "$n2" = 0 ]; then
+		pass "rp_filter: strict mode on the path devices drops replies over the active path ($n1 of $PPS lost), loose mode none"
+	else
+		fail "rp_filter: strict drops, loose passes" "strict: $n1 lost, loose: $n2 lost of $PPS" "$(h1 paths to-b)"
+	fi
 fi
 
 # ---- rmmod with every path probing -------------------------------------------------
