@@ -92,21 +92,23 @@ def send_armed(hl, cmd, attrs, nth):
     data = struct.pack('IHHII', 16 + 4 + len(body), hl.sock.prid,
                        NLM_F_REQUEST | NLM_F_ACK, seq, 0)
     data += struct.pack('BBH', cmd, GENL_VERSION, 0) + body
-    fd = os.open('/proc/thread-self/fail-nth', os.O_RDWR)
+    # both opened before arming: an open allocates, and would take the fault
+    # meant for the request; the file does not seek, so one fd each way
+    rfd = os.open('/proc/thread-self/fail-nth', os.O_RDONLY)
+    wfd = os.open('/proc/thread-self/fail-nth', os.O_WRONLY)
     err = None
     try:
-        os.write(fd, b'%d' % nth)
+        os.write(wfd, b'%d' % nth)
         try:
             hl.sock._sendto(data, (0, 0))
             err = hl._collect(data, seq).errno
         except OSError as e:
             err = e.errno
-        os.lseek(fd, 0, os.SEEK_SET)
-        left = int(os.read(fd, 32) or b'0')
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, b'0')
+        left = int(os.read(rfd, 32) or b'0')
+        os.write(wfd, b'0')
     finally:
-        os.close(fd)
+        os.close(rfd)
+        os.close(wfd)
     return err, left
 
 
