@@ -63,6 +63,17 @@ NFT
 	fail "run_all: could not install the static-key keepalive chains: $out"
 fi
 
+# The same for the socket-timestamp key: ping and probe_stream turn
+# timestamps on and off, and each flip patches netif_rx_internal while
+# the other vCPU may be in it (an int3 Oops there on 6.12, test_paths).
+# One socket with SO_TIMESTAMP for the whole suite keeps that key on.
+/usr/bin/python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+time.sleep(1 << 30)' </dev/null >/dev/null 2>&1 &
+stamp_keepalive=$!
+trap 'kill "$stamp_keepalive" 2>/dev/null' EXIT
+
 objects=/sys/kernel/debug/hotline/objects
 
 # leftover_objects: the counts in $objects that are not zero, as

@@ -292,14 +292,30 @@ check_eq "fail-back lost no packet of the stream" 0 "$n"
 # ---- non-revertive ---------------------------------------------------------------
 if [ "$FULL" = 1 ]; then
 	check "nonrevertive set on gw1" h1 set to-b '{"nonrevertive": 1}'
+	seen_nr=$(wc -l <"$TMP/ev1")
 	paths_cut "$NS_R1"
 	wait_for 5 is_active 1 to-b p2
 	paths_restore "$NS_R1"
 	sleep "$(awk -v h=$HOLD 'BEGIN { print h / 1000 + 2 }')"
-	check_eq "non-revertive: gw1 stays on p2 with p1 up past the hold" p2 "$(active 1 to-b)"
+	# Under TCG a stall of the whole guest now and then takes both paths
+	# down at once for a moment (20 ms x 3): the channel then takes the
+	# first path back up, as it must. What non-revertive forbids is a
+	# fail-back.
+	win=$(tail -n +"$((seen_nr + 1))" "$TMP/ev1" | grep ' to-b ')
+	if ! printf '%s\n' "$win" | grep -q 'switch p2 p1 failback' &&
+		{ is_active 1 to-b p2 || printf '%s\n' "$win" | grep -Eq 'to-b switch (p2|-) p1 (down|up)'; }; then
+		pass "non-revertive: no fail-back to p1 with p1 up past the hold (active $(active 1 to-b))"
+	else
+		fail "non-revertive: no fail-back" "active $(active 1 to-b)" "$(h1 paths to-b; printf '%s\n' "$win")"
+	fi
+	seen=$(wc -l <"$TMP/ev1")
 	check "revertive again on gw1" h1 set to-b '{"nonrevertive": 0}'
-	if wait_for 2 is_active 1 to-b p1 && wait_for 3 grep -q 'to-b switch p2 p1 config' "$TMP/ev1"; then
+	win() { tail -n +"$((seen + 1))" "$TMP/ev1" | grep ' to-b switch '; }
+	if wait_for 2 is_active 1 to-b p1 && wait_for 3 eval 'win | grep -q "p2 p1 config"'; then
 		pass "revertive again: gw1 moves back to p1 at once (reason config)"
+	elif is_active 1 to-b p1 && ! win | grep -q 'p2 p1 config' &&
+		tail -n +"$((seen_nr + 1))" "$TMP/ev1" | grep -Eq 'to-b switch (p2|-) p1 (down|up)$'; then
+		pass "revertive again: on p1, taken back after a stall took both paths down"
 	else
 		fail "revertive again: back to p1" "active $(active 1 to-b)" "$(grep switch "$TMP/ev1")"
 	fi
