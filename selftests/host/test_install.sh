@@ -154,6 +154,7 @@ else
 fi
 sed -n '/^# \[Channel/,$p' "$root/docs/hotline.conf.example" | sed 's/^# \{0,1\}//' >"$tmp/ex.conf"
 "$ctl" genkey >"$tmp/cert.key"
+"$ctl" genkey >"$tmp/cert-gov.key"
 if out=$("$ctl" apply --check "$tmp/ex.conf" 2>&1) &&
    [ "$(grep -c '^\[Channel' "$tmp/ex.conf")" -ge 2 ]; then
 	pass "the example's channels, uncommented, are valid"
