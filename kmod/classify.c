@@ -171,10 +171,17 @@ static void set_mark(struct sk_buff *skb, const struct hotline_channel_cfg *cfg)
 static void set_mark_out(struct sk_buff *skb, const struct hotline_channel_cfg *cfg)
 {
 	const struct hotline_pathset *ps = READ_ONCE(cfg->ch->paths);
+	u64 steer;
+	u32 mask;
 
 	set_mark(skb, cfg);
-	if (ps && !stamp_sock_is_ours(skb->sk))
-		paths_steer(ps, skb);
+	if (!ps)
+		return;
+	steer = paths_steer(ps);
+	mask = steer >> 32;
+	/* the socket test costs a load or two: only when there is a mark to set */
+	if (mask && !stamp_sock_is_ours(skb->sk))
+		skb->mark = (skb->mark & ~mask) | (u32)steer;
 }
 
 static unsigned int gso_packets(const struct sk_buff *skb)

@@ -520,7 +520,6 @@ int paths_prepare(struct net *net, struct hotline_channel *ch,
 		  struct hotline_pathset *ps, const struct hotline_channel_cfg *cfg,
 		  struct paths_change *pc, struct netlink_ext_ack *extack)
 {
-	u8 order[HOTLINE_PATHS_MAX];
 	unsigned int k, i;
 	int err = 0;
 
@@ -547,9 +546,9 @@ int paths_prepare(struct net *net, struct hotline_channel *ch,
 		}
 	}
 
-	paths_order(cfg, order);
+	paths_order(cfg, pc->order);
 	for (k = 0; k < cfg->n_paths; k++) {
-		const struct hotline_path_cfg *p = &cfg->paths[order[k]];
+		const struct hotline_path_cfg *p = &cfg->paths[pc->order[k]];
 		struct hotline_path_run *r = &pc->run[k];
 		struct hotline_health_marking marking;
 		struct hotline_health_cfg hc;
@@ -610,7 +609,6 @@ void paths_commit(struct hotline_channel *ch, const struct hotline_channel_cfg *
 	char was[HOTLINE_PATH_NAME_SIZE] = "";
 	struct path_switch sw;
 	bool switched;
-	u8 order[HOTLINE_PATHS_MAX];
 	unsigned int k;
 
 	if (!ps)
@@ -618,9 +616,8 @@ void paths_commit(struct hotline_channel *ch, const struct hotline_channel_cfg *
 	if (pc->fresh)
 		WRITE_ONCE(ch->paths, ps);	/* steers nothing until a path is up */
 
-	paths_order(cfg, order);
 	for (k = 0; k < pc->n; k++) {
-		const struct hotline_path_cfg *p = &cfg->paths[order[k]];
+		const struct hotline_path_cfg *p = &cfg->paths[pc->order[k]];
 		struct hotline_health_marking marking;
 		struct hotline_health_cfg hc;
 

@@ -81,6 +81,7 @@ struct paths_change {
 	struct hotline_pathset *ps;	/* the set, new when fresh is true */
 	bool fresh;
 	u8 n;
+	u8 order[HOTLINE_PATHS_MAX];	/* run[k] is cfg->paths[order[k]] */
 	struct hotline_path_run run[HOTLINE_PATHS_MAX];
 	bool started[HOTLINE_PATHS_MAX];	/* run[i].h prepared here */
 	struct health_change chg[HOTLINE_PATHS_MAX];	/* kept sessions' */
@@ -133,14 +134,13 @@ size_t paths_msg_size(void);
  */
 struct hotline_health *paths_status_session(const struct hotline_pathset *ps);
 
-/* The packet path: writes the active path's mark; RCU read side. */
-static inline void paths_steer(const struct hotline_pathset *ps, struct sk_buff *skb)
+/*
+ * The packet path: the active path's mark as (mask << 32 | mark), mask 0
+ * when no path is up. One load, so mask and mark are of one switch.
+ */
+static inline u64 paths_steer(const struct hotline_pathset *ps)
 {
-	u64 steer = READ_ONCE(ps->steer);
-	u32 mask = steer >> 32;
-
-	if (mask)
-		skb->mark = (skb->mark & ~mask) | (u32)steer;
+	return READ_ONCE(ps->steer);
 }
 
 #endif /* _HOTLINE_PATH_H */

@@ -63,16 +63,34 @@ NFT
 	fail "run_all: could not install the static-key keepalive chains: $out"
 fi
 
-# The same for the socket-timestamp key: ping and probe_stream turn
-# timestamps on and off, and each flip patches netif_rx_internal while
-# the other vCPU may be in it (an int3 Oops there on 6.12, test_paths).
-# One socket with SO_TIMESTAMP for the whole suite keeps that key on.
-/usr/bin/python3 -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
-time.sleep(1 << 30)' </dev/null >/dev/null 2>&1 &
-stamp_keepalive=$!
-trap 'kill "$stamp_keepalive" 2>/dev/null' EXIT
+# The same for keys that sockets hold: ping and probe_stream turn socket
+# timestamps on and off (netstamp_needed_key, patched at the top of
+# __netif_receive_skb_core and netif_rx_internal: int3 Oopses there on
+# 6.12), and every netns's first and last health session creates and
+# closes hotline's UDP tunnel sockets (udp_encap_needed_key and its IPv6
+# twin, in udp_queue_rcv_skb). One process holds a socket with
+# SO_TIMESTAMP and one UDP-encap socket per family for the whole suite.
+# Python names neither option: SO_TIMESTAMP(_OLD) is 29 and UDP_ENCAP
+# 100 on x86, UDP_ENCAP_ESPINUDP 2 (an unbound socket receives nothing).
+keys_ready=$(mktemp /tmp/run_all_keys.XXXXXX)
+/usr/bin/python3 -c 'import socket, sys, time
+held = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM)]
+held[0].setsockopt(socket.SOL_SOCKET, 29, 1)
+for family in (socket.AF_INET, socket.AF_INET6):
+    held.append(socket.socket(family, socket.SOCK_DGRAM))
+    held[-1].setsockopt(socket.IPPROTO_UDP, 100, 2)
+with open(sys.argv[1], "w") as f:
+    f.write("held\n")
+time.sleep(1 << 30)' "$keys_ready" </dev/null >/dev/null 2>"$keys_ready.err" &
+keys_keepalive=$!
+trap 'kill "$keys_keepalive" 2>/dev/null; rm -f "$keys_ready" "$keys_ready.err"' EXIT
+for _ in $(seq 300); do
+	[ -s "$keys_ready" ] && break
+	kill -0 "$keys_keepalive" 2>/dev/null || break
+	sleep 0.1
+done
+[ -s "$keys_ready" ] ||
+	fail "run_all: the socket static-key keepalive did not start: $(cat "$keys_ready.err")"
 
 objects=/sys/kernel/debug/hotline/objects
 

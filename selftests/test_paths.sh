@@ -470,17 +470,20 @@ EOF
 		fail "apply --dry-run of the table's own file changes nothing" "$plan"
 	fi
 	conf 40ms >"$TMP/gw1.conf"
+	# a session kept in place keeps its counters: a new one would start
+	# from 0 and could not reach the old count in a second at 40 ms (the
+	# state's since is no proof here: a TCG stall may flap a 60 ms session)
 	read -r s1 <<<"$(h1 path to-b p1 probes_sent)"
-	read -r since2 <<<"$(h1 path to-b p2 since)"
+	read -r s2 <<<"$(h1 path to-b p2 probes_sent)"
 	plan=$(c1 apply "$TMP/gw1.conf" 2>&1)
 	sleep 1
 	read -r s1b <<<"$(h1 path to-b p1 probes_sent)"
-	read -r since2b <<<"$(h1 path to-b p2 since)"
+	read -r s2b <<<"$(h1 path to-b p2 probes_sent)"
 	ival2=$(c1 -j show to-b | jq -r '.[0].paths[] | select(.name == "p2") | .interval_ms')
-	if [ "$s1b" -gt "$s1" ] && [ "$since2b" = "$since2" ] && [ "$ival2" = 40 ]; then
-		pass "apply of a file changing p2's interval: p2 changed in place, p1's session went on ($s1 -> $s1b probes)"
+	if [ "$s1b" -gt "$s1" ] && [ "$s2" -gt 100 ] && [ "$s2b" -ge "$s2" ] && [ "$ival2" = 40 ]; then
+		pass "apply of a file changing p2's interval: p2 changed in place ($s2 -> $s2b probes), p1's session went on ($s1 -> $s1b probes)"
 	else
-		fail "apply changes one path in place" "p1 probes $s1 -> $s1b, p2 since $since2 -> $since2b, p2 interval '$ival2'" "$plan"
+		fail "apply changes one path in place" "p1 probes $s1 -> $s1b, p2 probes $s2 -> $s2b, p2 interval '$ival2'" "$plan"
 	fi
 fi
 
