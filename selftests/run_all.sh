@@ -71,14 +71,16 @@ fi
 # twin, in udp_queue_rcv_skb). One process holds a socket with
 # SO_TIMESTAMP and one UDP-encap socket per family for the whole suite.
 # Python names neither option: SO_TIMESTAMP(_OLD) is 29 and UDP_ENCAP
-# 100 on x86, UDP_ENCAP_ESPINUDP 2 (an unbound socket receives nothing).
+# 100 on x86; the encapsulation is UDP_ENCAP_L2TPINUDP (3), the one every
+# kernel takes (ESP-in-UDP needs CONFIG_XFRM, which the debug kernel has
+# not), with no receive hook: an unbound socket receives nothing anyway.
 keys_ready=$(mktemp /tmp/run_all_keys.XXXXXX)
 /usr/bin/python3 -c 'import socket, sys, time
 held = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM)]
 held[0].setsockopt(socket.SOL_SOCKET, 29, 1)
 for family in (socket.AF_INET, socket.AF_INET6):
     held.append(socket.socket(family, socket.SOCK_DGRAM))
-    held[-1].setsockopt(socket.IPPROTO_UDP, 100, 2)
+    held[-1].setsockopt(socket.IPPROTO_UDP, 100, 3)
 with open(sys.argv[1], "w") as f:
     f.write("held\n")
 time.sleep(1 << 30)' "$keys_ready" </dev/null >/dev/null 2>"$keys_ready.err" &
