@@ -67,12 +67,15 @@ stage() {
 # and test_fault_inject (rekeying) here. test_probe_churn is left to them
 # too: with its fix reverted, three debug-lane runs of it (3-4 minutes
 # each) did not hit the race it was written for, so its minutes here buy
-# nothing the production lanes do not. test_paths runs here in its slower
-# form (100 ms probing): failover switches paths from timers and the
-# receive softirq, exactly what lockdep and KASAN are for.
+# nothing the production lanes do not. test_paths is left to make stress
+# here (which runs every test on the debug kernel): its debug form took
+# 578 s of a 2,266 s lane on 12-01, and the lane must leave CI (90 min)
+# its margin. The path code still runs here under KASAN and failslab in
+# test_fault_inject (fi_paths: paths created, changed, applied, removed
+# with every allocation failed in turn, their sessions running).
 DEBUG_TESTS=${HOTLINE_DEBUG_TESTS:-"test_module test_netns test_channel_api
 test_channel_scale test_apply test_rmmod_traffic test_guard
-test_health_scale test_fault_inject test_nl_fuzz test_hostile test_paths"}
+test_health_scale test_fault_inject test_nl_fuzz test_hostile"}
 
 # vm_stage KVER: the guest suite on one kernel, tagged with its name.
 vm_stage() {
