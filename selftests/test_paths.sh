@@ -496,6 +496,125 @@ EOF
 	fi
 fi
 
+# ---- hotlinectl installs a path's routing (Device, Via) -----------------------------
+if [ "$FULL" = 1 ]; then
+	# A channel of its own (its probes go nowhere: the routing is what is
+	# checked), marks under 0xf000, so tables 4096 and 8192. The admin's own
+	# rule and route in table 4096 must outlive everything hotlinectl does.
+	g1() { ip -n "$NS_GW1" "$@"; }
+	ours_rules() { g1 rule show | grep -E '^1000:' | grep -E 'proto (104|hotline)' | sed 's/[[:space:]]\+/ /g'; }
+	ours_route() { g1 route show table "$1" | grep -E 'proto (104|hotline)'; }
+	g1 rule add fwmark 0x1000/0xf000 lookup 4096 pref 2000 &&
+		g1 route add 10.88.0.0/24 via "$P2_R2A" table 4096 ||
+		fail "routes: the admin's rule and route" "ip failed"
+	admin_kept() {
+		g1 rule show | grep -q '^2000:.*fwmark 0x1000/0xf000 lookup 4096' &&
+			g1 route show table 4096 | grep -q '^10.88.0.0/24 via'
+	}
+	check "routes: a channel for them" c1 channel add routed peer 10.77.0.0/24
+	check "routes: path add with dev and via" c1 path add routed r1 local "$P1_GW1" \
+		probe 10.77.0.1 mark 0x1000/0xf000 dev p1 via "$P1_R1A" unauthenticated
+	rules=$(ours_rules)
+	if grep -q 'fwmark 0x1000/0xf000 lookup 4096' <<<"$rules" &&
+	   ours_route 4096 | grep -q "^default via $P1_R1A dev p1"; then
+		pass "routes: the rule (pref 1000) and the table's default route, protocol hotline"
+	else
+		fail "routes: the rule and the table's default route" "rules: $rules" \
+			"table 4096: $(g1 route show table 4096)"
+	fi
+	got=$(g1 route get 10.77.0.1 from "$P1_GW1" mark 0x1000 2>&1)
+	if grep -q "via $P1_R1A dev p1" <<<"$got"; then
+		pass "routes: the path's mark takes the path's table"
+	else
+		fail "routes: the path's mark takes the path's table" "$got"
+	fi
+	route_json=$(c1 -j show routed | jq -c '.[0].paths[0].route')
+	check_eq "routes: show -j gives the path's route" \
+		"{\"via\":\"$P1_R1A\",\"device\":\"p1\",\"table\":4096}" "$route_json"
+	sent=$(h1 path routed r1 probes_sent)
+	check "routes: path set dev and via" c1 path set routed r1 dev p2 via "$P2_R2A"
+	if ours_route 4096 | grep -q "^default via $P2_R2A dev p2" &&
+	   [ "$(ours_route 4096 | wc -l)" = 1 ] && [ "$(ours_rules | wc -l)" = 1 ] &&
+	   [ "$(h1 path routed r1 probes_sent)" -ge "$sent" ]; then
+		pass "routes: a new next hop replaces the route in place; the session goes on"
+	else
+		fail "routes: path set dev/via replaces the route" "$(ours_rules)" \
+			"table 4096: $(ours_route 4096)"
+	fi
+	out=$(c1 path add routed r2 local "$P2_GW1" probe 10.77.0.2 mark 0x2000/0xf000 \
+		dev nosuch0 2>&1)
+	if [ $? != 0 ] && grep -q 'Device nosuch0: no such device here; nothing was changed' <<<"$out" &&
+	   [ "$(c1 -j show routed | jq '.[0].paths | length')" = 1 ] &&
+	   [ "$(ours_rules | wc -l)" = 1 ]; then
+		pass "routes: a device that does not exist: refused, nothing changed ($out)"
+	else
+		fail "routes: a device that does not exist is refused" "$out" "$(ours_rules)"
+	fi
+	out=$(c1 path add routed r2 local "$P2_GW1" probe 10.77.0.2 mark 0x2000/0xf000 \
+		dev p1 table 4096 2>&1)
+	if [ $? != 0 ] && grep -q 'table 4096 routed two ways' <<<"$out" &&
+	   [ "$(c1 -j show routed | jq '.[0].paths | length')" = 1 ]; then
+		pass "routes: one table routed two ways: refused ($out)"
+	else
+		fail "routes: one table routed two ways is refused" "$out"
+	fi
+	check "routes: a second path with its own table" c1 path add routed r2 \
+		local "$P2_GW1" probe 10.77.0.2 mark 0x2000/0xf000 dev p2 via "$P2_R2A"
+	conf_out=$(c1 showconf)
+	if grep -A8 '^\[Path routed r1\]' <<<"$conf_out" | grep -q '^Device = p2$' &&
+	   grep -A8 '^\[Path routed r1\]' <<<"$conf_out" | grep -q "^Via = $P2_R2A\$"; then
+		pass "routes: showconf gives Via and Device back"
+	else
+		fail "routes: showconf gives Via and Device back" "$conf_out"
+	fi
+	check "routes: path del r1" c1 path del routed r1
+	if ! ours_rules | grep -q 'fwmark 0x1000/0xf000' && [ -z "$(ours_route 4096)" ] &&
+	   ours_rules | grep -q 'fwmark 0x2000/0xf000 lookup 8192' && admin_kept; then
+		pass "routes: path del removes its rule and route, not r2's nor the admin's"
+	else
+		fail "routes: path del removes exactly its own" "$(g1 rule show)" \
+			"table 4096: $(g1 route show table 4096)"
+	fi
+	check "routes: channel set health none" c1 channel set routed health none
+	if [ -z "$(ours_rules)" ] && [ -z "$(ours_route 8192)" ] && admin_kept; then
+		pass "routes: health none drops the paths and their routing, the admin's stays"
+	else
+		fail "routes: health none drops the paths' routing" "$(g1 rule show)"
+	fi
+	check "routes: r2 again" c1 path add routed r2 local "$P2_GW1" probe 10.77.0.2 \
+		mark 0x2000/0xf000 dev p2 via "$P2_R2A" unauthenticated
+	check "routes: channel del" c1 channel del routed
+	if [ -z "$(ours_rules)" ] && [ -z "$(ours_route 8192)" ] && admin_kept; then
+		pass "routes: channel del removes its paths' routing, the admin's stays"
+	else
+		fail "routes: channel del removes its paths' routing" "$(g1 rule show)"
+	fi
+	# apply: a file's Device/Via installed, kept while equal, removed with the path
+	{
+		conf 40ms
+		printf '\n[Channel routed]\nPeer = 10.77.0.0/24\nUnauthenticated = yes\n'
+		printf '\n[Path routed r1]\nLocal = %s\nProbe = 10.77.0.1\nMark = 0x1000/0xf000\nDevice = p1\nVia = %s\n' \
+			"$P1_GW1" "$P1_R1A"
+	} >"$TMP/routed.conf"
+	check "routes: apply of a file with Device and Via" c1 apply "$TMP/routed.conf"
+	plan=$(c1 apply --dry-run "$TMP/routed.conf" 2>&1)
+	if ours_route 4096 | grep -q "^default via $P1_R1A dev p1" &&
+	   ! printf '%s\n' "$plan" | grep -Eq '^(\+|-|~ set)'; then
+		pass "routes: applied; the same file again changes nothing"
+	else
+		fail "routes: apply installs, then nothing to change" "$plan" "$(ours_route 4096)"
+	fi
+	conf 40ms >"$TMP/gw1.conf"
+	check "routes: apply of the file without the channel" c1 apply "$TMP/gw1.conf"
+	if [ -z "$(ours_rules)" ] && [ -z "$(ours_route 4096)" ] && admin_kept; then
+		pass "routes: apply removes the routing of the paths it removes"
+	else
+		fail "routes: apply removes the routing it installed" "$(g1 rule show)"
+	fi
+	g1 rule del pref 2000
+	g1 route flush table 4096
+fi
+
 # ---- degraded paths ---------------------------------------------------------------
 if [ "$FULL" = 1 ]; then
 	# detect-mult 10: at 20% loss, ten probes in a row lost (a path down, not

@@ -27,10 +27,12 @@
 #include <linux/genetlink.h>
 
 #include <json-c/json.h>
+#include <netlink/netlink.h>
 
 #include "config.h"
 #include "hotlinectl.h"
 #include "nl.h"
+#include "route.h"
 #include "status.h"
 
 enum step_op { STEP_DEL, STEP_SET, STEP_KEY, STEP_ADD };
@@ -46,7 +48,15 @@ struct step {
 	const char *key_file;
 	struct change *changes;
 	size_t nchanges;
+	size_t nroute;			/* of them, Via/Device/Table: not the kernel's */
 };
+
+/* A step that only changes routes hotlinectl installs: nothing to send. */
+static bool step_is_kernel(const struct step *s)
+{
+	return s->op != STEP_SET || s->nchanges > s->nroute ||
+	       (s->req.has & ~HL_HAS_NAME);
+}
 
 struct plan {
 	struct step *v;
@@ -168,6 +178,31 @@ static void plan_path(struct step *s, const struct hl_path *o, const struct hl_p
 	}
 }
 
+static const char *fmt_via(const struct hl_path *p, char *buf)
+{
+	return p->has_route && p->has_via ? format_path_addr(p->family, &p->via, buf) : "-";
+}
+
+/* The route hotlinectl installs for a path: changes of its own. */
+static size_t plan_path_route(struct step *s, const struct hl_path *o,
+			      const struct hl_path *n)
+{
+	char a[2][HL_FMT_MAX], b[2][HL_FMT_MAX], field[HOTLINE_PATH_NAME_MAX + 32];
+	const struct field_diff f[] = {
+		{ "Via", fmt_via(o, a[0]), fmt_via(n, b[0]) },
+		{ "Device", o->has_route ? o->dev : "-", n->has_route ? n->dev : "-" },
+		{ "Table", o->has_route ? fmt_u32(path_route_table(o), a[1]) : "-",
+		  n->has_route ? fmt_u32(path_route_table(n), b[1]) : "-" },
+	};
+	size_t i, k = 0;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		snprintf(field, sizeof(field), "Path %s %s", n->name, f[i].key);
+		k += differs(s, field, f[i].old, f[i].new);
+	}
+	return k;
+}
+
 /* "isp-a,isp-b" in their order, which breaks ties of preference */
 static const char *fmt_path_order(const struct hl_channel *ch, char *buf)
 {
@@ -200,14 +235,16 @@ static void plan_failover(struct step *s, const struct hl_channel *cur,
 	for (i = 0; i < want->npaths; i++) {
 		const struct hl_path *o = channel_path_find(cur, want->paths[i].name);
 
-		if (o)
+		if (o) {
 			plan_path(s, o, &want->paths[i]);
-		else
+			s->nroute += plan_path_route(s, o, &want->paths[i]);
+		} else {
 			change(s, "Path", "none", want->paths[i].name);
+		}
 	}
-	if (s->nchanges == before)
+	if (s->nchanges - s->nroute == before)
 		differs(s, "Paths", fmt_path_order(cur, a), fmt_path_order(want, b));
-	if (s->nchanges > before) {
+	if (s->nchanges - s->nroute > before) {
 		r->has |= HL_HAS_PATHS;
 		r->npaths = want->npaths;
 		memcpy(r->paths, want->paths, sizeof(r->paths));
@@ -365,6 +402,10 @@ static void path_words(FILE *f, const struct hl_path *p)
 	n = path_overrides(p, ov);
 	for (i = 0; i < n; i++)
 		fprintf(f, " %s %u", ov[i].cli, ov[i].value);
+	if (p->has_via)
+		fprintf(f, " via %s", format_path_addr(p->family, &p->via, buf));
+	if (p->has_route)
+		fprintf(f, " dev %s table %u", p->dev, path_route_table(p));
 }
 
 /* The channel as `channel add` would take it, for the plan. */
@@ -517,7 +558,7 @@ static void sndbuf_fit(struct hl_nl *nl, size_t len)
  * The whole plan as one HOTLINE_CMD_APPLY: the kernel makes every step or
  * none, so a failure (a port in use, memory) leaves the table as it was.
  */
-static int apply_run(struct hl_nl *nl, const struct plan *p)
+static int apply_kernel(struct hl_nl *nl, const struct plan *p)
 {
 	static const uint8_t cmds[] = {
 		[STEP_DEL] = HOTLINE_CMD_CHANNEL_DEL,
@@ -532,7 +573,9 @@ static int apply_run(struct hl_nl *nl, const struct plan *p)
 	char *buf;
 	int err;
 
-	if (!p->n)
+	for (i = 0; i < p->n && !step_is_kernel(&p->v[i]); i++)
+		;
+	if (i == p->n)
 		return EXIT_OK;
 	buf = calloc(1, size);
 	ends = calloc(p->n, sizeof(*ends));
@@ -549,9 +592,12 @@ static int apply_run(struct hl_nl *nl, const struct plan *p)
 	g->cmd = HOTLINE_CMD_APPLY;
 	g->version = HOTLINE_GENL_VERSION;
 	for (i = 0; i < p->n; i++) {
-		struct nlattr *step = mnl_attr_nest_start(req, HOTLINE_A_CHANNEL_STEP);
-		struct nlattr *ch;
+		struct nlattr *step, *ch;
 
+		ends[i] = req->nlmsg_len;
+		if (!step_is_kernel(&p->v[i]))
+			continue;
+		step = mnl_attr_nest_start(req, HOTLINE_A_CHANNEL_STEP);
 		mnl_attr_put_u8(req, HOTLINE_A_STEP_CMD, cmds[p->v[i].op]);
 		ch = mnl_attr_nest_start(req, HOTLINE_A_STEP_CHANNEL);
 		channel_encode(req, &p->v[i].req);
@@ -580,17 +626,67 @@ static int apply_run(struct hl_nl *nl, const struct plan *p)
 			errorf("apply failed: nothing was changed");
 		return EXIT_ERROR;
 	}
+	return EXIT_OK;
+}
+
+/*
+ * Routes first (a new path's probes leave by its table from the start),
+ * then the channels, then the routes no path wants any more; a failure
+ * puts the routes back as they were.
+ */
+static int apply_run(struct hl_nl *nl, const struct plan *p, struct nl_sock *rt,
+		     const struct hl_routes *have, const struct hl_routes *want)
+{
+	size_t i;
+
+	if (routes_install(rt, have, want)) {
+		routes_restore(rt, have);
+		errorf("apply failed: nothing was changed");
+		return EXIT_ERROR;
+	}
+	if (apply_kernel(nl, p)) {
+		routes_restore(rt, have);
+		return EXIT_ERROR;
+	}
+	if (routes_remove(rt, have, want)) {
+		errorf("the channels were changed; some of the routes no path uses "
+		       "any more could not be removed (see above)");
+		return EXIT_ERROR;
+	}
 	for (i = 0; !opts.json && i < p->n; i++)
 		step_print(stdout, &p->v[i]);
 	return EXIT_OK;
 }
 
+/* The routes the file's paths want; 0, or -1 after saying which is wrong. */
+static int conf_routes(const char *path, const struct conf *c, struct hl_routes *want)
+{
+	struct hl_channel *v = calloc(c->n ? c->n : 1, sizeof(*v));
+	struct parse_error e;
+	size_t i;
+	int err;
+
+	if (!v)
+		abort();
+	for (i = 0; i < c->n; i++)
+		v[i] = c->v[i].ch;
+	err = routes_wanted(v, c->n, want, &e);
+	for (i = 0; i < c->n; i++)
+		explicit_bzero(v[i].health.key, sizeof(v[i].health.key));
+	free(v);
+	if (err)
+		errorf("%s: %s; nothing was changed", path, e.why);
+	return err;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	struct hl_channel_list running = { 0 };
+	struct hl_routes have = { 0 }, want = { 0 };
 	const char *path = NULL;
 	bool dry_run = false, check_only = false;
 	struct plan plan = { 0 };
+	struct nl_sock *rt = NULL;
 	struct conf c;
 	struct hl_nl nl;
 	int i, ret;
@@ -628,6 +724,12 @@ int cmd_apply(int argc, char **argv)
 	ret = EXIT_ERROR;
 	if (channels_fetch(&nl, NULL, &running))
 		goto out;
+	rt = route_socket();
+	if (!rt || routes_read(rt, &have))
+		goto out;
+	routes_attach(running.v, running.n, &have);
+	if (conf_routes(path, &c, &want))
+		goto out;
 	plan_make(&plan, &c, &running);
 	if (opts.json) {
 		json_object *arr = json_object_new_array();
@@ -647,10 +749,14 @@ int cmd_apply(int argc, char **argv)
 		ret = EXIT_OK;
 		goto out;
 	}
-	ret = apply_run(&nl, &plan);
+	ret = apply_run(&nl, &plan, rt, &have, &want);
 out:
 	plan_free(&plan);
 	free(running.v);
+	routes_free(&have);
+	routes_free(&want);
+	if (rt)
+		nl_socket_free(rt);
 	hlnl_close(&nl);
 	conf_free(&c);
 	return ret;
@@ -659,6 +765,8 @@ out:
 int cmd_showconf(int argc, char **argv)
 {
 	struct hl_channel_list l = { 0 };
+	struct hl_routes have = { 0 };
+	struct nl_sock *rt;
 	struct hl_nl nl;
 	int err;
 
@@ -668,8 +776,16 @@ int cmd_showconf(int argc, char **argv)
 	if (hlnl_open(&nl))
 		return EXIT_ERROR;
 	err = channels_fetch(&nl, NULL, &l);
-	if (!err)
+	rt = err ? NULL : route_socket();
+	if (!rt || routes_read(rt, &have))
+		err = -1;
+	if (!err) {
+		routes_attach(l.v, l.n, &have);
 		conf_print(stdout, l.v, NULL, l.n);
+	}
+	routes_free(&have);
+	if (rt)
+		nl_socket_free(rt);
 	free(l.v);
 	hlnl_close(&nl);
 	return err ? EXIT_ERROR : EXIT_OK;

@@ -19,11 +19,14 @@
 
 #include <linux/genetlink.h>
 
+#include <netlink/netlink.h>
+
 #include "channel.h"
 #include "hotlinectl.h"
 #include "key.h"
 #include "nl.h"
 #include "output.h"
+#include "route.h"
 #include "status.h"
 
 /* Health options other than probe: any of them without probe on add is an
@@ -416,8 +419,42 @@ out:
 	return ret;
 }
 
+/*
+ * The routes hotlinectl installed for the channel's paths (route.h) go
+ * with the channel or its paths (channel del, channel set probe ADDR or
+ * health none), but those another channel's paths route by too: read
+ * before the kernel changes, removed after.
+ */
+static int channel_routes_plan(struct hl_nl *nl, struct nl_sock *rt, const char *name,
+			       struct hl_routes *have, struct hl_routes *want)
+{
+	struct hl_channel_list all = { 0 };
+	struct parse_error e;
+	int ret = EXIT_ERROR;
+	size_t i;
+
+	if (channels_fetch(nl, NULL, &all) || routes_read(rt, have))
+		goto out;
+	routes_attach(all.v, all.n, have);
+	for (i = 0; i < all.n && strcmp(all.v[i].name, name) != 0; i++)
+		;
+	if (i == all.n) {
+		ret = EXIT_OK;	/* the kernel says why it cannot delete it */
+		goto out;
+	}
+	if (routes_change(have, &all.v[i], all.v, all.n, NULL, want, &e))
+		errorf("%s", e.why);
+	else
+		ret = EXIT_OK;
+out:
+	free(all.v);
+	return ret;
+}
+
 static int channel_change(int argc, char **argv, bool is_set)
 {
+	struct hl_routes have = { 0 }, want = { 0 };
+	struct nl_sock *rt = NULL;
 	struct channel_req r;
 	struct hl_nl nl;
 	struct nlmsghdr *req;
@@ -435,6 +472,12 @@ static int channel_change(int argc, char **argv, bool is_set)
 		if (ret)
 			goto out;
 	}
+	if (is_set && (r.ch.has & HL_HAS_PATHS) && !r.ch.npaths) {
+		rt = route_socket();
+		ret = EXIT_ERROR;
+		if (!rt || channel_routes_plan(&nl, rt, r.ch.name, &have, &want))
+			goto out;
+	}
 	req = hlnl_request(&nl, is_set ? HOTLINE_CMD_CHANNEL_SET :
 			 HOTLINE_CMD_CHANNEL_NEW, NLM_F_ACK);
 	channel_encode(req, &r.ch);
@@ -443,20 +486,28 @@ static int channel_change(int argc, char **argv, bool is_set)
 	if (err) {
 		channel_error(&nl, err, r.ch.name);
 		ret = EXIT_ERROR;
+	} else if (rt && routes_remove(rt, &have, &want)) {
+		ret = EXIT_ERROR;
 	}
 out:
 	explicit_bzero(&r.ch.health.key, sizeof(r.ch.health.key));
+	routes_free(&have);
+	routes_free(&want);
+	if (rt)
+		nl_socket_free(rt);
 	hlnl_close(&nl);
 	return ret;
 }
 
 static int channel_del(int argc, char **argv)
 {
+	struct hl_routes have = { 0 }, want = { 0 };
 	char name[HOTLINE_NAME_MAX + 1];
+	struct nl_sock *rt = NULL;
 	struct parse_error e;
 	struct nlmsghdr *req;
 	struct hl_nl nl;
-	int err;
+	int err = -1;
 
 	if (argc != 1)
 		return usage_error("usage: channel del NAME");
@@ -464,11 +515,21 @@ static int channel_del(int argc, char **argv)
 		return invalid_arg("name", argv[0], &e);
 	if (hlnl_open(&nl))
 		return EXIT_ERROR;
+	rt = route_socket();
+	if (!rt || channel_routes_plan(&nl, rt, name, &have, &want))
+		goto out;
 	req = hlnl_request(&nl, HOTLINE_CMD_CHANNEL_DEL, NLM_F_ACK);
 	mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
 	err = hlnl_transact(&nl, req, NULL, NULL);
 	if (err)
 		channel_error(&nl, err, name);
+	else if (routes_remove(rt, &have, &want))
+		err = -1;
+out:
+	routes_free(&have);
+	routes_free(&want);
+	if (rt)
+		nl_socket_free(rt);
 	hlnl_close(&nl);
 	return err ? EXIT_ERROR : EXIT_OK;
 }

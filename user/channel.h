@@ -7,6 +7,7 @@
 #ifndef HOTLINECTL_CHANNEL_H
 #define HOTLINECTL_CHANNEL_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/netlink.h>
@@ -102,6 +103,12 @@ struct hl_path {
 	uint32_t max_loss_pct, max_rtt_ms;
 	bool active;			/* reply-only */
 	struct hl_status status;	/* reply-only, with HL_P_STATUS */
+	/* hotlinectl's, never sent: the route it installs (route.h) */
+	bool has_route;			/* Device given */
+	bool has_via;
+	union hl_addr via;
+	char dev[IF_NAMESIZE];
+	uint32_t table;			/* 0: the path's mark */
 };
 
 struct hl_channel {
@@ -139,6 +146,18 @@ int parse_path_name(const char *s, char name[HOTLINE_PATH_NAME_MAX + 1],
 
 /* Why one path breaks the contract: 0, or -1 with the reason in e. */
 int path_check(const struct hl_path *p, struct parse_error *e);
+/* The Via/Device/Table rules alone (path_check applies them too). */
+int path_route_check(const struct hl_path *p, struct parse_error *e);
+
+/*
+ * A path's route as people give it: DEV a device name (not checked to
+ * exist: a file may be written for another host); VIA an address of the
+ * path's family (0: not known yet); TABLE 1..2^32-1 but the kernel's own.
+ */
+bool ifname_is_valid(const char *s);
+int parse_path_via(const char *s, uint8_t family, union hl_addr *a,
+		   struct parse_error *e);
+int parse_path_table(const char *s, uint32_t *table, struct parse_error *e);
 
 /*
  * Why a list of paths cannot be one channel's (names twice, two families,

@@ -24,7 +24,8 @@
 enum conf_key {
 	K_PEER, K_LOCAL, K_PROTOCOL, K_PORT, K_DSCP, K_PRIORITY, K_MARK,
 	K_PROBE, K_LOCALPORT, K_INTERVAL, K_DETECTMULT, K_KEYFILE, K_UNAUTH,
-	K_MAXLOSS, K_MAXRTT, K_FAILBACK, K_REVERTIVE, K_PREFERENCE, K_COUNT
+	K_MAXLOSS, K_MAXRTT, K_FAILBACK, K_REVERTIVE, K_PREFERENCE, K_VIA,
+	K_DEVICE, K_TABLE, K_COUNT
 };
 
 /* Spelled as the documentation and the printer spell them. */
@@ -36,14 +37,16 @@ static const char *const key_names[K_COUNT] = {
 	[K_KEYFILE] = "KeyFile", [K_UNAUTH] = "Unauthenticated",
 	[K_MAXLOSS] = "MaxLoss", [K_MAXRTT] = "MaxRTT",
 	[K_FAILBACK] = "FailbackHold", [K_REVERTIVE] = "Revertive",
-	[K_PREFERENCE] = "Preference",
+	[K_PREFERENCE] = "Preference", [K_VIA] = "Via", [K_DEVICE] = "Device",
+	[K_TABLE] = "Table",
 };
 
 /* The keys of a [Path CHANNEL NAME] section; the rest are the channel's. */
 static bool key_is_path(enum conf_key k)
 {
 	return k == K_LOCAL || k == K_PROBE || k == K_MARK || k == K_PREFERENCE ||
-	       k == K_INTERVAL || k == K_DETECTMULT || k == K_MAXLOSS || k == K_MAXRTT;
+	       k == K_INTERVAL || k == K_DETECTMULT || k == K_MAXLOSS || k == K_MAXRTT ||
+	       k == K_VIA || k == K_DEVICE || k == K_TABLE;
 }
 
 /* The keys that only mean something with Probe (or paths). */
@@ -72,7 +75,7 @@ struct parser {
 	struct conf_path {		/* a [Path CHANNEL NAME] section */
 		char channel[HOTLINE_NAME_MAX + 1];
 		struct hl_path path;
-		uint8_t local_family, probe_family;
+		uint8_t local_family, probe_family, via_family;
 		unsigned int line;
 	} cur_path, *paths;		/* read, attached at the end */
 	size_t npaths;
@@ -255,6 +258,9 @@ static int key_value(struct parser *p, enum conf_key k, const char *v,
 		ch->nonrevertive = !revertive;
 		return 0;
 	case K_PREFERENCE:
+	case K_VIA:
+	case K_DEVICE:
+	case K_TABLE:
 	case K_COUNT:
 		break;
 	}
@@ -302,6 +308,18 @@ static int path_key_value(struct parser *p, enum conf_key k, const char *v,
 	case K_MAXRTT:
 		path->has |= HL_P_MAX_RTT;
 		return parse_duration_ms(v, 0, MAX_RTT_MS, &path->max_rtt_ms, e);
+	case K_VIA:
+		path->has_via = true;
+		return parse_path_addr(v, &cp->via_family, &path->via, e);
+	case K_DEVICE:
+		if (!ifname_is_valid(v))
+			return parse_fail(e, "must be a device name (1..%d bytes, no / : "
+					  "or spaces)", IF_NAMESIZE - 1);
+		path->has_route = true;
+		snprintf(path->dev, sizeof(path->dev), "%s", v);
+		return 0;
+	case K_TABLE:
+		return parse_path_table(v, &path->table, e);
 	default:
 		break;
 	}
@@ -367,6 +385,19 @@ static void path_section_end(struct parser *p)
 	    !p->key_bad[K_PROBE] && cp->local_family != cp->probe_family) {
 		conf_error(p, p->key_line[K_PROBE],
 			   "Local and Probe must both be IPv4 or both IPv6");
+		return;
+	}
+	if (p->key_line[K_LOCAL] && p->key_line[K_VIA] && !p->key_bad[K_LOCAL] &&
+	    !p->key_bad[K_VIA] && cp->local_family != cp->via_family) {
+		conf_error(p, p->key_line[K_VIA], "Via must be of the path's address "
+			   "family (its Local's)");
+		return;
+	}
+	if ((p->key_line[K_VIA] || p->key_line[K_TABLE]) && !p->key_line[K_DEVICE] &&
+	    !p->syntax_bad) {
+		conf_error(p, p->key_line[K_VIA] ? p->key_line[K_VIA] : p->key_line[K_TABLE],
+			   "%s needs Device: the path's route is installed only with "
+			   "its device", p->key_line[K_VIA] ? "Via" : "Table");
 		return;
 	}
 	if (p->c->nerrors > p->errors_at_start)
@@ -562,8 +593,10 @@ static void key_line(struct parser *p, char *s)
 			   key_names[k]);
 		return;
 	}
-	if (p->sec == SEC_CHANNEL && k == K_PREFERENCE) {
-		conf_error(p, p->line, "Preference belongs in a [Path CHANNEL NAME] section");
+	if (p->sec == SEC_CHANNEL && (k == K_PREFERENCE || k == K_VIA || k == K_DEVICE ||
+				      k == K_TABLE)) {
+		conf_error(p, p->line, "%s belongs in a [Path CHANNEL NAME] section",
+			   key_names[k]);
 		return;
 	}
 	if (p->key_line[k]) {
@@ -984,6 +1017,13 @@ static void print_path(FILE *f, const char *channel, const struct hl_path *p)
 	n = path_overrides(p, ov);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%s = %u\n", ov[i].conf, ov[i].value);
+	if (!p->has_route)
+		return;
+	if (p->has_via)
+		fprintf(f, "Via = %s\n", format_path_addr(p->family, &p->via, buf));
+	fprintf(f, "Device = %s\n", p->dev);
+	if (p->table)
+		fprintf(f, "Table = %u\n", p->table);
 }
 
 void conf_print(FILE *f, const struct hl_channel *chs, const char *const *key_files,
@@ -1031,7 +1071,12 @@ bool conf_path_equal(const struct hl_path *a, const struct hl_path *b)
 	       (!(ov & HL_P_INTERVAL) || a->interval_ms == b->interval_ms) &&
 	       (!(ov & HL_P_DETECT_MULT) || a->detect_mult == b->detect_mult) &&
 	       (!(ov & HL_P_MAX_LOSS) || a->max_loss_pct == b->max_loss_pct) &&
-	       (!(ov & HL_P_MAX_RTT) || a->max_rtt_ms == b->max_rtt_ms);
+	       (!(ov & HL_P_MAX_RTT) || a->max_rtt_ms == b->max_rtt_ms) &&
+	       a->has_route == b->has_route &&
+	       (!a->has_route || (!strcmp(a->dev, b->dev) && a->table == b->table &&
+				  a->has_via == b->has_via &&
+				  (!a->has_via || !memcmp(&a->via, &b->via,
+							  a->family == AF_INET ? 4 : 16))));
 }
 
 /* The failover settings matter only with paths; the kernel reports them

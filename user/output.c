@@ -39,6 +39,9 @@
  *         "interval_ms", "detect_mult", "max_loss_pct", "max_rtt_ms":
  *                                       null (the channel's) or the override
  *         "active": true,
+ *         "route": null | { "via": "192.0.2.254" | null, "device": "wan1",
+ *                   "table": 256 }      what hotlinectl installed (show -j);
+ *                                       null when the admin routes the path
  *         "status": status object (`show -j` only; null before its session)
  *     } ],
  *     "active_path": "isp-a" | null,    null: no path is up (main table)
@@ -57,6 +60,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "route.h"
 #include "status.h"
 
 struct table {
@@ -223,6 +227,18 @@ json_object *path_json(const struct hl_path *p)
 							  p->max_loss_pct));
 	json_object_object_add(o, "max_rtt_ms", opt_u32(p, HL_P_MAX_RTT, p->max_rtt_ms));
 	json_object_object_add(o, "active", json_object_new_boolean(p->active));
+	if (p->has_route) {
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "via", p->has_via ?
+				       jstr(format_path_addr(p->family, &p->via, buf)) : NULL);
+		json_object_object_add(r, "device", jstr(p->dev));
+		json_object_object_add(r, "table",
+				       json_object_new_int64(path_route_table(p)));
+		json_object_object_add(o, "route", r);
+	} else {
+		json_object_object_add(o, "route", NULL);
+	}
 	return o;
 }
 

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/rtnetlink.h>
+
 #include "channel.h"
+#include "route.h"
 
 void path_init(struct hl_path *p)
 {
@@ -103,6 +106,85 @@ int path_check(const struct hl_path *p, struct parse_error *e)
 	if ((p->has & HL_P_MAX_LOSS) && p->max_loss_pct > 100)
 		return parse_fail(e, "path \"%s\": max-loss %u%% is beyond 100",
 				  p->name, p->max_loss_pct);
+	return path_route_check(p, e);
+}
+
+int path_route_check(const struct hl_path *p, struct parse_error *e)
+{
+	const char *why;
+
+	if (!p->has_route) {
+		if (p->has_via)
+			return parse_fail(e, "path \"%s\": Via needs Device (the device "
+					  "the next hop is reached on)", p->name);
+		if (p->table)
+			return parse_fail(e, "path \"%s\": Table is the table of the "
+					  "route hotlinectl installs: it needs Device",
+					  p->name);
+		return 0;
+	}
+	if (!ifname_is_valid(p->dev))
+		return parse_fail(e, "path \"%s\": \"%s\" is not a device name",
+				  p->name, p->dev);
+	if (p->has_via && !addr_is_unicast(p->family, &p->via))
+		return parse_fail(e, "path \"%s\": Via must be a unicast address", p->name);
+	why = route_table_refused(path_route_table(p));
+	if (why)
+		return parse_fail(e, "path \"%s\": its table %u (%s): %s", p->name,
+				  path_route_table(p), p->table ? "Table" :
+				  "the path's mark, when no Table is given", why);
+	return 0;
+}
+
+uint32_t path_route_table(const struct hl_path *p)
+{
+	return p->table ? p->table : p->mark;
+}
+
+const char *route_table_refused(uint32_t table)
+{
+	switch (table) {
+	case 0:
+		return "table 0 is no table";
+	case RT_TABLE_DEFAULT:
+	case RT_TABLE_MAIN:
+	case RT_TABLE_LOCAL:
+		return "tables 253 (default), 254 (main) and 255 (local) are the "
+		       "kernel's own";
+	default:
+		return NULL;
+	}
+}
+
+bool ifname_is_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < IF_NAMESIZE && !strchr(s, '/') && !strpbrk(s, " \t\n:") &&
+	       strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+int parse_path_via(const char *s, uint8_t family, union hl_addr *a,
+		   struct parse_error *e)
+{
+	uint8_t f = 0;
+
+	if (parse_path_addr(s, &f, a, e))
+		return -1;
+	if (family && f != family)
+		return parse_fail(e, "not of the path's address family");
+	return 0;
+}
+
+int parse_path_table(const char *s, uint32_t *table, struct parse_error *e)
+{
+	const char *why;
+
+	if (parse_u32(s, 1, UINT32_MAX, table, e))
+		return -1;
+	why = route_table_refused(*table);
+	if (why)
+		return parse_fail(e, "%s", why);
 	return 0;
 }
 

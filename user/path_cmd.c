@@ -4,6 +4,7 @@
  *
  *   path add CHANNEL PATH local ADDR probe ADDR[:PORT] mark M[/MASK]
  *            [pref N] [interval D] [detect-mult N] [max-loss P] [max-rtt MS]
+ *            [via ADDR] [dev DEV] [table N]
  *            [key-file FILE | unauthenticated]
  *   path set CHANNEL PATH KEY VALUE...
  *   path del CHANNEL PATH
@@ -18,22 +19,30 @@
  * A channel without probing has no key for the paths' sessions: its first
  * path needs key-file or unauthenticated, and then carries the channel's
  * health settings (defaults) too.
+ *
+ * dev (with via for a gateway) makes hotlinectl install the path's rule
+ * and table route (route.h): before the kernel hears of the path, so its
+ * first probe already leaves by it; removed after the path goes, unless
+ * another path routes the same table. `dev none` removes them.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <netlink/netlink.h>
+
 #include "channel.h"
 #include "hotlinectl.h"
 #include "key.h"
 #include "nl.h"
+#include "route.h"
 #include "status.h"
 
 struct path_req {
 	struct hl_path path;
 	uint32_t given;			/* HL_P_* and the PR_* below */
 	uint32_t reset;			/* overrides set back to the channel's */
-	uint8_t local_family, probe_family;
+	uint8_t local_family, probe_family, via_family;
 	struct hl_health health;	/* key-file or unauthenticated only */
 };
 
@@ -41,6 +50,10 @@ enum {
 	PR_LOCAL	= 1u << 16,
 	PR_PROBE	= 1u << 17,
 	PR_MARK		= 1u << 18,
+	PR_VIA		= 1u << 19,
+	PR_DEV		= 1u << 20,
+	PR_TABLE	= 1u << 21,
+	PR_ROUTE	= PR_VIA | PR_DEV | PR_TABLE,
 };
 
 struct path_keyword {
@@ -123,6 +136,40 @@ static int pk_max_rtt(struct path_req *r, const char *v, struct parse_error *e)
 	return parse_duration_ms(v, 0, 3600000, &r->path.max_rtt_ms, e);
 }
 
+static int pk_via(struct path_req *r, const char *v, struct parse_error *e)
+{
+	uint8_t family;
+
+	r->path.has_via = strcmp(v, "none") != 0;
+	if (!r->path.has_via)
+		return 0;
+	if (parse_path_addr(v, &family, &r->path.via, e))
+		return -1;
+	r->via_family = family;
+	return 0;
+}
+
+static int pk_dev(struct path_req *r, const char *v, struct parse_error *e)
+{
+	r->path.has_route = strcmp(v, "none") != 0;
+	if (!r->path.has_route)
+		return 0;
+	if (!ifname_is_valid(v))
+		return parse_fail(e, "must be a device name (1..%d bytes, no / : or spaces)",
+				  IF_NAMESIZE - 1);
+	snprintf(r->path.dev, sizeof(r->path.dev), "%s", v);
+	return 0;
+}
+
+static int pk_table(struct path_req *r, const char *v, struct parse_error *e)
+{
+	if (!strcmp(v, "default")) {
+		r->path.table = 0;
+		return 0;
+	}
+	return parse_path_table(v, &r->path.table, e);
+}
+
 static int pk_key_file(struct path_req *r, const char *v, struct parse_error *e)
 {
 	r->health.has |= HL_H_KEY;
@@ -146,6 +193,9 @@ static const struct path_keyword path_keywords[] = {
 	{ "detect-mult", HL_P_DETECT_MULT, false, pk_detect_mult },
 	{ "max-loss", HL_P_MAX_LOSS, false, pk_max_loss },
 	{ "max-rtt", HL_P_MAX_RTT, false, pk_max_rtt },
+	{ "via", PR_VIA, false, pk_via },
+	{ "dev", PR_DEV, false, pk_dev },
+	{ "table", PR_TABLE, false, pk_table },
 	{ "key-file", 0, true, pk_key_file },
 	{ "unauthenticated", 0, true, pk_unauth },
 };
@@ -203,6 +253,12 @@ static int path_args(int argc, char **argv, const char *verb, char *channel,
 	if ((r->given & PR_LOCAL) && (r->given & PR_PROBE) &&
 	    r->local_family != r->probe_family)
 		return usage_error("local and probe must both be IPv4 or both IPv6");
+	if ((r->given & PR_LOCAL) && (r->given & PR_VIA) && r->path.has_via &&
+	    r->local_family != r->via_family)
+		return usage_error("via must be of the path's address family (local's)");
+	if (!strcmp(verb, "add") && (r->given & (PR_VIA | PR_TABLE)) && !(r->given & PR_DEV))
+		return usage_error("%s needs dev: the path's route is installed only with "
+				   "its device", (r->given & PR_VIA) ? "via" : "table");
 	return 0;
 }
 
@@ -235,6 +291,20 @@ static void path_apply(struct hl_path *p, const struct path_req *r)
 		p->max_loss_pct = n->max_loss_pct;
 	if (r->given & HL_P_MAX_RTT)
 		p->max_rtt_ms = n->max_rtt_ms;
+	if (r->given & PR_DEV) {
+		p->has_route = n->has_route;
+		memcpy(p->dev, n->dev, sizeof(p->dev));
+		if (!n->has_route) {	/* dev none: the whole route goes */
+			p->has_via = false;
+			p->table = 0;
+		}
+	}
+	if (r->given & PR_VIA) {
+		p->has_via = n->has_via;
+		p->via = n->via;
+	}
+	if (r->given & PR_TABLE)
+		p->table = n->table;
 	p->has |= r->given & (HL_P_OVERRIDES & ~HL_P_PROBE_PORT);
 	p->has &= ~r->reset;
 }
@@ -274,6 +344,9 @@ static int path_edit(struct hl_channel *ch, enum path_op op, const struct path_r
 		snprintf(p->name, sizeof(p->name), "%s", r->path.name);
 	}
 	path_apply(p, r);
+	if ((r->given & PR_VIA) && r->path.has_via && r->via_family != p->family)
+		return usage_error("path %s %s %s: via is not of the path's address family",
+				   op == PATH_ADD ? "add" : "set", ch->name, r->path.name);
 	if (path_check(p, &e) || paths_check(ch, &e))
 		return usage_error("path %s %s %s: %s", op == PATH_ADD ? "add" : "set",
 				   ch->name, r->path.name, e.why);
@@ -318,15 +391,51 @@ static int health_for_paths(const struct hl_channel *cur, struct hl_channel *req
 	return 0;
 }
 
+/* The channel, and all of them, with their paths' routes as installed. */
+static int path_fetch_routed(struct hl_nl *nl, struct nl_sock *rt, const char *name,
+			     struct hl_channel *ch, struct hl_channel_list *all,
+			     struct hl_routes *have)
+{
+	int ret = path_fetch(nl, name, ch);
+
+	if (!ret && channels_fetch(nl, NULL, all))
+		ret = EXIT_ERROR;
+	if (!ret && routes_read(rt, have))
+		ret = EXIT_ERROR;
+	if (!ret) {
+		routes_attach(ch, 1, have);
+		routes_attach(all->v, all->n, have);
+	}
+	return ret;
+}
+
+static int path_send(struct hl_nl *nl, const struct hl_channel *req)
+{
+	struct nlmsghdr *nlh = hlnl_request(nl, HOTLINE_CMD_CHANNEL_SET, NLM_F_ACK);
+	int err;
+
+	channel_encode(nlh, req);
+	err = hlnl_transact(nl, nlh, NULL, NULL);
+	if (err) {
+		hlnl_perror(nl, err);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
 static int path_change(int argc, char **argv, enum path_op op)
 {
 	static const char *const verbs[] = { "add", "set", "del" };
 	char channel[HOTLINE_NAME_MAX + 1];
-	struct hl_channel cur, req;
-	struct nlmsghdr *nlh;
+	struct hl_routes have = { 0 }, want = { 0 };
+	struct hl_channel_list all = { 0 };
+	struct hl_channel cur, old, req;
+	struct nl_sock *rt = NULL;
+	struct parse_error e;
 	struct path_req r;
+	bool kernel;
 	struct hl_nl nl;
-	int ret, err;
+	int ret;
 
 	ret = path_args(argc, argv, verbs[op], channel, &r);
 	if (ret)
@@ -345,9 +454,16 @@ static int path_change(int argc, char **argv, enum path_op op)
 		ret = EXIT_ERROR;
 		goto out_key;
 	}
-	ret = path_fetch(&nl, channel, &cur);
-	if (!ret)
+	rt = route_socket();
+	ret = rt ? path_fetch_routed(&nl, rt, channel, &cur, &all, &have) : EXIT_ERROR;
+	if (!ret) {
+		old = cur;
 		ret = path_edit(&cur, op, &r);
+	}
+	if (!ret && routes_change(&have, &old, all.v, all.n, &cur, &want, &e)) {
+		errorf("%s; nothing was changed", e.why);
+		ret = EXIT_ERROR;
+	}
 	channel_init(&req);
 	snprintf(req.name, sizeof(req.name), "%s", channel);
 	req.has = HL_HAS_NAME | HL_HAS_PATHS;
@@ -357,15 +473,27 @@ static int path_change(int argc, char **argv, enum path_op op)
 		goto out;
 	req.npaths = cur.npaths;
 	memcpy(req.paths, cur.paths, sizeof(req.paths));
-	nlh = hlnl_request(&nl, HOTLINE_CMD_CHANNEL_SET, NLM_F_ACK);
-	channel_encode(nlh, &req);
-	err = hlnl_transact(&nl, nlh, NULL, NULL);
-	if (err) {
-		hlnl_perror(&nl, err);
+	/* a change of the route alone is hotlinectl's: the kernel has none */
+	kernel = op != PATH_SET || (r.given & ~PR_ROUTE) || r.reset;
+	if (routes_install(rt, &have, &want)) {
+		routes_restore(rt, &have);
 		ret = EXIT_ERROR;
+		goto out;
 	}
+	if (kernel && path_send(&nl, &req)) {
+		routes_restore(rt, &have);
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	if (routes_remove(rt, &have, &want))
+		ret = EXIT_ERROR;
 out:
 	explicit_bzero(req.health.key, sizeof(req.health.key));
+	routes_free(&have);
+	routes_free(&want);
+	free(all.v);
+	if (rt)
+		nl_socket_free(rt);
 	hlnl_close(&nl);
 out_key:
 	explicit_bzero(r.health.key, sizeof(r.health.key));

@@ -32,6 +32,7 @@
 #include "hotlinectl.h"
 #include "nl.h"
 #include "output.h"
+#include "route.h"
 #include "status.h"
 
 static const struct table_col show_cols[] = {
@@ -182,6 +183,8 @@ int cmd_show(int argc, char **argv)
 	if (hlnl_open(&nl))
 		return EXIT_ERROR;
 	err = channels_fetch(&nl, argc == 2 ? name : NULL, &l);
+	if (!err && opts.json)
+		channels_attach_routes(l.v, l.n);
 	if (!err) {
 		if (opts.json)
 			show_json(l.v, l.n);

@@ -106,6 +106,16 @@ expect "path add: bad max-loss" 2 'invalid max-loss "101"' -- path add cert isp-
 expect "path add: keyword twice" 2 'keyword "pref" is given twice' -- path add cert isp-a $A pref 1 pref 2
 expect "path add: unknown keyword" 2 'unknown keyword "colour" for path add' -- path add cert isp-a $A colour red
 expect "path add: keyword without value" 2 'keyword "pref" needs a value' -- path add cert isp-a $A pref
+expect "path add: a device name with a slash" 2 'invalid dev "a/b": must be a device name' -- \
+	path add cert isp-a $A dev a/b
+expect "path add: the main table" 2 'invalid table "254": tables 253 (default), 254 (main) and 255 (local)' -- \
+	path add cert isp-a $A dev wan0 table 254
+expect "path add: via a prefix" 2 'invalid via "192.0.2.0/24": must be an address' -- \
+	path add cert isp-a $A dev wan0 via 192.0.2.0/24
+expect "path add: via of the other family" 2 'via must be of the path'"'"'s address family' -- \
+	path add cert isp-a $A dev wan0 via 2001:db8::1
+expect "path add: via without dev" 2 'via needs dev: the path'"'"'s route is installed only with its device' -- \
+	path add cert isp-a $A via 192.0.2.254
 expect "path add: key-file and unauthenticated" 2 'exclude each other' -- \
 	path add cert isp-a $A unauthenticated key-file "$tmp/good.key"
 expect "path add: needs a channel and a path" 2 'path add needs a CHANNEL and a PATH name' -- path add cert

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "key.h"
+#include "route.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/hotline-conf-XXXXXX";
@@ -513,6 +514,54 @@ static void test_paths(void)
 	conf_free(&c);
 }
 
+/* Via, Device and Table: hotlinectl's own routing of a path. */
+static void test_path_routes(void)
+{
+	static const char routed[] =
+		"[Channel c]\nPeer = 2001:db8:b::/48\nUnauthenticated = yes\n"
+		"[Path c a]\nLocal = 2001:db8:1::1\nProbe = 2001:db8:b::1\nMark = 0x100/0xff00\n"
+		"Device = wan0\nVia = fe80::1\n"
+		"[Path c b]\nLocal = 2001:db8:2::1\nProbe = 2001:db8:b::2\nMark = 0x200/0xff00\n"
+		"Device = tun1\nTable = 4000\n";
+	const struct hl_path *a, *b;
+	struct conf c, back;
+	char *text = NULL;
+	size_t len = 0, n;
+	FILE *f;
+
+	n = parse(routed, &c);
+	if (!CHECK(n == 0 && c.n == 1 && c.v[0].ch.npaths == 2,
+		   "paths with Device, Via and Table parse", "%zu errors", n)) {
+		errors_print(&c);
+		conf_free(&c);
+		return;
+	}
+	a = &c.v[0].ch.paths[0];
+	b = &c.v[0].ch.paths[1];
+	CHECK(a->has_route && a->has_via && !strcmp(a->dev, "wan0") && !a->table &&
+	      path_route_table(a) == 0x100 && a->via.raw[0] == 0xfe &&
+	      b->has_route && !b->has_via && !strcmp(b->dev, "tun1") &&
+	      path_route_table(b) == 4000,
+	      "the route of each path: device, next hop, table (the mark by default)",
+	      "a table %u, b table %u", path_route_table(a), path_route_table(b));
+	f = open_memstream(&text, &len);
+	conf_print(f, &c.v[0].ch, NULL, 1);
+	fclose(f);
+	CHECK(strstr(text, "Via = fe80::1\nDevice = wan0\n") &&
+	      strstr(text, "Device = tun1\nTable = 4000\n") &&
+	      !strstr(text, "Table = 256"),
+	      "showconf prints the routes, Table only when not the mark's", "%s", text);
+	n = conf_parse(text, len, "s.conf", NULL, 0, &back);
+	CHECK(n == 0 && back.n == 1 && conf_channel_equal(&c.v[0].ch, &back.v[0].ch),
+	      "routes: print then parse gives the paths back", "%zu errors", n);
+	back.v[0].ch.paths[0].has_via = false;
+	CHECK(!conf_channel_equal(&c.v[0].ch, &back.v[0].ch),
+	      "a dropped Via makes the channels differ", "equal");
+	conf_free(&back);
+	free(text);
+	conf_free(&c);
+}
+
 /* The text of paths_conf with one line replaced (1-based) or appended. */
 static void path_error(const char *name, unsigned int line, const char *repl,
 		       const char *want)
@@ -536,23 +585,76 @@ static void path_error(const char *name, unsigned int line, const char *repl,
 	expect_error(name, text, want);
 }
 
+/* name, line of paths_conf replaced, its replacement, the error wanted */
+static const struct path_case {
+	const char *name;
+	unsigned int line;
+	const char *repl, *want;
+} path_errors[] = {
+	{ "a path of no channel", 8, "[Path cret isp-a]\n",
+	  "t.conf:8: path \"isp-a\": there is no [Channel cret] in this file" },
+	{ "a path section without a path name", 8, "[Path cert]\n",
+	  "t.conf:8: a path section is [Path CHANNEL NAME]" },
+	{ "a path name too long", 8, "[Path cert a-path-name-too-long]\n",
+	  "t.conf:8: invalid path name \"a-path-name-too-long\": must be "
+	  "1..15 characters of A-Z a-z 0-9 . _ -" },
+	{ "a path named twice", 14, "[Path cert isp-a]\n",
+	  "t.conf:14: duplicate path \"isp-a\" of channel \"cert\" (first at line 8)" },
+	{ "a path without Local", 9, "\n",
+	  "t.conf:8: path \"isp-a\" of channel \"cert\" has no Local" },
+	{ "a path's Local a prefix", 9, "Local = 192.0.2.0/24\n",
+	  "t.conf:9: invalid Local \"192.0.2.0/24\": must be an address, not a prefix" },
+	{ "a path of two families", 10, "Probe = 2001:db8::1\n",
+	  "t.conf:10: Local and Probe must both be IPv4 or both IPv6" },
+	{ "two paths with one mark", 17, "Mark = 0x100/0xff00\n",
+	  "t.conf:14: paths \"isp-a\" and \"isp-b\" have the same mark under "
+	  "their common mask" },
+	{ "a path mark 0", 11, "Mark = 0/0xff00\n",
+	  "t.conf:11: path \"isp-a\": mark 0 (the mark of no path)" },
+	{ "a channel key in a path section", 12, "DSCP = ef\n",
+	  "t.conf:12: DSCP is not a key of a [Path CHANNEL NAME] section" },
+	{ "Preference in a channel section", 6, "Preference = 1\n",
+	  "t.conf:6: Preference belongs in a [Path CHANNEL NAME] section" },
+	{ "a Probe besides paths", 6, "Probe = 198.51.100.9\n",
+	  "t.conf:6: a channel with paths has no Probe of its own: each "
+	  "[Path cert NAME] has its Probe" },
+	{ "paths need a key or unauthenticated", 3, "\n",
+	  "t.conf:1: a channel with paths needs KeyFile (see hotlinectl genkey) "
+	  "or Unauthenticated = yes" },
+	{ "FailbackHold beyond 600 s", 5, "FailbackHold = 601s\n",
+	  "t.conf:5: invalid FailbackHold \"601s\": must be a duration of "
+	  "0..600000 ms (like 200, 200ms or 2s)" },
+	{ "Revertive not a yes or no", 6, "Revertive = maybe\n",
+	  "t.conf:6: invalid Revertive \"maybe\": must be yes or no" },
+	{ "a path's Preference beyond 255", 12, "Preference = 256\n",
+	  "t.conf:12: invalid Preference \"256\": must be a number 0..255" },
+	{ "Via without Device", 12, "Via = 192.0.2.254\n",
+	  "t.conf:12: Via needs Device: the path's route is installed only "
+	  "with its device" },
+	{ "Table without Device", 12, "Table = 100\n",
+	  "t.conf:12: Table needs Device: the path's route is installed only "
+	  "with its device" },
+	{ "Via of the other family", 12, "Device = wan0\nVia = 2001:db8::1\n",
+	  "t.conf:13: Via must be of the path's address family (its Local's)" },
+	{ "a Device name with a slash", 12, "Device = a/b\n",
+	  "t.conf:12: invalid Device \"a/b\": must be a device name (1..15 "
+	  "bytes, no / : or spaces)" },
+	{ "the main table", 12, "Device = wan0\nTable = 254\n",
+	  "t.conf:13: invalid Table \"254\": tables 253 (default), 254 (main) "
+	  "and 255 (local) are the kernel's own" },
+	{ "a mark that is a kernel table", 11,
+	  "Mark = 0xfe/0xff\nDevice = wan0\n",
+	  "t.conf:11: path \"isp-a\": its table 254 (the path's mark, when no "
+	  "Table is given): tables 253 (default), 254 (main) and 255 (local) "
+	  "are the kernel's own" },
+};
+
 static void test_path_errors(void)
 {
-	path_error("a path of no channel", 8, "[Path cret isp-a]\n",
-		   "t.conf:8: path \"isp-a\": there is no [Channel cret] in this file");
-	path_error("a path section without a path name", 8, "[Path cert]\n",
-		   "t.conf:8: a path section is [Path CHANNEL NAME]");
-	path_error("a path name too long", 8, "[Path cert a-path-name-too-long]\n",
-		   "t.conf:8: invalid path name \"a-path-name-too-long\": must be "
-		   "1..15 characters of A-Z a-z 0-9 . _ -");
-	path_error("a path named twice", 14, "[Path cert isp-a]\n",
-		   "t.conf:14: duplicate path \"isp-a\" of channel \"cert\" (first at line 8)");
-	path_error("a path without Local", 9, "\n",
-		   "t.conf:8: path \"isp-a\" of channel \"cert\" has no Local");
-	path_error("a path's Local a prefix", 9, "Local = 192.0.2.0/24\n",
-		   "t.conf:9: invalid Local \"192.0.2.0/24\": must be an address, not a prefix");
-	path_error("a path of two families", 10, "Probe = 2001:db8::1\n",
-		   "t.conf:10: Local and Probe must both be IPv4 or both IPv6");
+	const struct path_case *pc;
+
+	for (pc = path_errors; pc < path_errors + sizeof(path_errors) / sizeof(path_errors[0]); pc++)
+		path_error(pc->name, pc->line, pc->repl, pc->want);
 	{
 		struct conf c;
 		char text[2048];
@@ -568,28 +670,6 @@ static void test_path_errors(void)
 		      "paths of the other family than the peer, each said", "%zu", n);
 		conf_free(&c);
 	}
-	path_error("two paths with one mark", 17, "Mark = 0x100/0xff00\n",
-		   "t.conf:14: paths \"isp-a\" and \"isp-b\" have the same mark under "
-		   "their common mask");
-	path_error("a path mark 0", 11, "Mark = 0/0xff00\n",
-		   "t.conf:11: path \"isp-a\": mark 0 (the mark of no path)");
-	path_error("a channel key in a path section", 12, "DSCP = ef\n",
-		   "t.conf:12: DSCP is not a key of a [Path CHANNEL NAME] section");
-	path_error("Preference in a channel section", 6, "Preference = 1\n",
-		   "t.conf:6: Preference belongs in a [Path CHANNEL NAME] section");
-	path_error("a Probe besides paths", 6, "Probe = 198.51.100.9\n",
-		   "t.conf:6: a channel with paths has no Probe of its own: each "
-		   "[Path cert NAME] has its Probe");
-	path_error("paths need a key or unauthenticated", 3, "\n",
-		   "t.conf:1: a channel with paths needs KeyFile (see hotlinectl genkey) "
-		   "or Unauthenticated = yes");
-	path_error("FailbackHold beyond 600 s", 5, "FailbackHold = 601s\n",
-		   "t.conf:5: invalid FailbackHold \"601s\": must be a duration of "
-		   "0..600000 ms (like 200, 200ms or 2s)");
-	path_error("Revertive not a yes or no", 6, "Revertive = maybe\n",
-		   "t.conf:6: invalid Revertive \"maybe\": must be yes or no");
-	path_error("a path's Preference beyond 255", 12, "Preference = 256\n",
-		   "t.conf:12: invalid Preference \"256\": must be a number 0..255");
 	expect_error("FailbackHold without paths",
 		     "[Channel a]\nPeer = 192.0.2.1\nFailbackHold = 1s\n",
 		     "t.conf:3: FailbackHold needs [Path a NAME] sections");
@@ -614,6 +694,7 @@ int main(int argc, char **argv)
 
 	unit_init(argc, argv);
 	test_paths();
+	test_path_routes();
 	test_path_errors();
 	if (!mkdtemp(dir)) {
 		printf("FAIL: config tests: cannot make a temporary directory\n");

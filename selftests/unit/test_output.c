@@ -181,7 +181,7 @@ static void test_paths_json(void)
 	      strstr(js, "\"paths\":[{\"name\":\"isp-a\",\"pref\":100,\"mark\":\"0x100\","
 		     "\"mark_mask\":\"0xff00\",\"local\":\"192.0.2.1\",\"probe\":"
 		     "\"198.51.100.1\",\"probe_port\":null,\"interval_ms\":null,") &&
-	      strstr(js, "\"active\":true}]") && strstr(js, "\"active_path\":\"isp-a\"") &&
+	      strstr(js, "\"active\":true,\"route\":null}]") && strstr(js, "\"active_path\":\"isp-a\"") &&
 	      strstr(js, "\"switches\":2") && strstr(js, "\"failback_ms\":5000") &&
 	      strstr(js, "\"nonrevertive\":false"),
 	      "channel JSON carries paths, the active one and failover settings",
