@@ -14,9 +14,10 @@
 # order that hides its build: scripts/debug-kernel.sh --build-only starts
 # in the background at idle priority (SCHED_IDLE, idle I/O class: the
 # lanes' vCPUs preempt it at once, it takes only the CPU time they leave,
-# about half of the machine) and the production kernels' lanes run; then
-# the debug kernel is installed and hotline.ko built for it, and the host
-# stages (which cover every kernel) and the debug lane follow.  Built
+# about half of the machine), the unit and BPF suites run (they also
+# build the helpers the guest runs) and the production kernels' lanes;
+# then the debug kernel is installed and hotline.ko built for it, and the
+# other host stages (which cover every kernel) and the debug lane follow.  Built
 # from scratch the kernel takes 15 minutes alone; the lanes it hides
 # behind take 38.  HOTLINE_SERIAL=1 keeps the old order: build, host,
 # every lane.
@@ -117,12 +118,20 @@ vm_stage() {
 	note "check: vm $k: $((SECONDS - t0))s"
 }
 
-host_stages() {
-	local t n
-	stage lint "$root/scripts/lint.sh"
-	for s in unit bpf fuzz; do
+# The unit and BPF suites also build the helpers the guest suite runs
+# (stamp_peer, hostile, probe_stream, guard_test): they come before any
+# lane.
+early_host_stages() {
+	local s
+	for s in unit bpf; do
 		[ -x "$here/$s/run.sh" ] && stage "$s" "$here/$s/run.sh"
 	done
+}
+
+late_host_stages() {
+	local t n
+	stage lint "$root/scripts/lint.sh"
+	[ -x "$here/fuzz/run.sh" ] && stage fuzz "$here/fuzz/run.sh"
 	for t in "$here"/host/test_*.sh; do
 		[ -r "$t" ] || continue
 		n=${t##*/}
@@ -168,20 +177,24 @@ if [ "$host" = 1 ] && [ "$vm" = 1 ] && [ "${HOTLINE_SERIAL:-0}" != 1 ]; then
 	ionice -c 3 chrt --idle 0 "$root/scripts/debug-kernel.sh" --build-only \
 		>"$debug_log" 2>&1 </dev/null &
 	debug_pid=$!
+	early_host_stages
 	# shellcheck disable=SC2046 # one release per word
 	vm_lanes $("$root/scripts/kernels.sh" | grep -v -- '-hotline-debug$')
 	note "check: production lanes done; waiting for the debug kernel's build"
 	t1=$SECONDS
 	debug_install
 	note "check: debug kernel: $((SECONDS - t0))s since started, waited $((SECONDS - t1))s"
-	host_stages
+	late_host_stages
 	[ -z "$dk" ] || vm_stage "$dk"
 else
 	if [ "$host" = 1 ] && [ "$vm" = 1 ]; then
 		stage debug-kernel "$root/scripts/debug-kernel.sh"
 		stage debug-kmod make -s -C "$root" kmod
 	fi
-	[ "$host" = 1 ] && host_stages
+	if [ "$host" = 1 ]; then
+		early_host_stages
+		late_host_stages
+	fi
 	# shellcheck disable=SC2046 # one release per word
 	[ "$vm" = 1 ] && vm_lanes $("$root/scripts/kernels.sh")
 fi
