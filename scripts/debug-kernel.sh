@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# scripts/debug-kernel.sh [--kver|--build-only]
+# scripts/debug-kernel.sh [--kver]
 #
 # Build the debug kernel from Debian's linux-source-6.1 package with
 # selftests/vm/kconfig/{base,debug}.config merged onto allnoconfig, and
@@ -14,10 +14,7 @@
 # that hashes the source package's version, both fragments and this
 # script: a second run, from any clone, only reinstalls; a changed
 # fragment rebuilds what it touches.  --kver prints the release it installs
-# (KVER ends in -hotline-debug) and builds nothing; --build-only builds (or
-# finds in the cache) and installs nothing, so `make check` can build it
-# in the background at idle priority while the production kernels' lanes
-# run, and install it between two lanes (selftests/check.sh).
+# (KVER ends in -hotline-debug) and builds nothing.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,16 +48,12 @@ kernelrelease() {
 	make -s -C "$src" O="$out/build" ARCH=x86_64 LOCALVERSION="$LOCALVERSION" kernelrelease
 }
 
-build_only=0
-case ${1:-} in
---kver)
+if [ "${1:-}" = --kver ]; then
 	[ "$(cat "$out/done" 2>/dev/null)" = "$key" ] || die "not built yet (make debug-kernel)"
 	cat "$out/kver"
 	exit 0
-	;;
---build-only) build_only=1; shift ;;
-esac
-[ $# -eq 0 ] || die "usage: scripts/debug-kernel.sh [--kver|--build-only]"
+fi
+[ $# -eq 0 ] || die "usage: scripts/debug-kernel.sh [--kver]"
 
 mkdir -p "$top"
 exec 9>"$top/lock"
@@ -104,10 +97,6 @@ if [ "$(cat "$out/done" 2>/dev/null)" != "$key" ]; then
 fi
 
 kver=$(cat "$out/kver")
-if [ "$build_only" = 1 ]; then
-	say "$kver built from linux-source $srcver (cache $out), not installed"
-	exit 0
-fi
 img=/boot/vmlinuz-$kver
 moddir=/lib/modules/$kver
 if ! cmp -s "$out/build/arch/x86/boot/bzImage" "$img" ||

@@ -10,18 +10,6 @@
 #         from scripts/kernels.sh, result lines tagged with the kernel:
 #         "PASS: [6.1.0-56-amd64] test_module: loads"
 #
-# With neither option (make check) it also makes the debug kernel, in an
-# order that hides its build: scripts/debug-kernel.sh --build-only starts
-# in the background at idle priority (SCHED_IDLE, idle I/O class: the
-# lanes' vCPUs preempt it at once, it takes only the CPU time they leave,
-# about half of the machine), the unit and BPF suites run (they also
-# build the helpers the guest runs) and the production kernels' lanes;
-# then the debug kernel is installed and hotline.ko built for it, and the
-# other host stages (which cover every kernel) and the debug lane follow.  Built
-# from scratch the kernel takes 15 minutes alone; the lanes it hides
-# behind take 38.  HOTLINE_SERIAL=1 keeps the old order: build, host,
-# every lane.
-#
 # Everything is also written to build/check.log.  The last line is the
 # count of PASS, FAIL and SKIP lines, "N passed, N failed, N skipped";
 # the exit status is non-zero if anything failed or nothing passed.
@@ -118,85 +106,27 @@ vm_stage() {
 	note "check: vm $k: $((SECONDS - t0))s"
 }
 
-# The unit and BPF suites also build the helpers the guest suite runs
-# (stamp_peer, hostile, probe_stream, guard_test): they come before any
-# lane.
-early_host_stages() {
-	local s
-	for s in unit bpf; do
+start=$SECONDS
+if [ "$host" = 1 ]; then
+	stage lint "$root/scripts/lint.sh"
+	for s in unit bpf fuzz; do
 		[ -x "$here/$s/run.sh" ] && stage "$s" "$here/$s/run.sh"
 	done
-}
-
-late_host_stages() {
-	local t n
-	stage lint "$root/scripts/lint.sh"
-	[ -x "$here/fuzz/run.sh" ] && stage fuzz "$here/fuzz/run.sh"
 	for t in "$here"/host/test_*.sh; do
 		[ -r "$t" ] || continue
 		n=${t##*/}
 		stage "host/${n%.sh}" bash "$t"
 	done
-}
+fi
 
-# vm_lanes KVER...: every lane given, in order.
-vm_lanes() {
-	local k
-	if [ $# -eq 0 ]; then
+if [ "$vm" = 1 ]; then
+	kvers=$("$root/scripts/kernels.sh")
+	if [ -z "$kvers" ]; then
 		say "FAIL: vm: no test kernel found (scripts/kernels.sh printed none; run 'make deps')"
 	fi
-	for k in "$@"; do
+	for k in $kvers; do
 		vm_stage "$k"
 	done
-}
-
-# debug_install: wait for the background build, install the debug kernel
-# and build hotline.ko for it; sets dk to its release.
-debug_install() {
-	local k
-	dk=
-	if ! wait "$debug_pid"; then
-		say "FAIL: debug kernel: scripts/debug-kernel.sh --build-only failed"
-		tail -n 30 "$debug_log" | sed 's/^/    /' | tee -a "$log" >&2
-		return 1
-	fi
-	cat "$debug_log" >>"$log"
-	if ! "$root/scripts/debug-kernel.sh" >>"$log" 2>&1 ||
-	   ! k=$("$root/scripts/debug-kernel.sh" --kver 2>>"$log") ||
-	   ! make -s -C "$root" kmod KVER="$k" >>"$log" 2>&1; then
-		say "FAIL: debug kernel: installing it or building hotline.ko for it failed (build/check.log)"
-		return 1
-	fi
-	dk=$k
-}
-
-start=$SECONDS
-if [ "$host" = 1 ] && [ "$vm" = 1 ] && [ "${HOTLINE_SERIAL:-0}" != 1 ]; then
-	debug_log=$root/build/debug-kernel.log
-	t0=$SECONDS
-	ionice -c 3 chrt --idle 0 "$root/scripts/debug-kernel.sh" --build-only \
-		>"$debug_log" 2>&1 </dev/null &
-	debug_pid=$!
-	early_host_stages
-	# shellcheck disable=SC2046 # one release per word
-	vm_lanes $("$root/scripts/kernels.sh" | grep -v -- '-hotline-debug$')
-	note "check: production lanes done; waiting for the debug kernel's build"
-	t1=$SECONDS
-	debug_install
-	note "check: debug kernel: $((SECONDS - t0))s since started, waited $((SECONDS - t1))s"
-	late_host_stages
-	[ -z "$dk" ] || vm_stage "$dk"
-else
-	if [ "$host" = 1 ] && [ "$vm" = 1 ]; then
-		stage debug-kernel "$root/scripts/debug-kernel.sh"
-		stage debug-kmod make -s -C "$root" kmod
-	fi
-	if [ "$host" = 1 ]; then
-		early_host_stages
-		late_host_stages
-	fi
-	# shellcheck disable=SC2046 # one release per word
-	[ "$vm" = 1 ] && vm_lanes $("$root/scripts/kernels.sh")
 fi
 
 passed=$(grep -c '^PASS:' "$log")
