@@ -88,6 +88,29 @@ static struct hl_route *find_table(struct hl_routes *r, uint8_t family, uint32_t
 	return NULL;
 }
 
+/*
+ * libnl folds the kernel's errno into its own codes, whose texts differ
+ * from strerror()'s ("Out of memory" for ENOMEM and ENOBUFS): say the
+ * system's words where there is one, as every other hotlinectl error does.
+ */
+static const char *route_strerror(int err)
+{
+	static const int map[][2] = {
+		{ NLE_NOMEM, ENOMEM }, { NLE_PERM, EPERM }, { NLE_NOACCESS, EACCES },
+		{ NLE_EXIST, EEXIST }, { NLE_OBJ_NOTFOUND, ENOENT }, { NLE_NODEV, ENODEV },
+		{ NLE_INVAL, EINVAL }, { NLE_BUSY, EBUSY }, { NLE_AGAIN, EAGAIN },
+		{ NLE_RANGE, ERANGE }, { NLE_MSGSIZE, EMSGSIZE },
+		{ NLE_OPNOTSUPP, EOPNOTSUPP }, { NLE_AF_NOSUPPORT, EAFNOSUPPORT },
+		{ NLE_NOADDR, EADDRNOTAVAIL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i][0] == (err < 0 ? -err : err))
+			return strerror(map[i][1]);
+	return nl_geterror(err);
+}
+
 /* ---- reading back what is ours ----------------------------------------- */
 
 static void read_rule(struct nl_object *obj, void *arg)
@@ -179,7 +202,7 @@ int routes_read(struct nl_sock *sk, struct hl_routes *have)
 	memset(have, 0, sizeof(*have));
 	err = rtnl_rule_alloc_cache(sk, AF_UNSPEC, &rules);
 	if (err) {
-		errorf("cannot read the routing rules: %s", nl_geterror(err));
+		errorf("cannot read the routing rules: %s", route_strerror(err));
 		return -1;
 	}
 	nl_cache_foreach(rules, read_rule, have);
@@ -188,7 +211,7 @@ int routes_read(struct nl_sock *sk, struct hl_routes *have)
 	if (!err)
 		err = routes_dump(sk, AF_INET6, have);
 	if (err) {
-		errorf("cannot read the routes of hotline's tables: %s", nl_geterror(err));
+		errorf("cannot read the routes of hotline's tables: %s", route_strerror(err));
 		routes_free(have);
 		return -1;
 	}
@@ -418,7 +441,7 @@ int routes_install(struct nl_sock *sk, const struct hl_routes *have,
 			if (err) {
 				errorf("%s: cannot install the %s default route of table "
 				       "%u on %s: %s", w->owner, fam_name(w->family),
-				       w->table, w->dev, nl_geterror(err));
+				       w->table, w->dev, route_strerror(err));
 				return -1;
 			}
 		}
@@ -430,7 +453,7 @@ int routes_install(struct nl_sock *sk, const struct hl_routes *have,
 			if (err && err != -NLE_EXIST) {
 				errorf("%s: cannot install the %s rule fwmark 0x%x/0x%x "
 				       "lookup %u: %s", w->owner, fam_name(w->family),
-				       w->mark, w->mask, w->table, nl_geterror(err));
+				       w->mark, w->mask, w->table, route_strerror(err));
 				return -1;
 			}
 		}
@@ -457,7 +480,7 @@ int routes_remove(struct nl_sock *sk, const struct hl_routes *have,
 			if (err && err != -NLE_OBJ_NOTFOUND) {
 				errorf("cannot remove the %s rule fwmark 0x%x/0x%x lookup "
 				       "%u: %s", fam_name(o->family), o->mark, o->mask,
-				       o->table, nl_geterror(err));
+				       o->table, route_strerror(err));
 				ret = -1;
 			}
 		}
@@ -468,7 +491,7 @@ int routes_remove(struct nl_sock *sk, const struct hl_routes *have,
 			rtnl_route_put(rt);
 			if (err && err != -NLE_OBJ_NOTFOUND) {
 				errorf("cannot remove the %s default route of table %u: %s",
-				       fam_name(o->family), o->table, nl_geterror(err));
+				       fam_name(o->family), o->table, route_strerror(err));
 				ret = -1;
 			}
 		}
@@ -505,7 +528,7 @@ struct nl_sock *route_socket(void)
 		abort();
 	err = nl_connect(sk, NETLINK_ROUTE);
 	if (err) {
-		errorf("cannot open an rtnetlink socket: %s", nl_geterror(err));
+		errorf("cannot open an rtnetlink socket: %s", route_strerror(err));
 		nl_socket_free(sk);
 		return NULL;
 	}
