@@ -526,9 +526,14 @@ struct nl_sock *route_socket(void)
 
 	if (!sk)
 		abort();
+	errno = 0;
 	err = nl_connect(sk, NETLINK_ROUTE);
 	if (err) {
-		errorf("cannot open an rtnetlink socket: %s", route_strerror(err));
+		/* libnl's code for a failed socket() or bind() is often just
+		 * NLE_FAILURE: the system call's errno says more
+		 */
+		errorf("cannot open an rtnetlink socket: %s",
+		       errno ? strerror(errno) : route_strerror(err));
 		nl_socket_free(sk);
 		return NULL;
 	}
