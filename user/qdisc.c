@@ -61,6 +61,7 @@
 #include "hotlinectl.h"
 #include "nl.h"
 #include "output.h"
+#include "route.h"
 
 #define HL_HANDLE	TC_HANDLE(1, 0)
 #define HL_CLASS_ROOT	TC_HANDLE(1, 1)
@@ -561,7 +562,7 @@ int cmd_qdisc(int argc, char **argv)
 	struct tc_ctx t = { 0 };
 	struct parse_error e;
 	uint64_t rate = 0;
-	int one = 1, ret = EXIT_ERROR, err;
+	int one = 1, ret = EXIT_ERROR;
 
 	if (argc < 2)
 		return usage_error("qdisc needs a device: qdisc DEV [rate RATE | del | show]");
@@ -593,14 +594,9 @@ int cmd_qdisc(int argc, char **argv)
 		       opts.netns ? opts.netns : "");
 		return EXIT_ERROR;
 	}
-	t.sk = nl_socket_alloc();
+	t.sk = route_socket();
 	if (!t.sk)
-		abort();
-	err = nl_connect(t.sk, NETLINK_ROUTE);
-	if (err) {
-		errorf("cannot open a route netlink socket: %s", nl_geterror(err));
-		goto out;
-	}
+		return EXIT_ERROR;
 	setsockopt(nl_socket_get_fd(t.sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	nl_socket_modify_err_cb(t.sk, NL_CB_CUSTOM, tc_err_cb, &t);
