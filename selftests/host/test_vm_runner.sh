@@ -55,6 +55,14 @@ debug_kernel_checks() {
 		fail "[$k] hotline leak fails the run" "no $ko (run 'make kmod')"
 		return
 	fi
+	# the kernel itself is not UBSAN-instrumented, hotline.ko must be
+	if nm -u "$ko" | grep -q ' __ubsan_handle_out_of_bounds$' &&
+	   nm -u "$ko" | grep -q ' __ubsan_handle_shift_out_of_bounds$'; then
+		pass "[$k] hotline.ko is built with UBSAN bounds and shift checks"
+	else
+		fail "[$k] hotline.ko is built with UBSAN bounds and shift checks" \
+			"no __ubsan_handle_* references in $ko"
+	fi
 	# shellcheck disable=SC2016 # expanded in the guest
 	"$run" --kver "$k" --timeout 900 -- sh -c \
 		'uname -r; modprobe -a udp_tunnel ip6_udp_tunnel && insmod "$HOTLINE_KO" &&
