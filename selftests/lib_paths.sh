@@ -93,11 +93,17 @@ _paths_build() {
 # paths_topo_create [v4|both]: build it (default IPv4 only); a failure
 # ends the script with a FAIL.
 paths_topo_create() {
-	local out
-	require_modules sch_netem nf_tables
 	_paths_v6=0
 	[ "${1:-v4}" = both ] && _paths_v6=1
 	topo_create "${1:-v4}"
+	paths_topo_add
+}
+
+# paths_topo_add: turn the IPv4 topology topo_create made into this one
+# (its wan0 link goes); a failure ends the script with a FAIL.
+paths_topo_add() {
+	local out
+	require_modules sch_netem nf_tables
 	if ! out=$(_paths_build 2>&1); then
 		fail "paths_topo_create" "could not build the two-path topology" "$out"
 		exit 1

@@ -6,8 +6,10 @@
 # printed here is canned. The story: two gateways come up, the hotline
 # between them is applied from a file with keyed health probing, it keeps
 # its latency on a saturated link, its health engine sees the link cut and
-# come back, and the XDP guard keeps it alive through a flood.
+# come back, the XDP guard keeps it alive through a flood, and with two
+# paths between the gateways it moves off the one that fails.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib_paths.sh"
 
 DEMO=$HOTLINE_ROOT/selftests/demo
 KEY=/tmp/hotline-demo.key
@@ -215,6 +217,72 @@ note "flood against gw2" "$flood"
 note "hotline ping through the flood" "$gping"
 show host "$HOTLINECTL" -N "$NS_GW2" guard show wan0
 show host "$HOTLINECTL" -N "$NS_GW2" guard detach wan0
+
+say "8. Two providers: the active path fails, the hotline moves"
+explain "Gateways that carry a hotline are usually multi-homed. gw1 and gw2 are now joined by"
+explain "two disjoint paths instead of wan0: isp-a (10 ms each way, through router r1) and"
+explain "isp-b (25 ms, through r2). Their main tables send hostB's traffic over isp-b."
+paths_topo_add
+paths_lan_route 2
+show gw1 ip -br addr show
+explain "gw1's file for it (gw2's is its mirror, $DEMO/hotline-paths-gw2.conf):"
+sed 's/^/   | /' "$DEMO/hotline-paths.conf" | grep -v '^   | # SPDX'
+ns_gw1 "$HOTLINECTL" monitor >/tmp/demo.monitor.paths 2>&1 &
+monitor_pid=$!
+sleep 0.5
+show gw1 "$HOTLINECTL" apply "$DEMO/hotline-paths.conf"
+show gw2 "$HOTLINECTL" apply "$DEMO/hotline-paths-gw2.conf"
+explain "hotlinectl installed each path's rule and route (protocol 0x68, hotline's own):"
+show gw1 ip rule show
+show gw1 ip route show table 256
+# paths_up NS: both paths' sessions up, isp-a active
+paths_up() {
+	ip netns exec "$1" "$HOTLINECTL" -j show cert 2>/dev/null | jq -e '.[0] |
+		([.paths[] | select(.status.state == "up")] | length) == 2 and
+		.active_path == "isp-a"' >/dev/null 2>&1
+}
+active_path() { ip netns exec "$1" "$HOTLINECTL" -j show cert 2>/dev/null | jq -r '.[0].active_path // "none"'; }
+if wait_for 20 paths_up "$NS_GW1" && wait_for 20 paths_up "$NS_GW2"; then
+	sleep 2
+	show gw1 "$HOTLINECTL" show cert
+	explain "hostA pings hostB every 10 ms for 12 s (the hotline stream). 3 s in, r1 drops"
+	explain "everything it would forward: a cut beyond gw1's first hop, so gw1's own link,"
+	explain "its neighbour and its carrier all stay up. 3 s later isp-a is repaired."
+	ns_a ping -n -q -c 1200 -i 0.01 -W 1 "$B4" >/tmp/demo.ping.paths 2>&1 &
+	ppid=$!
+	sleep 3
+	cut_at=$(date -u +%H:%M:%S.%3N)
+	paths_cut "$NS_R1"
+	cut_done=$(date -u +%H:%M:%S.%3N)
+	sleep 1
+	during=$(active_path "$NS_GW1")
+	# nft itself takes a few hundred ms to start under emulation, so the
+	# cut lies somewhere between the two stamps
+	explain "r1 cut between $cut_at and $cut_done (UTC). One second later gw1's traffic is on: $during"
+	show gw1 "$HOTLINECTL" show cert
+	sleep 2
+	paths_restore "$NS_R1"
+	explain "isp-a repaired at $(date -u +%H:%M:%S.%3N); hotline waits for it to stay up 3 s"
+	explain "(FailbackHold) before it moves back, so a flapping line cannot make traffic flap."
+	wait "$ppid"
+	pping=$(ping_summary "$(cat /tmp/demo.ping.paths)")
+	lost=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' /tmp/demo.ping.paths |
+		awk '{ print $1 - $2 }')
+	printf '   hotline ping across the cut and the repair: %s (%s of 1200 lost)\n' "$pping" "${lost:-?}"
+	explain "What 'hotlinectl monitor' on gw1 printed in this part (the switch events are the"
+	explain "kernel's, stamped when it moved the traffic):"
+	sed 's/^/   | /' /tmp/demo.monitor.paths
+	show gw1 "$HOTLINECTL" show cert
+	switched=$(awk '$2 == "switch" && $6 == "isp-b" && $8 == "down" { print substr($1, 12, 12); exit }' /tmp/demo.monitor.paths)
+	note "failover, isp-a cut" "cut by $cut_done, on ${during} (kernel switched at ${switched:-?}); ping lost ${lost:-?} of 1200 at 10 ms"
+	note "fail-back after repair" "on $(active_path "$NS_GW1") now; switches: $(grep -c ' switch ' /tmp/demo.monitor.paths)"
+else
+	explain "The two paths' sessions did not both come up within 20 s:"
+	show gw1 "$HOTLINECTL" show cert
+	note "failover" "skipped (the paths did not come up)"
+fi
+kill "$monitor_pid" 2>/dev/null
+wait "$monitor_pid" 2>/dev/null
 
 say "Summary"
 for row in "${summary[@]}"; do
