@@ -37,6 +37,10 @@ ping_summary() {
 		/^rtt|^round-trip/ { avg = $8; max = $9 }
 		END { printf "avg %s ms, max %s ms, loss %s\n", avg, max, loss }' <<<"$1"
 }
+# ping_counts FILE: "SENT RECEIVED MS" from ping -q's output in FILE
+ping_counts() {
+	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.* time \([0-9]*\)ms.*/\1 \2 \3/p' "$1"
+}
 # state NS: the health state of channel cert there ("" without one)
 state() { ip netns exec "$1" "$HOTLINECTL" -j show cert 2>/dev/null | jq -r '.[0].status.state // empty' 2>/dev/null; }
 # rtt_line NS: the session's probes and RTT, from `show -j`
@@ -206,7 +210,7 @@ ns_a ping -n -q -c 40 -i 0.05 -W 2 "$B4" >/tmp/demo.ping.guard 2>&1 &
 gping_pid=$!
 ns_gw1 ping -n -q -c 1000 -i 0.001 -W 1 -I "$FLOOD_SRC" "$GW2_WAN4" >/tmp/demo.flood 2>&1
 wait "$gping_pid"
-read -r fsent frecv fms <<<"$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.* time \([0-9]*\)ms.*/\1 \2 \3/p' /tmp/demo.flood)"
+read -r fsent frecv fms <<<"$(ping_counts /tmp/demo.flood)"
 flood="${frecv:-?} of ${fsent:-?} answered in ${fms:-?} ms"
 # what the bucket lets through: a burst of 100, then 100 a second
 allowed=$(( 100 + 100 * ${fms:-0} / 1000 ))
@@ -266,8 +270,8 @@ if wait_for 20 paths_up "$NS_GW1" && wait_for 20 paths_up "$NS_GW2"; then
 	explain "(FailbackHold) before it moves back, so a flapping line cannot make traffic flap."
 	wait "$ppid"
 	pping=$(ping_summary "$(cat /tmp/demo.ping.paths)")
-	lost=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' /tmp/demo.ping.paths |
-		awk '{ print $1 - $2 }')
+	read -r psent precv _ <<<"$(ping_counts /tmp/demo.ping.paths)"
+	lost=$(( ${psent:-0} - ${precv:-0} ))
 	printf '   hotline ping across the cut and the repair: %s (%s of 1200 lost)\n' "$pping" "${lost:-?}"
 	explain "What 'hotlinectl monitor' on gw1 printed in this part (the switch events are the"
 	explain "kernel's, stamped when it moved the traffic):"
