@@ -430,9 +430,23 @@ static int channel_routes_plan(struct hl_nl *nl, struct nl_sock *rt, const char 
 {
 	struct hl_channel_list all = { 0 };
 	struct parse_error e;
+	struct nlmsghdr *req;
 	int ret = EXIT_ERROR;
 	size_t i;
 
+	/*
+	 * Only a channel with paths has routes of its own. Asked first and
+	 * quietly (a missing channel is the change's error to report), this
+	 * keeps deleting one of 10,000 pathless channels from reading them
+	 * all: that made a delete cost a dump of the whole table.
+	 */
+	req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_ACK);
+	mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
+	if (hlnl_transact(nl, req, channel_collect, &all) || all.n != 1 ||
+	    !all.v[0].npaths) {
+		ret = EXIT_OK;
+		goto out;
+	}
 	if (channels_fetch(nl, NULL, &all) || routes_read(rt, have))
 		goto out;
 	routes_attach(all.v, all.n, have);
