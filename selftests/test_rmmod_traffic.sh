@@ -49,10 +49,13 @@ wait_for 60 grep -q listening "$tmp/tcpdump.err" ||
 	fail "setup" "tcpdump did not start" "$(cat "$tmp/tcpdump.err")"
 
 # dscp_between FROM TO: the DSCP of each captured segment with
-# FROM <= time < TO (epoch seconds), one per line.
+# FROM <= time < TO (epoch seconds), one per line. The capture is decoded
+# once (tshark's start alone is seconds under TCG).
 dscp_between() {
-	tshark -r "$tmp/s.pcap" -T fields -e frame.time_epoch -e ip.dsfield.dscp 2>/dev/null |
-		awk -v a="$1" -v b="$2" '$1 >= a && $1 < b { print $2 }'
+	[ -s "$tmp/s.fields" ] ||
+		tshark -r "$tmp/s.pcap" -T fields -e frame.time_epoch -e ip.dsfield.dscp \
+			>"$tmp/s.fields" 2>/dev/null
+	awk -v a="$1" -v b="$2" '$1 >= a && $1 < b { print $2 }' "$tmp/s.fields"
 }
 
 ip netns exec "$NS_B" iperf3 -s -1 >"$tmp/server.log" 2>&1 &
