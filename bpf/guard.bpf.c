@@ -21,16 +21,21 @@
  * as not IP: the stack delivers them only to stacked VLAN devices.
  *
  * The token bucket: one bucket per device, shared by all CPUs, guarded by
- * a bpf_spin_lock. The alternative, one bucket per CPU at rate/ncpus, is
- * lock-free but wrong in the cases that matter here: RSS hashes a flood
- * onto a few queues, so a per-CPU bucket lets through ncpus times the
- * burst, and starves legitimate traffic that happens to share a CPU with
- * the flood while other CPUs' buckets sit full. The lock is held for a
- * few arithmetic instructions on one cache line; under a multi-queue flood
- * that line bounces, which costs tens of nanoseconds per packet - cheap
- * next to passing the packet to the stack, and it buys an exact global
- * rate. Hotline packets never touch the bucket, so its contention never
- * delays them.
+ * a bpf_spin_lock, so the global rate is exact. One bucket per CPU at
+ * rate/ncpus would be lock-free but wrong where it matters: RSS hashes a
+ * flood onto a few queues, so per-CPU buckets let through ncpus times the
+ * burst and starve legitimate traffic that shares a CPU with the flood
+ * while other CPUs' buckets sit full. What keeps the lock off the packet
+ * path is a per-CPU cache in front of it: a CPU takes a batch of tokens
+ * under the lock (1 ms of the rate, at most 1/64 of the burst and 64
+ * packets; exactly what the packet needs when that is more) and spends
+ * them without it; a CPU the bucket refused drops without asking again
+ * for retry_ns (the time one batch takes to accrue, 1 us to 1 ms). Under
+ * a flood on every queue the drop, the common case, then takes no lock at
+ * all. Every token still comes out of the shared bucket; the error is the
+ * batches CPUs hold (at most ncpus x batch of burst) and, after a refusal,
+ * up to retry_ns before a CPU sees new tokens. Hotline packets never touch
+ * the bucket.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -55,6 +60,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct hotline_guard_bucket);
 } guard_bucket SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hotline_guard_cache);
+} guard_cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -132,50 +144,113 @@ static __always_inline __u64 guard_refill(__u64 tokens, __u64 elapsed,
 	return tokens > cap ? cap : tokens;
 }
 
-/* Take one packet and len bytes from the bucket; false if either is short. */
-static __always_inline bool guard_take(const struct hotline_guard_config *cfg,
-				       __u64 len)
+static __always_inline __u64 guard_min(__u64 a, __u64 b)
 {
-	struct hotline_guard_bucket *b;
-	__u64 now, elapsed, need_bytes;
-	__u32 zero = 0;
-	bool ok = true;
+	return a < b ? a : b;
+}
 
-	if (!(cfg->flags & (HOTLINE_GUARD_LIMIT_PKTS | HOTLINE_GUARD_LIMIT_BYTES)))
-		return true;
-	b = bpf_map_lookup_elem(&guard_bucket, &zero);
-	if (!b)
-		return true;
-	now = guard_now();
-	need_bytes = len * HOTLINE_GUARD_TOKEN_SCALE;
+/* Why the bucket refused: no whole packet, or too few bytes for this one. */
+enum guard_refusal { GUARD_GIVEN, GUARD_NO_PACKET, GUARD_NO_BYTES };
+
+/*
+ * Under the bucket's lock: refill it, then move into the CPU's cache what
+ * it wants (want_*), or at least what the packet needs (need_*), of each
+ * limited dimension; nothing at all if the bucket cannot give that much.
+ */
+static __always_inline enum guard_refusal guard_withdraw(const struct hotline_guard_config *cfg,
+					   struct hotline_guard_bucket *b,
+					   struct hotline_guard_cache *c,
+					   __u64 now, __u64 need_p, __u64 want_p,
+					   __u64 need_b, __u64 want_b)
+{
+	enum guard_refusal why = GUARD_GIVEN;
+	__u64 elapsed, got_p = 0, got_b = 0;
 
 	bpf_spin_lock(&b->lock);
 	/* A clock that went backwards (or a fresh bucket) adds nothing. */
 	elapsed = b->last_ns && now > b->last_ns ? now - b->last_ns : 0;
 	if (now > b->last_ns)
 		b->last_ns = now;
-	if (cfg->flags & HOTLINE_GUARD_LIMIT_PKTS) {
+	if (cfg->flags & HOTLINE_GUARD_LIMIT_PKTS)
 		b->pkt_tokens = guard_refill(b->pkt_tokens, elapsed,
 					     cfg->pkt_rate, cfg->pkt_fill_ns,
 					     cfg->pkt_cap);
-		if (b->pkt_tokens < HOTLINE_GUARD_TOKEN_SCALE)
-			ok = false;
-	}
-	if (cfg->flags & HOTLINE_GUARD_LIMIT_BYTES) {
+	if (cfg->flags & HOTLINE_GUARD_LIMIT_BYTES)
 		b->byte_tokens = guard_refill(b->byte_tokens, elapsed,
 					      cfg->byte_rate, cfg->byte_fill_ns,
 					      cfg->byte_cap);
-		if (b->byte_tokens < need_bytes)
-			ok = false;
-	}
-	if (ok) {
-		if (cfg->flags & HOTLINE_GUARD_LIMIT_PKTS)
-			b->pkt_tokens -= HOTLINE_GUARD_TOKEN_SCALE;
-		if (cfg->flags & HOTLINE_GUARD_LIMIT_BYTES)
-			b->byte_tokens -= need_bytes;
+	if (b->pkt_tokens < need_p)
+		why = GUARD_NO_PACKET;
+	else if (b->byte_tokens < need_b)
+		why = GUARD_NO_BYTES;
+	if (why == GUARD_GIVEN) {
+		got_p = guard_min(want_p, b->pkt_tokens);
+		got_b = guard_min(want_b, b->byte_tokens);
+		b->pkt_tokens -= got_p;
+		b->byte_tokens -= got_b;
 	}
 	bpf_spin_unlock(&b->lock);
-	return ok;
+	c->pkt_tokens += got_p;
+	c->byte_tokens += got_b;
+	return why;
+}
+
+/*
+ * Take one packet and len bytes, from this CPU's cache when it holds
+ * them, else from the shared bucket in a batch; false if either is short.
+ */
+static __always_inline bool guard_take(const struct hotline_guard_config *cfg,
+				       __u64 len)
+{
+	bool pkts = cfg->flags & HOTLINE_GUARD_LIMIT_PKTS;
+	bool bytes = cfg->flags & HOTLINE_GUARD_LIMIT_BYTES;
+	__u64 need_p = 0, want_p = 0, need_b = 0, want_b = 0, now;
+	enum guard_refusal why;
+	struct hotline_guard_bucket *b;
+	struct hotline_guard_cache *c;
+	__u64 len_tokens;
+	__u32 zero = 0;
+
+	if (!pkts && !bytes)
+		return true;
+	b = bpf_map_lookup_elem(&guard_bucket, &zero);
+	c = bpf_map_lookup_elem(&guard_cache, &zero);
+	if (!b || !c)
+		return true;
+	if (c->gen != cfg->gen) {
+		c->pkt_tokens = 0;
+		c->byte_tokens = 0;
+		c->retry_at_ns = 0;
+		c->retry_len = 0;
+		c->gen = cfg->gen;
+	}
+	len_tokens = len * HOTLINE_GUARD_TOKEN_SCALE;
+	if (pkts && c->pkt_tokens < HOTLINE_GUARD_TOKEN_SCALE) {
+		need_p = HOTLINE_GUARD_TOKEN_SCALE - c->pkt_tokens;
+		want_p = cfg->pkt_batch > need_p ? cfg->pkt_batch : need_p;
+	}
+	if (bytes && c->byte_tokens < len_tokens) {
+		need_b = len_tokens - c->byte_tokens;
+		want_b = cfg->byte_batch > need_b ? cfg->byte_batch : need_b;
+	}
+	if (need_p || need_b) {
+		now = guard_now();
+		/* a smaller frame may fit where a larger one did not */
+		if (now < c->retry_at_ns && len >= c->retry_len)
+			return false;
+		why = guard_withdraw(cfg, b, c, now, need_p, want_p, need_b,
+				     want_b);
+		if (why != GUARD_GIVEN) {
+			c->retry_at_ns = now + cfg->retry_ns;
+			c->retry_len = why == GUARD_NO_PACKET ? 0 : len;
+			return false;
+		}
+	}
+	if (pkts)
+		c->pkt_tokens -= HOTLINE_GUARD_TOKEN_SCALE;
+	if (bytes)
+		c->byte_tokens -= len_tokens;
+	return true;
 }
 
 SEC("xdp")

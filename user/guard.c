@@ -122,6 +122,52 @@ static int encode_dim(const char *what, uint64_t rate, uint64_t burst,
 	return 0;
 }
 
+#define GUARD_BATCH_MAX_PKTS	64
+#define GUARD_BATCH_MAX_BYTES	(64ULL * 1514)
+#define GUARD_RETRY_MIN_NS	1000ULL
+#define GUARD_RETRY_MAX_NS	1000000ULL
+
+/*
+ * What a CPU takes from the bucket at once (see bpf/guard.bpf.c): 1 ms of
+ * the rate, at most 1/64 of the burst and max_units; in tokens. Returns
+ * the time they take to accrue in *accrue_ns (0: never).
+ */
+static void batch_of(__u64 rate, __u64 cap, __u64 min_units, __u64 max_units,
+		      __u64 *tokens, __u64 *accrue_ns)
+{
+	__u64 units = rate / 1000;
+	__u64 burst = cap / HOTLINE_GUARD_TOKEN_SCALE;
+
+	if (units > burst / 64)
+		units = burst / 64;
+	if (units > max_units)
+		units = max_units;
+	if (units < min_units)
+		units = min_units;
+	*tokens = units * HOTLINE_GUARD_TOKEN_SCALE;
+	*accrue_ns = rate ? (units ? units : 1) * 1000000000ULL / rate : 0;
+}
+
+/* The cache's batches and how long a refused CPU waits to ask again. */
+static void encode_batches(struct hotline_guard_config *cfg)
+{
+	__u64 retry = GUARD_RETRY_MAX_NS, t;
+
+	if (cfg->flags & HOTLINE_GUARD_LIMIT_PKTS) {
+		batch_of(cfg->pkt_rate, cfg->pkt_cap, 1, GUARD_BATCH_MAX_PKTS,
+			 &cfg->pkt_batch, &t);
+		if (t && t < retry)
+			retry = t;
+	}
+	if (cfg->flags & HOTLINE_GUARD_LIMIT_BYTES) {
+		batch_of(cfg->byte_rate, cfg->byte_cap, 0, GUARD_BATCH_MAX_BYTES,
+			 &cfg->byte_batch, &t);
+		if (t && t < retry)
+			retry = t;
+	}
+	cfg->retry_ns = retry < GUARD_RETRY_MIN_NS ? GUARD_RETRY_MIN_NS : retry;
+}
+
 int guard_config_encode(enum guard_mode mode, bool armed,
 			const struct guard_limits *l,
 			struct hotline_guard_config *cfg)
@@ -151,6 +197,7 @@ int guard_config_encode(enum guard_mode mode, bool armed,
 			return err;
 		cfg->flags |= HOTLINE_GUARD_LIMIT_BYTES;
 	}
+	encode_batches(cfg);
 	return 0;
 }
 
@@ -503,6 +550,8 @@ static int reconfigure(const char *ifname, enum guard_mode mode,
 	err = guard_config_encode(mode, cur.armed, limits, &cfg);
 	if (err)
 		goto out;
+	/* new limits: every CPU gives back the batch it took under the old */
+	cfg.gen = cur.gen + (set_limits ? 1 : 0);
 	if (set_limits) {
 		bfd = open_pin(ifname, PIN_BUCKET);
 		if (bfd < 0) {

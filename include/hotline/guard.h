@@ -10,6 +10,8 @@
  *   link     the XDP bpf_link (holds the program on the device)
  *   config   ARRAY[1] of struct hotline_guard_config     mode, armed, limits
  *   bucket   ARRAY[1] of struct hotline_guard_bucket     token bucket state
+ *            (each CPU's batch of tokens taken from it, struct
+ *            hotline_guard_cache, is the program's own, not pinned)
  *   peers4   LPM_TRIE struct hotline_guard_key4 -> __u32  hotline peers
  *   peers6   LPM_TRIE struct hotline_guard_key6 -> __u32
  *   stats    PERCPU_ARRAY[HOTLINE_GUARD_STAT_MAX] of struct hotline_guard_counter
@@ -63,13 +65,16 @@ struct hotline_guard_config {
 	__u32	mode;		/* enum hotline_guard_mode */
 	__u32	armed;		/* non-zero: AUTO enforces */
 	__u32	flags;		/* HOTLINE_GUARD_LIMIT_* */
-	__u32	pad;
+	__u32	gen;		/* changed with every refill: CPUs drop their batches */
 	__u64	pkt_rate;	/* packets per second */
 	__u64	pkt_cap;	/* burst in packets * TOKEN_SCALE */
 	__u64	pkt_fill_ns;	/* time to fill the bucket from empty */
 	__u64	byte_rate;	/* bytes per second (whole frames) */
 	__u64	byte_cap;	/* burst in bytes * TOKEN_SCALE */
 	__u64	byte_fill_ns;
+	__u64	pkt_batch;	/* tokens a CPU takes from the bucket at once */
+	__u64	byte_batch;	/* (at least what the packet needs) */
+	__u64	retry_ns;	/* a CPU the bucket refused drops this long unasked */
 };
 
 /*
@@ -82,6 +87,21 @@ struct hotline_guard_bucket {
 	__u64	last_ns;
 	__u64	pkt_tokens;
 	__u64	byte_tokens;
+};
+
+/*
+ * Per CPU: tokens taken from the bucket and not spent yet, and until when
+ * the bucket is not asked again after it refused. Every token still comes
+ * out of the one bucket, so the long-run rate is exact; what a CPU holds
+ * (at most one batch) is burst that others cannot use meanwhile.
+ */
+struct hotline_guard_cache {
+	__u64	pkt_tokens;
+	__u64	byte_tokens;
+	__u64	retry_at_ns;
+	__u64	retry_len;	/* ... for frames this long or longer */
+	__u32	gen;		/* config.gen these tokens were taken under */
+	__u32	pad;
 };
 
 struct hotline_guard_key4 {

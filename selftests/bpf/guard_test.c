@@ -112,14 +112,19 @@ static struct guard_stats stats(void)
 	return st;
 }
 
-/* Configure, refill the bucket and zero the counters. */
+/*
+ * Configure, refill the bucket and zero the counters; a new generation,
+ * as hotlinectl gives new limits, so no CPU keeps an earlier batch.
+ */
 static int configure(enum guard_mode mode, bool armed, const struct guard_limits *l)
 {
+	static __u32 gen;
 	struct hotline_guard_config cfg;
 	__u32 zero = 0;
 	int err;
 
 	err = guard_config_encode(mode, armed, l, &cfg);
+	cfg.gen = ++gen;
 	if (!err && bpf_map_update_elem(bpf_map__fd(skel->maps.guard_config),
 					&zero, &cfg, BPF_ANY))
 		err = -errno;
@@ -405,6 +410,98 @@ static void test_refill(void)
 	      "first %d then %d", got, more);
 }
 
+/* config.gen of DEV's pinned guard; ~0 when it cannot be read */
+static __u32 pinned_gen(const char *root, const char *dev)
+{
+	struct hotline_guard_config cfg;
+	char path[512];
+	__u32 zero = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/config", root, dev);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return ~0U;
+	if (bpf_map_lookup_elem(fd, &zero, &cfg))
+		cfg.gen = ~0U;
+	close(fd);
+	return cfg.gen;
+}
+
+/* The CPUs this test may use, as it started (main pins it to one). */
+static cpu_set_t all_cpus;
+
+/* Pin this thread to one CPU; false if the kernel refuses. */
+static bool on_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return !sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * The per-CPU cache in front of the bucket: batches, the refused CPU's
+ * lock-free drops for retry_ns, and one global burst across CPUs.
+ */
+static void test_cpu_cache(void)
+{
+	struct guard_limits l = { .pps = 1000000, .pps_burst = 5000 };
+	struct hotline_guard_config cfg;
+	int ncpus = libbpf_num_possible_cpus();
+	struct frame f;
+	int a, b, c;
+
+	CHECK(!guard_config_encode(GUARD_MODE_ENFORCE, false, &l, &cfg) &&
+	      cfg.pkt_batch == 64 * HOTLINE_GUARD_TOKEN_SCALE && cfg.retry_ns == 64000,
+	      "guard: 1e6 pps burst 5000: batches of 64 packets, a refused CPU asks again after 64 us",
+	      "batch %llu retry %llu ns", (unsigned long long)cfg.pkt_batch,
+	      (unsigned long long)cfg.retry_ns);
+	l = (struct guard_limits){ .pps = 10, .pps_burst = 2 };
+	CHECK(!guard_config_encode(GUARD_MODE_ENFORCE, false, &l, &cfg) &&
+	      cfg.pkt_batch == HOTLINE_GUARD_TOKEN_SCALE && cfg.retry_ns == 1000000,
+	      "guard: 10 pps burst 2: one packet at a time, asks again after 1 ms at most",
+	      "batch %llu retry %llu ns", (unsigned long long)cfg.pkt_batch,
+	      (unsigned long long)cfg.retry_ns);
+	l = (struct guard_limits){ .bps = 1000000000, .bps_burst = 1000000 };
+	CHECK(!guard_config_encode(GUARD_MODE_ENFORCE, false, &l, &cfg) &&
+	      cfg.byte_batch == 15625 * HOTLINE_GUARD_TOKEN_SCALE,
+	      "guard: 1 GB/s burst 1 MB: byte batches of 1/64 of the burst",
+	      "batch %llu", (unsigned long long)(cfg.byte_batch / HOTLINE_GUARD_TOKEN_SCALE));
+
+	frame_udp4(&f, 0, "192.0.2.99", "192.0.2.1", 20);
+	l = (struct guard_limits){ .pps = 1000000, .pps_burst = 5000 };
+	skel->bss->fake_now_ns = 7000000000ULL;
+	configure(GUARD_MODE_ENFORCE, false, &l);
+	a = run_n(&f, 6000, XDP_PASS);
+	advance(63000);
+	b = run(&f, 1) == XDP_DROP;
+	advance(1000);
+	c = run(&f, 1) == XDP_PASS;
+	CHECK(a == 5000 && b && c,
+	      "guard: refused, a CPU drops for retry_ns though tokens accrue, then takes them",
+	      "burst %d, at 63 us %s, at 64 us %s", a, b ? "dropped" : "passed",
+	      c ? "passed" : "dropped");
+
+	if (ncpus < 2 || !CPU_ISSET(0, &all_cpus) || !CPU_ISSET(1, &all_cpus)) {
+		printf("SKIP: guard: one burst across CPUs (needs CPUs 0 and 1)\n");
+		return;
+	}
+	configure(GUARD_MODE_ENFORCE, false, &l);
+	a = b = c = -1;
+	if (on_cpu(0))
+		a = run_n(&f, 1, XDP_PASS);	/* CPU 0 takes 64, spends 1 */
+	if (on_cpu(1))
+		b = run_n(&f, 6000, XDP_PASS);	/* CPU 1 gets the rest */
+	if (on_cpu(0))
+		c = run_n(&f, 100, XDP_PASS);	/* CPU 0 spends its 63 */
+	CHECK(a == 1 && b == 5000 - 64 && c == 63,
+	      "guard: one burst of 5000 across two CPUs: a batch held by one is not spent by the other",
+	      "cpu0 %d, cpu1 %d, cpu0 again %d", a, b, c);
+	on_cpu(0);
+}
+
 static void test_non_ip_and_malformed(void)
 {
 	struct guard_limits l = { .pps = 0, .pps_burst = 1 };
@@ -471,7 +568,7 @@ static void test_counters_per_cpu(void)
 	sched_getaffinity(0, sizeof(old), &old);
 	/* The same frames from every CPU we may run on: sums must add up. */
 	for (int c = 0; c < ncpus && c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, &old))
+		if (!CPU_ISSET(c, &all_cpus))
 			continue;
 		CPU_ZERO(&set);
 		CPU_SET(c, &set);
@@ -669,6 +766,7 @@ static int attach_tests(const char *root)
 	struct guard_stats st;
 	struct frame f;
 	int err, link_id;
+	__u32 gen;
 
 	guard_set_pin_root(root);
 	/* No IPv6 chatter (DAD, MLD, RS) to disturb the exact counts. */
@@ -733,8 +831,16 @@ static int attach_tests(const char *root)
 
 	/* Real frames through the veth: 0 pps burst 2, armed auto. */
 	l = (struct guard_limits){ .pps = 0, .pps_burst = 2 };
+	gen = pinned_gen(root, "hlg0");
 	err = guard_set_limits("hlg0", &l);
-	CHECK(!err, "guard attach: set_limits 0 pps burst 2", "err %d", err);
+	CHECK(!err && pinned_gen(root, "hlg0") == gen + 1,
+	      "guard attach: set_limits 0 pps burst 2, a new generation for the CPUs' batches",
+	      "err %d, generation %u -> %u", err, gen, pinned_gen(root, "hlg0"));
+	gen = pinned_gen(root, "hlg0");
+	guard_set_mode("hlg0", GUARD_MODE_AUTO);
+	CHECK(pinned_gen(root, "hlg0") == gen,
+	      "guard attach: a mode change keeps the generation (and the batches)",
+	      "generation %u -> %u", gen, pinned_gen(root, "hlg0"));
 	guard_read_stats("hlg0", &st);
 	{
 		struct guard_stats before = st;
@@ -869,6 +975,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/*
+	 * One CPU throughout (test_cpu_cache and test_counters_per_cpu move
+	 * it on purpose): a batch of tokens cached on the CPU a run left
+	 * would otherwise make exact counts depend on the scheduler.
+	 */
+	if (sched_getaffinity(0, sizeof(all_cpus), &all_cpus))
+		CPU_ZERO(&all_cpus);
+	on_cpu(sched_getcpu() > 0 ? sched_getcpu() : 0);
 	err = load(true);
 	if (err == -EPERM || err == -EACCES) {
 		printf("SKIP: guard: the kernel refuses BPF here (%s)\n", strerror(-err));
@@ -889,6 +1003,7 @@ int main(int argc, char **argv)
 	test_modes();
 	test_bytes();
 	test_refill();
+	test_cpu_cache();
 	test_non_ip_and_malformed();
 	test_peer_sync();
 	test_counters_per_cpu();
