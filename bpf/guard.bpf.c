@@ -213,9 +213,8 @@ static __always_inline bool guard_take(const struct hotline_guard_config *cfg,
 
 	if (!pkts && !bytes)
 		return true;
-	b = bpf_map_lookup_elem(&guard_bucket, &zero);
 	c = bpf_map_lookup_elem(&guard_cache, &zero);
-	if (!b || !c)
+	if (!c)
 		return true;
 	if (c->gen != cfg->gen) {
 		c->pkt_tokens = 0;
@@ -238,6 +237,10 @@ static __always_inline bool guard_take(const struct hotline_guard_config *cfg,
 		/* a smaller frame may fit where a larger one did not */
 		if (now < c->retry_at_ns && len >= c->retry_len)
 			return false;
+		/* the shared bucket only when this CPU's batch ran out */
+		b = bpf_map_lookup_elem(&guard_bucket, &zero);
+		if (!b)
+			return true;
 		why = guard_withdraw(cfg, b, c, now, need_p, want_p, need_b,
 				     want_b);
 		if (why != GUARD_GIVEN) {

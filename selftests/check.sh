@@ -99,13 +99,16 @@ test_health_scale test_fault_inject test_nl_fuzz test_hostile"}
 DEBUG_COVERS=${HOTLINE_DEBUG_COVERS:-"test_netns test_channel_api test_apply
 test_rmmod_traffic"}
 
+# in_list LIST NAME: NAME is a word of LIST (spaces or newlines).
+in_list() { [[ " $(echo $1) " == *" $2 "* ]]; }
+
 # tests_but LIST: every guest test but those in LIST.
 tests_but() {
 	local t n keep=()
 	for t in "$here"/test_*.sh; do
 		n=${t##*/}
 		n=${n%.sh}
-		[[ " $(echo $1) " == *" $n "* ]] || keep+=("$n")
+		in_list "$1" "$n" || keep+=("$n")
 	done
 	echo "${keep[*]}"
 }
@@ -155,6 +158,24 @@ host_test() {
 	[ -r "$here/host/$1.sh" ] && stage "host/$1" bash "$here/host/$1.sh"
 }
 
+# host_tests SKIP: every selftests/host script but those in SKIP.
+host_tests() {
+	local t n
+	for t in "$here"/host/test_*.sh; do
+		n=${t##*/}
+		n=${n%.sh}
+		in_list "$1" "$n" || host_test "$n"
+	done
+}
+
+# suites: the unit, BPF and fuzz suites, each if present.
+suites() {
+	local s
+	for s in unit bpf fuzz; do
+		[ -x "$here/$s/run.sh" ] && stage "$s" "$here/$s/run.sh"
+	done
+}
+
 # What runs beside the debug kernel's build: nothing here boots it, builds
 # for it or reads its headers.
 BESIDE_BUILD="test_icount_gate"
@@ -166,9 +187,7 @@ if [ "$build_debug" = 1 ]; then
 	t_build=$SECONDS
 	"$root/scripts/debug-kernel.sh" >"$dlog" 2>&1 </dev/null &
 	dpid=$!
-	for s in unit bpf fuzz; do
-		[ -x "$here/$s/run.sh" ] && stage "$s" "$here/$s/run.sh"
-	done
+	suites
 	for n in $BESIDE_BUILD; do
 		host_test "$n"
 	done
@@ -180,22 +199,11 @@ if [ "$build_debug" = 1 ]; then
 		say "FAIL: debug kernel: scripts/debug-kernel.sh failed: $(tail -n 1 "$dlog")"
 	fi
 	stage lint "$root/scripts/lint.sh"
-	for t in "$here"/host/test_*.sh; do
-		[ -r "$t" ] || continue
-		n=${t##*/}
-		n=${n%.sh}
-		[[ " $BESIDE_BUILD " == *" $n "* ]] || host_test "$n"
-	done
+	host_tests "$BESIDE_BUILD"
 elif [ "$host" = 1 ]; then
 	stage lint "$root/scripts/lint.sh"
-	for s in unit bpf fuzz; do
-		[ -x "$here/$s/run.sh" ] && stage "$s" "$here/$s/run.sh"
-	done
-	for t in "$here"/host/test_*.sh; do
-		[ -r "$t" ] || continue
-		n=${t##*/}
-		host_test "${n%.sh}"
-	done
+	suites
+	host_tests ""
 fi
 
 if [ "$vm" = 1 ]; then

@@ -322,6 +322,17 @@ static void channel_list_reset(void *data)
 	((struct hl_channel_list *)data)->n = 0;
 }
 
+/* One channel into l, saying nothing of an error. */
+static int channel_get(struct hl_nl *nl, const char *name, struct hl_channel_list *l)
+{
+	struct nlmsghdr *req;
+
+	l->n = 0;
+	req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_ACK);
+	mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
+	return hlnl_transact(nl, req, channel_collect, l);
+}
+
 int channels_fetch(struct hl_nl *nl, const char *name, struct hl_channel_list *l)
 {
 	struct nlmsghdr *req;
@@ -329,9 +340,7 @@ int channels_fetch(struct hl_nl *nl, const char *name, struct hl_channel_list *l
 
 	l->n = 0;
 	if (name) {
-		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_ACK);
-		mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
-		err = hlnl_transact(nl, req, channel_collect, l);
+		err = channel_get(nl, name, l);
 	} else {
 		req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_DUMP);
 		err = hlnl_dump(nl, req, channel_collect, channel_list_reset, l);
@@ -430,7 +439,6 @@ static int channel_routes_plan(struct hl_nl *nl, struct nl_sock *rt, const char 
 {
 	struct hl_channel_list all = { 0 };
 	struct parse_error e;
-	struct nlmsghdr *req;
 	int ret = EXIT_ERROR;
 	size_t i;
 
@@ -440,10 +448,7 @@ static int channel_routes_plan(struct hl_nl *nl, struct nl_sock *rt, const char 
 	 * keeps deleting one of 10,000 pathless channels from reading them
 	 * all: that made a delete cost a dump of the whole table.
 	 */
-	req = hlnl_request(nl, HOTLINE_CMD_CHANNEL_GET, NLM_F_ACK);
-	mnl_attr_put_strz(req, HOTLINE_A_CHANNEL_NAME, name);
-	if (hlnl_transact(nl, req, channel_collect, &all) || all.n != 1 ||
-	    !all.v[0].npaths) {
+	if (channel_get(nl, name, &all) || all.n != 1 || !all.v[0].npaths) {
 		ret = EXIT_OK;
 		goto out;
 	}
