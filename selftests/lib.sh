@@ -69,13 +69,28 @@ PASS_COUNT=0
 FAIL_COUNT=0
 SKIP_COUNT=0
 
+# HOTLINE_STAMPS=1 prints, before each result line, the seconds since the
+# test began and since the last result: where a test's minutes go.
+_hl_t0=${EPOCHREALTIME/./}
+_hl_tl=$_hl_t0
+_hl_stamp() {
+	[ "${HOTLINE_STAMPS:-0}" = 1 ] || return 0
+	local now=${EPOCHREALTIME/./}
+	printf 'T: %s +%d.%01ds (+%d.%01ds)\n' "$TEST" \
+		$(((now - _hl_t0) / 1000000)) $(((now - _hl_t0) / 100000 % 10)) \
+		$(((now - _hl_tl) / 1000000)) $(((now - _hl_tl) / 100000 % 10))
+	_hl_tl=$now
+}
+
 pass() {
+	_hl_stamp
 	echo "PASS: $TEST: $1"
 	PASS_COUNT=$((PASS_COUNT + 1))
 }
 
 # fail NAME WHY [OUTPUT]: OUTPUT, if given, is shown indented below.
 fail() {
+	_hl_stamp
 	echo "FAIL: $TEST: $1: $2"
 	[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/    /'
 	FAIL_COUNT=$((FAIL_COUNT + 1))
@@ -83,6 +98,7 @@ fail() {
 }
 
 skip() {
+	_hl_stamp
 	echo "SKIP: $TEST: $1: $2"
 	SKIP_COUNT=$((SKIP_COUNT + 1))
 }
