@@ -6,8 +6,8 @@
 # of stdout, and fails (125) when the guest kernel WARNs, even though the
 # command exits 0.  Bad arguments and a hung guest fail too; a kernel
 # that faults while booting is booted again; --icount counts the guest's
-# instructions.  Boots 2 VMs per kernel plus six for the boot faults, one
-# for the counts and one for the hang.
+# instructions.  Boots 2 VMs per kernel plus six for the boot faults, two
+# for a boot that hangs, one for the counts and one for the hang.
 # shellcheck disable=SC2034 # read by lib.sh: use its helpers on the host
 HOTLINE_ON_HOST=1
 # shellcheck source=selftests/lib.sh
@@ -165,6 +165,26 @@ else
 		"exit $rc (want 125), stdout '$(cat "$tmp/out")'" "$(grep '^vm:' "$tmp/err")"
 fi
 forget_run
+# A boot that never starts the command (the seam stalls init) is killed
+# after HOTLINE_VM_BOOT_LIMIT seconds and booted again.
+HOTLINE_VM_BOOT_HANGS=1 HOTLINE_VM_BOOT_LIMIT=15 "$run" --kver "$first" --timeout 300 -- \
+	sh -c 'echo after-boot-hang' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = after-boot-hang ] &&
+   grep -q 'the boot hung (the guest had not started the command 15s after boot).*attempt 2 of 3' "$tmp/err"; then
+	pass "[$first] a boot that hangs before the command is killed and booted again"
+else
+	fail "[$first] a boot that hangs before the command is booted again" \
+		"exit $rc, stdout '$(cat "$tmp/out")'" "$(grep '^vm:' "$tmp/err")"
+fi
+forget_run
+HOTLINE_VM_BOOT_HANGS=-1 "$run" --kver "$first" -- true >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'HOTLINE_VM_BOOT_HANGS' "$tmp/err"; then
+	pass "bad HOTLINE_VM_BOOT_HANGS refused"
+else
+	fail "bad HOTLINE_VM_BOOT_HANGS refused" "exit $rc" "$(cat "$tmp/err")"
+fi
 HOTLINE_VM_BOOT_FAULTS=x "$run" --kver "$first" -- true >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" -eq 125 ] && grep -q 'HOTLINE_VM_BOOT_FAULTS' "$tmp/err"; then
