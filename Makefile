@@ -137,7 +137,7 @@ UNITDIR		?= /lib/systemd/system
 CONFDIR		?= /etc/hotline
 INSTALL_KVER	:= $(if $(KVER),$(KVER),$(shell uname -r))
 INSTALL_MODDIR	:= /lib/modules/$(INSTALL_KVER)/updates/kmod
-UNITS		:= hotline.service hotline-monitor.service
+UNITS		:= hotline.service hotline-monitor.service hotline-guard@.service
 DKMS		?= dkms
 DKMS_SRC	= $(DESTDIR)/usr/src/hotline-$(HOTLINE_VERSION)
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # A flood against gw2 while a hotline runs, three ways: no guard, the guard
-# enforcing, and the guard in auto driven by `hotlinectl guard watch`.
+# enforcing, and the guard in auto driven by `hotlinectl guard watch` as
+# the hotline-guard@.service unit runs it.
 #
 # The hotline: a keyed channel between gw1 and gw2 probing every 20 ms,
 # detect-mult 3, max-loss 5 %, max-rtt 50 ms, and hostA pinging hostB
@@ -166,13 +167,40 @@ dropped=$(c2 -j guard show wan0 | jq '.[0].counters.dropped.packets')
 check_eq "enforce: the guard dropped the flood beyond the rate" 1 \
 	"$([ "$dropped" -ge $((sent / 2)) ] && echo 1 || echo "0 ($dropped of $sent)")"
 
-# ---- auto, driven by guard watch ----
-check "gw2: the guard in auto" c2 guard attach wan0 mode auto rate "$GUARD_RATE" burst 50
+# ---- auto, driven by guard watch as hotline-guard@wan0.service runs it ----
+# The unit's own ExecStart (contrib/hotline-guard@.service) with the
+# substitutions make install and systemd make (@SBINDIR@, %i, the hold
+# as a drop-in's Environment= sets it), under the unit's capability
+# bounding set and no-new-privileges (setpriv). gw2's namespace stands for
+# the host's: entered with nsenter, which keeps the mounts, so the pins are
+# where a unit finds them (/sys/fs/bpf/hotline), and the guard is attached
+# there as an admin would, without -N.
+unit=$HOTLINE_ROOT/contrib/hotline-guard@.service
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" | tr 'A-Z ' 'a-z,' | sed 's/cap_/+/g')
+read -ra watch_cmd <<<"$(sed -n 's/^ExecStart=//p' "$unit" |
+	sed "s|@SBINDIR@/hotlinectl|$HOTLINECTL|; s|%i|wan0|; s|\${HOTLINE_GUARD_HOLD}|$HOLD|")"
+nnp=()
+grep -qx 'NoNewPrivileges=yes' "$unit" && nnp=(--no-new-privs)
+u2() { nsenter --net="/run/netns/$NS_GW2" "$@"; }
+# the guard's pins outside gw2's own pin root: gone however the test ends
+unit_exit() {
+	local rc=$?
+	u2 "$HOTLINECTL" guard detach wan0 >/dev/null 2>&1
+	(exit "$rc")
+	cleanup
+}
+trap unit_exit EXIT
+check "gw2: the enforcing guard detaches" c2 guard detach wan0
+check "gw2: the guard in auto, attached in the namespace" \
+	u2 "$HOTLINECTL" guard attach wan0 mode auto rate "$GUARD_RATE" burst 50
+echo "# the unit's watch: setpriv ${nnp[*]} --bounding-set -all,$caps -- ${watch_cmd[*]}"
 # started directly, not through c2: $! must be hotlinectl itself, or the
 # kill below leaves it holding gw2's namespace and its channel alive
 "$HOTLINECTL" -N "$NS_GW2" -j monitor >"$tmp/events" 2>&1 &
 mon=$!
-"$HOTLINECTL" -N "$NS_GW2" guard watch wan0 hold "$HOLD" >"$tmp/watch" 2>&1 &
+# nsenter and setpriv exec, so $! is hotlinectl itself
+u2 setpriv "${nnp[@]}" --inh-caps=-all --bounding-set="-all,$caps" -- "${watch_cmd[@]}" \
+	>"$tmp/watch" 2>&1 &
 watch=$!
 if ! wait_for 10 grep -q 'disarmed: every channel up' "$tmp/watch"; then
 	fail "guard watch starts disarmed" "$(cat "$tmp/watch")"
@@ -223,6 +251,6 @@ fi
 sed 's/^/    watch: /' "$tmp/watch"
 kill -TERM "$watch" "$mon" 2>/dev/null
 wait "$watch" "$mon" 2>/dev/null
-check "gw2: the guard detaches" c2 guard detach wan0
+check "gw2: the guard detaches" u2 "$HOTLINECTL" guard detach wan0
 rm -rf "$tmp"
 exit 0

@@ -45,6 +45,7 @@ for k in $kvers; do
 done
 
 want="etc/hotline/hotline.conf 644
+lib/systemd/system/hotline-guard@.service 644
 lib/systemd/system/hotline-monitor.service 644
 lib/systemd/system/hotline.service 644
 usr/local/sbin/hotlinectl 755
@@ -56,9 +57,11 @@ check_eq "install lays out the expected files and modes" "$want" "$got"
 check_eq "the units run the installed hotlinectl" \
 	"ExecStart=/usr/local/sbin/hotlinectl apply /etc/hotline/hotline.conf
 ExecReload=/usr/local/sbin/hotlinectl apply /etc/hotline/hotline.conf
-ExecStart=/usr/local/sbin/hotlinectl monitor" \
+ExecStart=/usr/local/sbin/hotlinectl monitor
+ExecStart=/usr/local/sbin/hotlinectl guard watch %i hold \${HOTLINE_GUARD_HOLD}" \
 	"$(grep -h '^Exec\(Start\|Reload\)=' "$d/lib/systemd/system/hotline.service" \
-		"$d/lib/systemd/system/hotline-monitor.service")"
+		"$d/lib/systemd/system/hotline-monitor.service" \
+		"$d/lib/systemd/system/hotline-guard@.service")"
 if cmp -s "$root/docs/hotline.conf.example" "$d/etc/hotline/hotline.conf"; then
 	pass "the example config is installed as /etc/hotline/hotline.conf"
 else
@@ -115,11 +118,14 @@ for page in man8/hotlinectl.8 man5/hotline.conf.5; do
 done
 
 if command -v systemd-analyze >/dev/null; then
+	# a template is verified through an instance of it
+	ln -s hotline-guard@.service "$p/units/hotline-guard@wan0.service"
 	if out=$(MANPATH=$p/usr/share/man systemd-analyze verify \
-		"$p/units/hotline.service" "$p/units/hotline-monitor.service" 2>&1); then
-		pass "systemd-analyze verify accepts both units"
+		"$p/units/hotline.service" "$p/units/hotline-monitor.service" \
+		"$p/units/hotline-guard@wan0.service" 2>&1); then
+		pass "systemd-analyze verify accepts the three units (the guard's as hotline-guard@wan0)"
 	else
-		fail "systemd-analyze verify accepts both units" "it complained" "$out"
+		fail "systemd-analyze verify accepts the three units" "it complained" "$out"
 	fi
 else
 	fail "systemd-analyze verify" "systemd-analyze is missing"
