@@ -23,7 +23,9 @@ within() {
 	elif [ "$2" -le "$3" ]; then
 		pass "$1: $2 instructions, budget $3 ($(awk -v m="$2" -v b="$3" 'BEGIN { printf "%.0f", 100 * m / b }')%)"
 	else
-		fail "$1" "$2 instructions, over the budget of $3 in selftests/icount_budget"
+		# with the measurement's own lines: windows, state changes
+		fail "$1" "$2 instructions, over the budget of $3 in selftests/icount_budget" \
+			"$(grep '^icount_measure: ' "$tmp/err")"
 	fi
 }
 
