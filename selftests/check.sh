@@ -100,10 +100,10 @@ DEBUG_COVERS=${HOTLINE_DEBUG_COVERS:-"test_netns test_channel_api test_apply
 test_rmmod_traffic"}
 
 # The debug lane's guests run as two VMs at once, each with a share of
-# DEBUG_TESTS: a test there is one sequential script (a fuzzer, a fault
-# loop, a table of requests) that keeps about one of the guest's two
-# vCPUs busy, so two guests fill the host's two CPUs where one left half
-# idle. Nothing in these tests is timed (health_scale's debug form skips
+# DEBUG_TESTS: the debug guest has one vCPU (booted without ACPI, it
+# sees one CPU) and a test there is one sequential script (a fuzzer, a
+# fault loop, a table of requests), so two guests fill the host's two
+# CPUs where one left half idle. Nothing in these tests is timed (health_scale's debug form skips
 # when the emulated CPU starves its timers), so they may share the CPUs;
 # the production lanes, whose tests are timed, never run beside anything.
 # The shares are balanced by the tests' measured times (cold run of
@@ -147,7 +147,7 @@ tag() { sed -u "s/^\(PASS\|FAIL\|SKIP\): /\1: [$1] /"; }
 # The second boots once the first has started its tests: debug guests
 # booted at the same moment stalled in early boot (three of eight).
 vm_split() {
-	local k=$1 t i o rc share=("" "") first_pid
+	local k=$1 t i o rc share=("" "") first_pid since
 	shift
 	for t in $1; do
 		in_list "$DEBUG_SHARE1" "$t" && i=0 || i=1
@@ -157,9 +157,9 @@ vm_split() {
 	rm -f "$out.started"
 	for i in 1 2; do
 		if [ "$i" = 2 ] && [ -n "${first_pid:-}" ]; then
-			t=$SECONDS
+			since=$SECONDS
 			while [ ! -e "$out.started" ] && kill -0 "$first_pid" 2>/dev/null &&
-				[ $((SECONDS - t)) -lt 300 ]; do
+				[ $((SECONDS - since)) -lt 300 ]; do
 				sleep 1
 			done
 		fi
