@@ -274,6 +274,9 @@ inject_req() {
 #   ok       exit 0
 #   enomem   failed, saying "Cannot allocate memory" (ENOMEM), wherever:
 #            exec, ld.so, the socket, the family lookup or the request
+#   enfile   failed to open a socket, saying "Too many open files in
+#            system" (ENFILE): the kernel's answer when allocating the
+#            socket's inode fails; checked as ENOMEM is (nothing changed)
 #   enobufs  failed with ENOBUFS: netlink dropped the request or, after
 #            the change was made, its ACK
 #   efault   failed with EFAULT: the kernel could not write the answer
@@ -293,6 +296,8 @@ outcome() {
 		cls="exec"
 	elif grep -q 'Cannot allocate memory' "$tmp/err"; then
 		cls=enomem
+	elif grep -q 'socket: Too many open files in system' "$tmp/err"; then
+		cls=enfile
 	elif grep -q 'No buffer space available' "$tmp/err"; then
 		cls=enobufs
 	elif grep -q 'Bad address' "$tmp/err"; then
@@ -308,7 +313,7 @@ tally() {
 	local -n _t=$1
 	local p=${2:-} out c
 	out="${_t[${p}ok]:-0} ok, ${_t[${p}enomem]:-0} ENOMEM"
-	for c in enobufs efault killed exec; do
+	for c in enfile enobufs efault killed exec; do
 		[ -n "${_t[$p$c]:-}" ] && out+=", ${_t[$p$c]} ${c^^}"
 	done
 	echo "$out"
@@ -449,7 +454,7 @@ def apply_check(ns, want_file, out_file, err_file, cls):
     # only the answer was lost (ENOBUFS, EFAULT, a signal): made whole
     ids = {c['name']: c['id'] for c in b}
     kept = all(ids.get(c['name'], c['id']) == c['id'] for c in a)
-    if cls != 'enomem' and json.loads(json.dumps(byname(a))) == want and kept:
+    if cls not in ('enomem', 'enfile') and json.loads(json.dumps(byname(a))) == want and kept:
         return 'whole'
     return 'bad'
 
@@ -627,7 +632,7 @@ channel_level() {
 				bad=$((bad + 1))
 			fi
 			;;
-		enomem|exec)
+		enomem|enfile|exec)
 			keep same "$NS"
 			if [ "$kept" != yes ]; then
 				report_bad "$op at $pct%: ENOMEM leaves the table unchanged" \
@@ -753,7 +758,7 @@ keyed_level() {
 				bad=$((bad + 1))
 			fi
 			;;
-		enomem)
+		enomem|enfile)
 			if [ "$kept_all" != 1 ]; then
 				report_bad "keyed set at $pct%: ENOMEM keeps channel and session" \
 					"set $nkey, probe $nprobe, interval $nival failed, but the table changed or since $s0 -> $s1"
@@ -820,7 +825,7 @@ keyed_nth() {
 		ok_req=0
 		case $cls in
 		ok) [ "$done_ok" = 1 ] && ok_req=1 ;;
-		enomem) [ "$kept_all" = 1 ] && ok_req=1 ;;
+		enomem|enfile) [ "$kept_all" = 1 ] && ok_req=1 ;;
 		enobufs|efault|killed) [ "$done_ok" = 1 ] || [ "$kept_all" = 1 ] && ok_req=1 ;;
 		esac
 		if [ "$ok_req" != 1 ]; then
@@ -967,7 +972,7 @@ apply_nth() {
 		keep dump "$NS"
 		keep apply "$NS" "$tmp/want.$target" "$tmp/out" "$tmp/err" "$cls"
 		case $cls:$kept in
-		ok:ok|enomem:atomic|enobufs:atomic|enobufs:whole) ;;
+		ok:ok|enomem:atomic|enfile:atomic|enobufs:atomic|enobufs:whole) ;;
 		efault:atomic|efault:whole|killed:atomic|killed:whole) ;;
 		*)
 			bad=$((bad + 1))
