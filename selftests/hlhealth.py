@@ -25,6 +25,8 @@ matters under TCG.
                                          channel_attrs() keywords as JSON;
                                          prints "ok" or the kernel's error
                                          as "ERRNO: msg [attr A] [missing M]"
+  hlhealth.py sets NAME                  a SET of NAME per JSON line on
+                                         stdin, an answer line as above each
   hlhealth.py paths NAME                 "active A switches N since NS" (A
                                          "-" for none, NS the realtime of
                                          the last switch), then per path
@@ -149,6 +151,15 @@ def main(argv):
                 return 0
             print('%s: %s' % (errno.errorcode.get(r.errno, r.errno), HotlineError(r)))
             return 1
+        if cmd == 'sets':
+            # one SET per line of JSON on stdin, one answer line each:
+            # a batch of refusals costs one interpreter start, not one each
+            for line in sys.stdin:
+                r = hl.set(argv[1], **json.loads(line))
+                print('ok' if r.ok else '%s: %s' % (
+                    errno.errorcode.get(r.errno, r.errno),
+                    str(HotlineError(r)).replace('\n', ' ')), flush=True)
+            return 0
         if cmd in ('paths', 'path'):
             r = hl.show(argv[1])
             if not r.ok:

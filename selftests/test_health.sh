@@ -202,17 +202,35 @@ done
 netem "$NS_GW1" off
 netem "$NS_GW2" loss 10%
 sleep 1
-read -r l1 r1 <<<"$(h1 get to-gw2 lost probes_recv)"
-read -r l2 r2 <<<"$(h2 get to-gw1 lost probes_recv)"
+read -r l1 r1 f1 <<<"$(h1 get to-gw2 lost probes_recv flaps)"
+read -r l2 r2 f2 <<<"$(h2 get to-gw1 lost probes_recv flaps)"
 h1 wait_recv to-gw2 $((r1 + 1000)) 90 >/dev/null
 h2 wait_recv to-gw1 $((r2 + 1000)) 30 >/dev/null
 for side in 1 2; do
 	if [ $side = 1 ]; then
-		read -r l r ppm win <<<"$(h1 get to-gw2 lost probes_recv loss_ppm window)"
+		hs() { h1 get to-gw2 "$@"; }
+		f0=$f1
+		read -r l r ppm win f <<<"$(hs lost probes_recv loss_ppm window flaps)"
 		dl=$((l - l1)) dr=$((r - r1))
 	else
-		read -r l r ppm win <<<"$(h2 get to-gw1 lost probes_recv loss_ppm window)"
+		hs() { h2 get to-gw1 "$@"; }
+		f0=$f2
+		read -r l r ppm win f <<<"$(hs lost probes_recv loss_ppm window flaps)"
 		dl=$((l - l2)) dr=$((r - r2))
+	fi
+	# A state change restarts the window (a new session's loss starts
+	# afresh). 10 lost in a row at 10% does not happen, but a guest
+	# stalled past the 200 ms detection time under TCG does: then the
+	# window is read again once it has refilled, and the stall is said.
+	# A short window with no state change is the bug this checks for.
+	refill=
+	if [ "$win" -lt 250 ] && [ "$f" != "$f0" ]; then
+		for _ in 1 2 3 4 5 6; do
+			sleep 2
+			read -r ppm win <<<"$(hs loss_ppm window)"
+			[ "$win" -ge 250 ] && break
+		done
+		refill=" (read again after the window refilled: the session changed state $((f - f0)) times, a stalled guest)"
 	fi
 	pct=$(awk -v l=$dl -v r=$dr 'BEGIN { printf "%.2f", r + l ? 100 * l / (r + l) : -1 }')
 	wpct=$(awk -v p="$ppm" 'BEGIN { printf "%.2f", p / 10000 }')
@@ -223,9 +241,9 @@ for side in 1 2; do
 		fail "gw$side loss with netem 10%" "$dl lost of $((dl + dr)) = $pct%, want >= 1000 probes and 6..14%"
 	fi
 	if [ "$win" -ge 250 ] && in_range "$wpct" 3 17; then
-		pass "gw$side windowed loss $wpct% over the last 256 probes (+-7)"
+		pass "gw$side windowed loss $wpct% over the last 256 probes (+-7)$refill"
 	else
-		fail "gw$side windowed loss" "loss_ppm $ppm over window $win, want >= 250 and 3..17%"
+		fail "gw$side windowed loss" "loss_ppm $ppm over window $win, want >= 250 and 3..17%$refill"
 	fi
 done
 netem "$NS_GW2" off
