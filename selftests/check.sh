@@ -6,13 +6,17 @@
 #
 # --build-debug-kernel is make check's own order: hotline.ko is built for
 # the production kernels only, and the debug kernel (about 13 minutes from
-# nothing, cached after in /var/cache/hotline) builds while the host stages
-# that do not need it run: the unit tests, the BPF tests, the fuzzers and
-# the instruction gate, which counts instructions and so is indifferent to
-# a busy machine. Then it is installed, hotline.ko is built for it, and
-# what needs it (lint's sparse, install, the VM runner, the lanes) runs.
-# The VM lanes never share the CPUs with the build: their guests' timing
-# tests fail under a compiler, even an idle-class one (measured 12-01).
+# nothing, cached after in /var/cache/hotline) builds while the host suites
+# that do not need it run: the unit tests, the BPF tests, the fuzzers.
+# Then it is installed, hotline.ko is built for it, and the rest runs
+# (the instruction gate, lint's sparse, install, the VM runner, the lanes).
+# Nothing that boots a guest shares the CPUs with the build. The VM lanes'
+# timing tests fail under a compiler, even an idle-class one (measured
+# 12-01). The instruction gate counts instructions, not time, yet a busy
+# machine moves the counts as well: beside the build 6.12's per-probe count
+# read 37,914 and 38,531 in two cold runs of 12-02 against a budget of
+# 34,400, and 31,672 alone; the gate's 12 minutes beside the build (4
+# alone) also held the build back by about 5 minutes.
 #
 #   host: selftests/unit/run.sh, selftests/bpf/run.sh, selftests/fuzz/run.sh
 #         (each if present), then every selftests/host/test_*.sh
@@ -274,49 +278,14 @@ suites() {
 	done
 }
 
-# What runs beside the debug kernel's build: nothing here boots it, builds
-# for it or reads its headers.
-BESIDE_BUILD="test_icount_gate"
-
-# beside_test NAME PID: host test NAME while the build PID runs. The
-# instruction gate counts instructions, not time, yet a busy machine moves
-# the counts too: the guest's timers fire late and in bunches (6.12's
-# per-probe count read 37,914 beside the build on 12-02, 31,672 alone, its
-# budget 34,400). So a failure while the build was running is kept, as
-# comments, and NAME runs again alone once the build is done (in again[]);
-# only that run counts. A build that was over before NAME started (cached)
-# makes its result final.
-beside_test() {
-	local t0=$SECONDS rc busy=0
-	kill -0 "$2" 2>/dev/null && busy=1
-	bash "$here/host/$1.sh" </dev/null >"$out.beside" 2>&1
-	rc=$?
-	if [ "$busy" = 0 ] || { [ "$rc" = 0 ] && ! grep -q '^FAIL:' "$out.beside"; }; then
-		tee -a "$log" <"$out.beside"
-		if [ "$rc" -ne 0 ] && ! grep -q '^FAIL:' "$out.beside"; then
-			say "FAIL: host/$1: exited $rc"
-		fi
-		note "check: host/$1: $((SECONDS - t0))s"
-	else
-		sed 's/^/# beside the build: /' "$out.beside" | tee -a "$log"
-		note "check: host/$1 failed beside the debug kernel's build ($((SECONDS - t0))s): run again alone once it is built"
-		again+=("$1")
-	fi
-	rm -f "$out.beside"
-}
-
 start=$SECONDS
 if [ "$build_debug" = 1 ]; then
 	dlog=$root/build/debug-kernel.log
-	note "check: building the debug kernel beside the host stages (log: $dlog)"
+	note "check: building the debug kernel beside the host suites (log: $dlog)"
 	t_build=$SECONDS
 	"$root/scripts/debug-kernel.sh" >"$dlog" 2>&1 </dev/null &
 	dpid=$!
 	suites
-	again=()
-	for n in $BESIDE_BUILD; do
-		beside_test "$n" "$dpid"
-	done
 	t_wait=$SECONDS
 	if wait "$dpid"; then
 		note "check: debug kernel: $((SECONDS - t_build))s since started, waited $((SECONDS - t_wait))s"
@@ -324,11 +293,8 @@ if [ "$build_debug" = 1 ]; then
 	else
 		say "FAIL: debug kernel: scripts/debug-kernel.sh failed: $(tail -n 1 "$dlog")"
 	fi
-	for n in "${again[@]}"; do
-		host_test "$n"
-	done
 	stage lint "$root/scripts/lint.sh"
-	host_tests "$BESIDE_BUILD"
+	host_tests ""
 elif [ "$host" = 1 ]; then
 	stage lint "$root/scripts/lint.sh"
 	suites
