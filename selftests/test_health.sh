@@ -209,15 +209,13 @@ h2 wait_recv to-gw1 $((r2 + 1000)) 30 >/dev/null
 for side in 1 2; do
 	if [ $side = 1 ]; then
 		hs() { h1 get to-gw2 "$@"; }
-		f0=$f1
-		read -r l r ppm win f <<<"$(hs lost probes_recv loss_ppm window flaps)"
-		dl=$((l - l1)) dr=$((r - r1))
+		l0=$l1 r0=$r1 f0=$f1
 	else
 		hs() { h2 get to-gw1 "$@"; }
-		f0=$f2
-		read -r l r ppm win f <<<"$(hs lost probes_recv loss_ppm window flaps)"
-		dl=$((l - l2)) dr=$((r - r2))
+		l0=$l2 r0=$r2 f0=$f2
 	fi
+	read -r l r ppm win f <<<"$(hs lost probes_recv loss_ppm window flaps)"
+	dl=$((l - l0)) dr=$((r - r0))
 	# A state change restarts the window (a new session's loss starts
 	# afresh). 10 lost in a row at 10% does not happen, but a guest
 	# stalled past the 200 ms detection time under TCG does: then the

@@ -37,7 +37,7 @@ netem() { # netem NS ARGS... | netem NS off
 	tc -n "$ns" qdisc add dev wan0 root netem "$@"
 }
 # polled through hotlinectl and jq: a tenth of a Python start under TCG
-state_is() { [ "$("$HOTLINECTL" -N "$NS_GW1" -j show st | jq -r '.[0].status.state')" = "$1" ]; }
+state_is() { [ "$(c1 -j show st | jq -r '.[0].status.state')" = "$1" ]; }
 listening() { grep -q subscribed "$TMP/ev"; }
 
 topo_create v4

@@ -101,13 +101,9 @@ check "gw2 adds an IPv6 channel with two paths" h2 add to-a6 \
 # The polls (paths up, the active path) read hotlinectl -j, not hlhealth.py:
 # under TCG a Python start with pyroute2 takes 1.5 to 2 s, hotlinectl and
 # jq a tenth of that, and wait_for polls them dozens of times.
-gwctl() { # 1|2 ARGS...: hotlinectl in gw1's or gw2's namespace
-	local ns=$NS_GW1
-	[ "$1" = 2 ] && ns=$NS_GW2
-	shift
-	"$HOTLINECTL" -N "$ns" "$@"
-}
-paths_up() { gwctl "$1" -j show "$2" | jq '[.[0].paths[] | select(.status.state == "up")] | length'; }
+c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
+c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
+paths_up() { c"$1" -j show "$2" | jq '[.[0].paths[] | select(.status.state == "up")] | length'; }
 both_up6() { [ "$(paths_up 1 to-b6)" = 2 ] && [ "$(paths_up 2 to-a6)" = 2 ]; }
 both_up() { [ "$(paths_up 1 to-b)" = 2 ] && [ "$(paths_up 2 to-a)" = 2 ]; }
 if wait_for 20 both_up; then
@@ -115,7 +111,7 @@ if wait_for 20 both_up; then
 else
 	fail "both paths up on both gateways" "gw1: $(h1 paths to-b | tr '\n' ';') gw2: $(h2 paths to-a | tr '\n' ';')"
 fi
-active() { gwctl "$1" -j show "$2" | jq -r '.[0].active_path // "-"'; }
+active() { c"$1" -j show "$2" | jq -r '.[0].active_path // "-"'; }
 is_active() { [ "$(active "$1" "$2")" = "$3" ]; }
 # waited for, not read once: a stall of the guest that takes p1 down here
 # leaves the channel on p2 for the hold time, and rightly so
@@ -461,7 +457,6 @@ wait_for 10 is_active 1 to-b p1 ||
 
 # ---- hotlinectl: show, JSON, Prometheus, path commands, apply ----------------
 if [ "$FULL" = 1 ]; then
-	c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
 	out=$(c1 show to-b 2>&1)
 	if printf '%s\n' "$out" | grep -q 'p1 (active ' && printf '%s\n' "$out" | grep -qw p2; then
 		pass "hotlinectl show lists both paths and marks the active one"
