@@ -140,8 +140,10 @@ check_eq() {
 	return 1
 }
 
-# wait_for TIMEOUT CMD...: poll CMD every 0.1 s until it succeeds (0) or
-# TIMEOUT seconds (decimals allowed) have passed (1).
+# wait_for TIMEOUT CMD...: poll CMD every 0.1 s (HL_POLL seconds if set)
+# until it succeeds (0) or TIMEOUT seconds (decimals allowed) have passed
+# (1). A CMD that starts processes, polled while a test measures RTT or
+# jitter, wants a longer HL_POLL: each start keeps a guest CPU busy.
 wait_for() {
 	local end
 	# a deadline, not a count of tries: under TCG one try can take seconds
@@ -150,7 +152,7 @@ wait_for() {
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
 		[ "${EPOCHREALTIME/./}" -ge "$end" ] && return 1
-		sleep 0.1
+		sleep "${HL_POLL:-0.1}"
 	done
 }
 
@@ -214,6 +216,31 @@ require_modules() {
 			exit 0
 		fi
 	done
+}
+
+# hl_status NS NAME FIELD...: the health status fields of channel NAME in
+# namespace NS on one line, named as the kernel's attributes are (rtt_p50,
+# jitter: nanoseconds; an absent one reads "null"). hotlinectl and jq cost
+# a tenth of a Python client's start under TCG, and tests poll this.
+hl_status() {
+	local ns=$1 name=$2 f q=
+	shift 2
+	for f; do
+		case $f in rtt_* | jitter) f=${f}_ns ;; esac
+		q+="${q:+, }.$f"
+	done
+	"$HOTLINECTL" -N "$ns" -j show "$name" |
+		jq -r ".[0].status // {} | [$q] | map(tostring) | join(\" \")"
+}
+
+# hl_states NS PREFIX: how many of the PREFIX* channels in namespace NS
+# are in each health state ("up 100", a line each, by state name) and
+# their state changes together ("flaps N", last).
+hl_states() {
+	"$HOTLINECTL" -N "$1" -j show | jq -r --arg p "$2" '
+		[.[] | select(.name | startswith($p)) | .status // {}] |
+		(group_by(.state)[] | "\(.[0].state) \(length)"),
+		"flaps \(map(.flaps // 0) | add // 0)"'
 }
 
 # hl_load [PARAM=VALUE...]: insmod hotline.ko; the script cannot go on

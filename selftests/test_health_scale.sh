@@ -63,24 +63,24 @@ check "gw2 adds $N sessions" h2 bulk_add s "$N" "$GW1_WAN4/32" "$GW1_WAN4" 20000
 echo "# added 2 x $N sessions in $((SECONDS - t0)) s"
 
 all_up() {
-	[ "$(h1 states s | awk '$1 == "up" { print $2 }')" = "$N" ] &&
-		[ "$(h2 states s | awk '$1 == "up" { print $2 }')" = "$N" ]
+	[ "$(hl_states "$NS_GW1" s | awk '$1 == "up" { print $2 }')" = "$N" ] &&
+		[ "$(hl_states "$NS_GW2" s | awk '$1 == "up" { print $2 }')" = "$N" ]
 }
 if wait_for 90 all_up; then
 	pass "all 2 x $N sessions up"
 else
-	fail "all 2 x $N sessions up" "gw1: $(h1 states s | tr '\n' ' '), gw2: $(h2 states s | tr '\n' ' ')"
+	fail "all 2 x $N sessions up" "gw1: $(hl_states "$NS_GW1" s | tr '\n' ' '), gw2: $(hl_states "$NS_GW2" s | tr '\n' ' ')"
 fi
 
-f1=$(h1 states s | awk '$1 == "flaps" { print $2 }')
-f2=$(h2 states s | awk '$1 == "flaps" { print $2 }')
+f1=$(hl_states "$NS_GW1" s | awk '$1 == "flaps" { print $2 }')
+f2=$(hl_states "$NS_GW2" s | awk '$1 == "flaps" { print $2 }')
 read -r s1 m1 <<<"$(sent "$NS_GW1")"
 t0=$SECONDS
 read -r cpu _ <<<"$(cpu_share "$SECS")"
 dt=$((SECONDS - t0))
 read -r s1b m1b <<<"$(sent "$NS_GW1")"
-g1=$(h1 states s | tr '\n' ' ')
-g2=$(h2 states s | tr '\n' ' ')
+g1=$(hl_states "$NS_GW1" s | tr '\n' ' ')
+g2=$(hl_states "$NS_GW2" s | tr '\n' ' ')
 f1b=$(echo "$g1" | awk '{ for (i = 1; i < NF; i++) if ($i == "flaps") print $(i + 1) }')
 f2b=$(echo "$g2" | awk '{ for (i = 1; i < NF; i++) if ($i == "flaps") print $(i + 1) }')
 flaps=$((f1b - f1 + f2b - f2))

@@ -26,7 +26,6 @@
 . "$(dirname "$0")/lib.sh"
 
 HOSTILE=$HOTLINE_ROOT/build/selftests/hostile
-HLH=$HOTLINE_ROOT/selftests/hlhealth.py
 COUNT=${HL_HOSTILE_COUNT:-${HOTLINE_HOSTILE_COUNT:-100000}}
 # detect-mult 10: a TCG guest busy with the frames may run a timer late;
 # a state change here must come from a packet, not from the emulator.
@@ -42,7 +41,6 @@ fi
 SEED=${HL_HOSTILE_SEED:-${HOTLINE_HOSTILE_SEED:-$RANDOM}}
 tmp=$(mktemp -d /tmp/test_hostile.XXXXXX)
 
-h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
 c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
 c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 # guard_total: all of the guard's packet counters on gw2's wan0, summed
@@ -70,16 +68,16 @@ check "gw2: the guard on wan0, monitoring" c2 guard attach wan0 mode monitor
 
 # shellcheck disable=SC2317
 both_up() {
-	[ "$(h2 get k4 state)" = up ] && [ "$(h2 get u6 state)" = up ]
+	[ "$(hl_status "$NS_GW2" k4 state)" = up ] && [ "$(hl_status "$NS_GW2" u6 state)" = up ]
 }
 if ! wait_for 60 both_up; then
-	fail "gw2's sessions come up" "k4 $(h2 get k4 state), u6 $(h2 get u6 state)"
+	fail "gw2's sessions come up" "k4 $(hl_status "$NS_GW2" k4 state), u6 $(hl_status "$NS_GW2" u6 state)"
 	exit 1
 fi
 pass "gw2's sessions come up"
 
-read -r kf0 ka0 km0 kd0 <<<"$(h2 get k4 flaps auth_failures malformed duplicates)"
-read -r uf0 um0 <<<"$(h2 get u6 flaps malformed)"
+read -r kf0 ka0 km0 kd0 <<<"$(hl_status "$NS_GW2" k4 flaps auth_failures malformed duplicates)"
+read -r uf0 um0 <<<"$(hl_status "$NS_GW2" u6 flaps malformed)"
 g0=$(guard_total)
 mac=$(ip -n "$NS_GW2" -j link show wan0 | jq -r '.[0].address')
 total=0
@@ -112,8 +110,8 @@ else
 fi
 echo "# guard: $(c2 -j guard show wan0 | jq -c '[.[0].counters | to_entries[] | {(.key): .value.packets}] | add')"
 
-read -r kf ka km kd st <<<"$(h2 get k4 flaps auth_failures malformed duplicates state)"
-read -r uf um ust <<<"$(h2 get u6 flaps malformed state)"
+read -r kf ka km kd st <<<"$(hl_status "$NS_GW2" k4 flaps auth_failures malformed duplicates state)"
+read -r uf um ust <<<"$(hl_status "$NS_GW2" u6 flaps malformed state)"
 echo "# keyed: auth_failures +$((ka - ka0)) malformed +$((km - km0)) duplicates +$((kd - kd0)); unauthenticated: malformed +$((um - um0))"
 if [ "$((ka - ka0))" -gt 0 ] && [ "$((km - km0))" -gt 0 ] && [ "$((kd - kd0))" -gt 0 ]; then
 	pass "keyed session: wrong HMACs, short datagrams and replays counted"
@@ -132,7 +130,7 @@ if [ "$got" = "up up 0 0" ]; then
 else
 	fail "both sessions up, no state change under the hostile frames" \
 		"expected 'up up 0 0' (states, flaps), got '$got'" \
-		"last diagnostics: keyed $(h2 get k4 diag), unauthenticated $(h2 get u6 diag)"
+		"last diagnostics: keyed $(hl_status "$NS_GW2" k4 diag), unauthenticated $(hl_status "$NS_GW2" u6 diag)"
 fi
 
 check "gw2: the guard detaches" c2 guard detach wan0

@@ -35,9 +35,9 @@ h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
 c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
 # all_up PREFIX COUNT: COUNT of gw1's PREFIX* sessions are up (probing,
 # and answered by gw2's reflector)
-all_up() { [ "$(h1 states "$1" | awk '$1 == "up" { print $2 }')" = "$2" ]; }
+all_up() { [ "$(hl_states "$NS_GW1" "$1" | awk '$1 == "up" { print $2 }')" = "$2" ]; }
 # flaps PREFIX: state changes of gw1's PREFIX* sessions
-flaps() { h1 states "$1" | awk '$1 == "flaps" { print $2 }'; }
+flaps() { hl_states "$NS_GW1" "$1" | awk '$1 == "flaps" { print $2 }'; }
 names() { c1 -j channel show | jq -r '.[].name' | sort | xargs; }
 # Later rounds only let the timers run: a session arms its transmit
 # timer when it starts, and 10 ms intervals fire many times in this.
@@ -80,7 +80,7 @@ for ((r = 1; r <= ROUNDS && ok; r++)); do
 		if wait_for 60 all_up c "$N"; then
 			pass "$N sessions at $IVAL ms come up against gw2's reflector"
 		else
-			fail "$N sessions at $IVAL ms come up" "$(h1 states c | xargs)"
+			fail "$N sessions at $IVAL ms come up" "$(hl_states "$NS_GW1" c | xargs)"
 		fi
 		lossy
 		f0=$(flaps c)
@@ -146,7 +146,7 @@ check_eq "the last plan's channels are the table" "$want" "$(names)"
 if wait_for 60 all_up a $((N / 2)); then
 	pass "the handed-over sessions come up on the ports they took"
 else
-	fail "the handed-over sessions come up" "$(h1 states a | xargs)"
+	fail "the handed-over sessions come up" "$(hl_states "$NS_GW1" a | xargs)"
 fi
 
 # ---- rmmod while they probe --------------------------------------------------

@@ -23,11 +23,11 @@
 . "$(dirname "$0")/lib.sh"
 
 STAMP_PEER=$HOTLINE_ROOT/build/selftests/stamp_peer
-HLH=$HOTLINE_ROOT/selftests/hlhealth.py
 UAPI=$HOTLINE_ROOT/include/uapi/linux/hotline.h
 TMP=$(mktemp -d /tmp/test_reflector.XXXXXX)
 
-h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
+# g2 FIELD...: gw2's session status (hotlinectl: a Python start is 1.5-2 s)
+g2() { hl_status "$NS_GW2" to-gw1 "$@"; }
 c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 uapi() { awk -v n="$1" '$1 == "#define" && $2 == n { print $3 }' "$UAPI"; }
 
@@ -66,13 +66,13 @@ check_eq "a peer probing 50 times a second gets all 40 reflections" 40 "$(receiv
 # ---- a flood in the peer's name ----------------------------------------
 sleep 0.2	# the bucket refills: a full burst to start with
 # shellcheck disable=SC2046
-set -- $(h2 get to-gw1 reflected reflect_limited)
+set -- $(g2 reflected reflect_limited)
 refl0=$1 lim0=$2
 t0=$(date +%s%N)
 send "$TMP/flood" "$NS_GW1" -c 4000 -i 0 -w 300
 t1=$(date +%s%N)
 # shellcheck disable=SC2046
-set -- $(h2 get to-gw1 reflected reflect_limited)
+set -- $(g2 reflected reflect_limited)
 refl=$(($1 - refl0)) lim=$(($2 - lim0))
 got=$(received "$TMP/flood")
 ms=$(((t1 - t0) / 1000000 - 300))	# sending, without the wait for replies
@@ -133,7 +133,7 @@ short_sends() {
 	local lengths=() args=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do lengths+=("$1"); shift; done
 	[ $# -gt 0 ] && { shift; args=("$@"); }
-	f0=$(h2 get to-gw1 "$field")
+	f0=$(g2 "$field")
 	for n in "${lengths[@]}"; do
 		send "$TMP/short" "$NS_GW1" -c 1 -w 20 -T "$n" "${args[@]}"
 		got=$((got + $(received "$TMP/short")))
@@ -141,11 +141,11 @@ short_sends() {
 	done
 	check_eq "$name: no answer" 0 "$got"
 	# shellcheck disable=SC2317
-	counted() { [ $(($(h2 get to-gw1 "$field") - f0)) -ge "$want" ]; }
+	counted() { [ $(($(g2 "$field") - f0)) -ge "$want" ]; }
 	if wait_for 10 counted; then
 		pass "$name: each counted in $field ($want)"
 	else
-		fail "$name: each counted in $field" "$(($(h2 get to-gw1 "$field") - f0)) of $want"
+		fail "$name: each counted in $field" "$(($(g2 "$field") - f0)) of $want"
 	fi
 }
 # every field boundary of the 44-byte layout, not all 44 lengths: each
@@ -155,11 +155,11 @@ short_sends "datagrams of 0 to 43 bytes at each field boundary from gw1" malform
 
 # ---- not a configured peer: silence --------------------------------------
 # shellcheck disable=SC2046
-set -- $(h2 get to-gw1 reflected reflect_limited malformed)
+set -- $(g2 reflected reflect_limited malformed)
 before="$*"
 send "$TMP/stranger" "$NS_A" -c 20 -i 10 -w 300
 # shellcheck disable=SC2046
-set -- $(h2 get to-gw1 reflected reflect_limited malformed)
+set -- $(g2 reflected reflect_limited malformed)
 check_eq "host A (not a configured peer) gets no reflection" 0 "$(received "$TMP/stranger")"
 check_eq "and moves none of the session's counters" "$before" "$*"
 
@@ -175,10 +175,10 @@ check_eq "and gw1's own test packets after it are all answered" 10 "$(received "
 "$HOTLINECTL" genkey >"$TMP/k" && chmod 600 "$TMP/k"
 KEYHEX=$(base64 -d <"$TMP/k" | od -An -tx1 | tr -d ' \n')
 check "gw2's channel becomes keyed" c2 channel set to-gw1 probe "$GW1_WAN4" key-file "$TMP/k"
-af0=$(h2 get to-gw1 auth_failures)
+af0=$(g2 auth_failures)
 send "$TMP/unauth" "$NS_GW1" -c 10 -i 20 -w 300 -k "$KEYHEX" -U
 check_eq "a keyed session answers no unauthenticated test packet" 0 "$(received "$TMP/unauth")"
-check_eq "and counts each as an auth failure" 10 "$(($(h2 get to-gw1 auth_failures) - af0))"
+check_eq "and counts each as an auth failure" 10 "$(($(g2 auth_failures) - af0))"
 send "$TMP/keyed" "$NS_GW1" -c 10 -i 20 -w 300 -k "$KEYHEX"
 check_eq "the same packets signed with the key are answered" 10 "$(received "$TMP/keyed")"
 check "keyed: test packets of 112 to 1472 bytes are answered with 112" \

@@ -105,7 +105,7 @@ done
 kmemleak_objs=$(slab_objs kmemleak_object)
 q=$(rmem "$mon_ino")
 d=$(drops "$mon_ino")
-f=$(h1 states s | awk '$1 == "flaps" { print $2 }')
+f=$(hl_states "$NS_GW1" s | awk '$1 == "flaps" { print $2 }')
 n=${#samples[@]}
 third=$((n / 3))
 peak() { printf '%s\n' "$@" | sort -n | tail -n 1; }
