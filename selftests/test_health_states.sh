@@ -36,8 +36,8 @@ netem() { # netem NS ARGS... | netem NS off
 	[ "$1" = off ] && return 0
 	tc -n "$ns" qdisc add dev wan0 root netem "$@"
 }
-# polled through hotlinectl and jq: a tenth of a Python start under TCG
-state_is() { [ "$(c1 -j show st | jq -r '.[0].status.state')" = "$1" ]; }
+# polled through hotlinectl and jq (lib.sh hl_status): a tenth of a Python start under TCG
+state_is() { [ "$(hl_status "$NS_GW1" st state)" = "$1" ]; }
 listening() { grep -q subscribed "$TMP/ev"; }
 
 topo_create v4

@@ -44,6 +44,9 @@ tmp=$(mktemp -d /tmp/test_hostile.XXXXXX)
 c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
 c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 # guard_total: all of the guard's packet counters on gw2's wan0, summed
+# k4/u6 FIELD...: gw2's keyed (v4) and unauthenticated (v6) sessions
+k4() { hl_status "$NS_GW2" k4 "$@"; }
+u6() { hl_status "$NS_GW2" u6 "$@"; }
 guard_total() { c2 -j guard show wan0 | jq '[.[0].counters[].packets] | add'; }
 
 if [ ! -x "$HOSTILE" ]; then
@@ -68,16 +71,16 @@ check "gw2: the guard on wan0, monitoring" c2 guard attach wan0 mode monitor
 
 # shellcheck disable=SC2317
 both_up() {
-	[ "$(hl_status "$NS_GW2" k4 state)" = up ] && [ "$(hl_status "$NS_GW2" u6 state)" = up ]
+	[ "$(k4 state)" = up ] && [ "$(u6 state)" = up ]
 }
 if ! wait_for 60 both_up; then
-	fail "gw2's sessions come up" "k4 $(hl_status "$NS_GW2" k4 state), u6 $(hl_status "$NS_GW2" u6 state)"
+	fail "gw2's sessions come up" "k4 $(k4 state), u6 $(u6 state)"
 	exit 1
 fi
 pass "gw2's sessions come up"
 
-read -r kf0 ka0 km0 kd0 <<<"$(hl_status "$NS_GW2" k4 flaps auth_failures malformed duplicates)"
-read -r uf0 um0 <<<"$(hl_status "$NS_GW2" u6 flaps malformed)"
+read -r kf0 ka0 km0 kd0 <<<"$(k4 flaps auth_failures malformed duplicates)"
+read -r uf0 um0 <<<"$(u6 flaps malformed)"
 g0=$(guard_total)
 mac=$(ip -n "$NS_GW2" -j link show wan0 | jq -r '.[0].address')
 total=0
@@ -110,8 +113,8 @@ else
 fi
 echo "# guard: $(c2 -j guard show wan0 | jq -c '[.[0].counters | to_entries[] | {(.key): .value.packets}] | add')"
 
-read -r kf ka km kd st <<<"$(hl_status "$NS_GW2" k4 flaps auth_failures malformed duplicates state)"
-read -r uf um ust <<<"$(hl_status "$NS_GW2" u6 flaps malformed state)"
+read -r kf ka km kd st <<<"$(k4 flaps auth_failures malformed duplicates state)"
+read -r uf um ust <<<"$(u6 flaps malformed state)"
 echo "# keyed: auth_failures +$((ka - ka0)) malformed +$((km - km0)) duplicates +$((kd - kd0)); unauthenticated: malformed +$((um - um0))"
 if [ "$((ka - ka0))" -gt 0 ] && [ "$((km - km0))" -gt 0 ] && [ "$((kd - kd0))" -gt 0 ]; then
 	pass "keyed session: wrong HMACs, short datagrams and replays counted"
@@ -130,7 +133,7 @@ if [ "$got" = "up up 0 0" ]; then
 else
 	fail "both sessions up, no state change under the hostile frames" \
 		"expected 'up up 0 0' (states, flaps), got '$got'" \
-		"last diagnostics: keyed $(hl_status "$NS_GW2" k4 diag), unauthenticated $(hl_status "$NS_GW2" u6 diag)"
+		"last diagnostics: keyed $(k4 diag), unauthenticated $(u6 diag)"
 fi
 
 check "gw2: the guard detaches" c2 guard detach wan0
