@@ -122,6 +122,18 @@ static u64 health_detect_ns(const struct hotline_health *h)
 }
 
 /*
+ * The loss timeout (health_math.h), kept within half the slots' span so
+ * a probe is resolved before its slot is reused even at the shortest
+ * jittered interval.
+ */
+static u64 health_loss_ns(const struct hotline_health *h)
+{
+	return hl_loss_timeout_ns(&h->rtt, health_detect_ns(h),
+				  (u64)h->cfg.interval_ms * (HL_WINDOW / 2) *
+				  NSEC_PER_MSEC);
+}
+
+/*
  * True when our own tx_timer is half an interval or more overdue: this
  * host stalled (or its softirqs starved), so a silence we measure now may
  * be ours, not the peer's. Nothing is declared lost or down until we have
@@ -145,8 +157,10 @@ static bool health_expire(struct hotline_health *h, u64 now)
 
 	if (health_self_stalled(h, now))
 		return false;
-	hl_fsm_lost(&h->fsm, hl_probes_expire(&h->probes, now, detect));
-	if (now - h->last_valid_ns < detect || !hl_fsm_expired(&h->fsm))
+	hl_fsm_lost(&h->fsm, hl_probes_expire(&h->probes, now,
+					      health_loss_ns(h)));
+	if (now - h->last_valid_ns < detect ||
+	    !hl_fsm_expired(&h->fsm, hl_probes_overdue(&h->probes, now, detect)))
 		return false;
 	h->since_ns = ktime_get_real_ns();
 	WRITE_ONCE(h->since_mono_ns, now);
@@ -290,6 +304,19 @@ static enum hrtimer_restart health_detect(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/*
+ * RTT = (T4 - T1) - (T3 - T2); distrust a reflector time that would make
+ * it negative (its clock stepped, or it lies).
+ */
+static u64 health_rtt(const struct stamp_rx *rx, const struct stamp_view *v,
+		      u64 t1)
+{
+	u64 raw = rx->rx_mono_ns > t1 ? rx->rx_mono_ns - t1 : 0;
+	s64 held = stamp_ntp_diff_ns(v->ts, v->rx_ts);
+
+	return held >= 0 && (u64)held <= raw ? raw - held : raw;
+}
+
 /* The peer's Session-Reflector answered one of our probes. */
 static void health_reply(struct hotline_health *h, const struct stamp_rx *rx,
 			 const struct stamp_view *v)
@@ -297,9 +324,8 @@ static void health_reply(struct hotline_health *h, const struct stamp_rx *rx,
 	struct hl_thresholds thr;
 	struct hl_metrics m;
 	enum hl_reply r;
-	u64 t1, raw, rtt;
 	bool changed;
-	s64 held;
+	u64 t1;
 	u8 old;
 
 	spin_lock(&h->lock);
@@ -310,16 +336,17 @@ static void health_reply(struct hotline_health *h, const struct stamp_rx *rx,
 	r = hl_probes_reply(&h->probes, v->sender_seq, v->sender_ts, &t1);
 	if (r == HL_REPLY_UNKNOWN)
 		h->malformed++;
+	/*
+	 * A late reply to a probe still held proves nothing about now, but
+	 * its RTT lengthens the loss timeout of a path slower than its
+	 * detection time.
+	 */
+	if (r == HL_REPLY_LATE && t1)
+		hl_rtt_add(&h->rtt, health_rtt(rx, v, t1));
 	if (r != HL_REPLY_OK && r != HL_REPLY_REORDERED)
 		goto unlock;
 
-	/* RTT = (T4 - T1) - (T3 - T2); distrust a reflector time that
-	 * would make it negative (its clock stepped, or it lies).
-	 */
-	raw = rx->rx_mono_ns > t1 ? rx->rx_mono_ns - t1 : 0;
-	held = stamp_ntp_diff_ns(v->ts, v->rx_ts);
-	rtt = held >= 0 && (u64)held <= raw ? raw - held : raw;
-	hl_rtt_add(&h->rtt, rtt);
+	hl_rtt_add(&h->rtt, health_rtt(rx, v, t1));
 
 	thr.max_loss_ppm = h->cfg.max_loss_pct * 10000;
 	thr.max_rtt_ns = (u64)h->cfg.max_rtt_ms * NSEC_PER_MSEC;

@@ -779,6 +779,30 @@ if [ "$FULL" = 1 ]; then
 	fi
 fi
 
+# ---- a path slower than its detection time ------------------------------------------
+# At 10 ms x 3, p2's RTT (50 ms) is longer than the detection time (30 ms):
+# its replies must still count (the loss timeout follows the RTT), so it
+# stays up and its replies are not written off (2 lost allowed in 200
+# for a stall of the guest).
+if [ "$FULL" = 1 ]; then
+	p2f() { c1 -j show to-b | jq -r --arg f "$1" '.[0].paths[] | select(.name == "p2") | .status[$f]'; }
+	check "gw1 probes both paths at 10 ms x 3" h1 set to-b \
+		"{\"health\": {\"interval\": 10, \"detect_mult\": 3, \"key\": [$KEY]}}"
+	if wait_for 10 eval '[ "$(paths_up 1 to-b)" = 2 ]'; then
+		f0=$(p2f flaps) l0=$(p2f lost) r0=$(p2f probes_recv)
+		sleep 2
+		f1=$(p2f flaps) l1=$(p2f lost) r1=$(p2f probes_recv)
+		if [ "$(p2f state)" = up ] && [ "$f1" = "$f0" ] && [ $((l1 - l0)) -le 2 ] &&
+			[ $((r1 - r0)) -ge 50 ]; then
+			pass "p2 (RTT $(ms "$(p2f rtt_p50_ns)") ms) stays up at 10 ms x 3: $((r1 - r0)) replies in 2 s, $((l1 - l0)) lost"
+		else
+			fail "p2 stays up at 10 ms x 3" "state $(p2f state), flaps $f0 -> $f1, lost $l0 -> $l1, replies $r0 -> $r1"
+		fi
+	else
+		fail "both paths up at 10 ms x 3" "$(h1 paths to-b | tr '\n' ';')"
+	fi
+fi
+
 # ---- rmmod with every path probing -------------------------------------------------
 kill "$mon1" "$mon2" "$echo_pid" 2>/dev/null
 wait "$mon1" "$mon2" "$echo_pid" 2>/dev/null

@@ -7,9 +7,15 @@
  * Windows. Everything "over the window" is over the last HL_WINDOW probes:
  *   - hl_probes: one slot per sequence number (seq % HL_WINDOW) with its
  *     send time T1 (monotonic) and its NTP wire timestamp. A probe is
- *     outstanding until a reply arrives or its detection time passes, then
+ *     outstanding until a reply arrives or its loss timeout passes, then
  *     it is "replied" or "lost"; a reply after that is "late". Loss over
- *     the window is lost / (lost + replied) among the slots held.
+ *     the window is lost / (lost + replied) among the slots held. The
+ *     loss timeout is the detection time, or twice the largest RTT in the
+ *     window when that is longer (hl_loss_timeout_ns()): a path slower
+ *     than its own detection time (25 ms each way probed at 10 ms x 3)
+ *     still has every reply answer its probe. A probe unanswered for the
+ *     detection time is "overdue" (hl_probes_overdue()), which is what
+ *     detection asks, so a longer loss timeout never delays a down.
  *   - hl_rtt: the RTTs of the last HL_WINDOW valid replies, as a ring (age
  *     order) and as a sorted array (value order), so min, max and exact
  *     nearest-rank percentiles are O(1) reads and each new sample costs
@@ -20,7 +26,7 @@
  * State machine (BFD words):
  *   down --first valid reply--> init --HL_UP_AFTER valid replies in a
  *   row--> up <--thresholds--> degraded; init/up/degraded --no valid
- *   reply for detect-mult x interval, and a probe lost--> down. Only
+ *   reply for detect-mult x interval, and a probe overdue--> down. Only
  *   valid replies move a session up. The second condition (a probe
  *   unanswered for the detection time since the last valid reply) keeps
  *   RTT jitter alone, replies that are slow but all arrive, from taking
@@ -117,11 +123,11 @@ static inline void hl_slot_forget(struct hl_probes *p, struct hl_slot *s)
 }
 
 /*
- * Declares lost every outstanding probe sent @detect_ns or more before
+ * Declares lost every outstanding probe sent @timeout_ns or more before
  * @now. Returns how many were declared lost now.
  */
 static inline __u32 hl_probes_expire(struct hl_probes *p, __u64 now,
-				     __u64 detect_ns)
+				     __u64 timeout_ns)
 {
 	__u32 n = 0;
 
@@ -129,7 +135,7 @@ static inline __u32 hl_probes_expire(struct hl_probes *p, __u64 now,
 		struct hl_slot *s = &p->slot[p->expire_seq & (HL_WINDOW - 1)];
 
 		if (s->seq == p->expire_seq && s->state == HL_SLOT_SENT) {
-			if (now - s->t1 < detect_ns)
+			if (now - s->t1 < timeout_ns)
 				break;
 			s->state = HL_SLOT_LOST;
 			p->win_lost++;
@@ -168,7 +174,10 @@ static inline __u32 hl_probes_sent(struct hl_probes *p, __u64 t1, __u64 ntp)
 
 /*
  * Matches a reply echoing @seq and our timestamp @echo_ntp. On OK or
- * REORDERED stores the probe's T1 in @t1 and counts it received.
+ * REORDERED stores the probe's T1 in @t1 and counts it received. LATE
+ * stores T1 too, for the first late reply to a probe still held (its RTT
+ * is real, and says how long the loss timeout must be); otherwise @t1 is
+ * set to 0.
  */
 static inline enum hl_reply hl_probes_reply(struct hl_probes *p, __u32 seq,
 					    __u64 echo_ntp, __u64 *t1)
@@ -176,6 +185,7 @@ static inline enum hl_reply hl_probes_reply(struct hl_probes *p, __u32 seq,
 	struct hl_slot *s = &p->slot[seq & (HL_WINDOW - 1)];
 	enum hl_reply r = HL_REPLY_OK;
 
+	*t1 = 0;
 	if (!hl_seq_before(seq, p->next_seq))
 		return HL_REPLY_UNKNOWN;
 	if (p->next_seq - seq > HL_WINDOW || s->seq != seq ||
@@ -191,6 +201,9 @@ static inline enum hl_reply hl_probes_reply(struct hl_probes *p, __u32 seq,
 		return HL_REPLY_DUPLICATE;
 	case HL_SLOT_LOST:
 		p->late++;
+		/* once: a replayed late reply must not fill the RTT window */
+		*t1 = s->t1;
+		s->t1 = 0;
 		return HL_REPLY_LATE;
 	default:
 		break;
@@ -227,6 +240,15 @@ static inline int hl_probes_next_expiry(const struct hl_probes *p,
 		}
 	}
 	return 0;
+}
+
+/* True when a probe has gone unanswered for @detect_ns or more. */
+static inline int hl_probes_overdue(const struct hl_probes *p, __u64 now,
+				    __u64 detect_ns)
+{
+	__u64 when;
+
+	return hl_probes_next_expiry(p, detect_ns, &when) && when <= now;
 }
 
 /*
@@ -366,6 +388,22 @@ static inline void hl_rtt_stats(const struct hl_rtt *r, struct hl_rtt_stats *st)
 	st->p50 = hl_rtt_percentile(r, 50);
 	st->p90 = hl_rtt_percentile(r, 90);
 	st->p99 = hl_rtt_percentile(r, 99);
+}
+
+/*
+ * How long a probe may go unanswered before it counts as lost: the
+ * detection time, or twice the window's largest RTT when that is longer,
+ * at most @cap_ns (the caller keeps it inside the slots' span). With no
+ * RTT known yet it is the detection time; a late reply teaches the RTT.
+ */
+static inline __u64 hl_loss_timeout_ns(const struct hl_rtt *r,
+				       __u64 detect_ns, __u64 cap_ns)
+{
+	__u64 t = 2 * hl_rtt_percentile(r, 100);
+
+	if (t < detect_ns)
+		t = detect_ns;
+	return t < cap_ns ? t : cap_ns;
 }
 
 /* ------------------------------------------------------------------ */
@@ -558,15 +596,16 @@ static inline void hl_fsm_lost(struct hl_fsm *f, __u32 n)
 
 /*
  * No valid reply for the detection time. Only counts once a probe was lost
- * since the last valid reply (see the top of this file). A session that
- * is down already only has its diagnostic refreshed (why it stays down),
- * which is not a transition.
+ * since the last valid reply or one is @overdue now (see the top of this
+ * file). A session that is down already only has its diagnostic refreshed
+ * (why it stays down), which is not a transition.
  */
-static inline int hl_fsm_expired(struct hl_fsm *f)
+static inline int hl_fsm_expired(struct hl_fsm *f, int overdue)
 {
 	__u8 diag = HOTLINE_DIAG_DETECT_EXPIRED;
 
-	if (!f->lost_since_reply || f->state == HOTLINE_STATE_ADMIN_DOWN)
+	if ((!f->lost_since_reply && !overdue) ||
+	    f->state == HOTLINE_STATE_ADMIN_DOWN)
 		return 0;
 	f->in_a_row = 0;
 	if (f->unreachable)

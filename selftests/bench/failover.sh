@@ -3,12 +3,21 @@
 #
 # Failover: what a hotline stream loses when its path is cut beyond the
 # first hop. Two gateways joined by two disjoint paths (selftests/
-# lib_paths.sh: 10 ms and 25 ms each way); hostA streams to hostB and
-# back (probe_stream, 1,000 packets/s), the path carrying it is cut for
-# a while, then restored. Per cut: the packets lost, the outage (the
-# longest run of lost packets, in ms at 1,000/s) and what was lost on
-# fail-back (after the restore). For the setups a user has without
-# hotline's failover:
+# lib_paths.sh: 10 ms and 25 ms each way); while the path carrying the
+# hotline is cut for a while and then restored, three probe_stream
+# streams of 1,000 packets/s run:
+#   round trip  hostA -> hostB and back (an echo): what a request/answer
+#               exchange loses
+#   A->B        the same requests as counted where they arrive (the echo's
+#               log): a one-way stream hostA -> hostB, switched by gw1
+#   B->A        a one-way stream hostB -> hostA (to a sink), switched by gw2
+# A one-way stream loses what its gateway sends into the dead path until
+# it switches. A round trip loses that and, before it, the answers to the
+# requests that crossed just before the cut (one one-way delay of the cut
+# path: they meet the cut on their way back). Per cut: the packets lost
+# in each stream, the round trip's outage (its longest run of lost
+# packets, in ms at 1,000/s) and what the three lost on fail-back (after
+# the restore). For the setups a user has without hotline's failover:
 #   single    one path, no failover: the loss lasts until the restore
 #   multipath the kernel's own multipath route, both paths as nexthops,
 #             fib_multipath_use_neigh=1: it reacts to dead neighbours,
@@ -87,10 +96,15 @@ hotline_start() {
 	done
 	wait_for 20 hotline_ready
 }
+# both paths up and p1 active on both gateways (hotlinectl: a Python
+# start takes seconds under TCG)
 hotline_ready() {
-	ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" paths bench | grep -q '^active p1' &&
-		ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" paths bench | grep -q '^active p1' &&
-		[ "$(ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" paths bench | grep -c ' up ')" = 2 ]
+	local ns
+	for ns in "$NS_GW1" "$NS_GW2"; do
+		[ "$("$HOTLINECTL" -N "$ns" -j show bench | jq -r '.[0] |
+			"\(.active_path) \([.paths[] | select(.status.state == "up")] | length)"')" = "p1 2" ] ||
+			return 1
+	done
 }
 hotline_stop() {
 	ip netns exec "$NS_GW1" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
@@ -130,9 +144,10 @@ which_router() {
 	if [ $((b1 - a1)) -ge $((b2 - a2)) ]; then echo "$NS_R1"; else echo "$NS_R2"; fi
 }
 
-# cut_once SETUP N: one stream with one cut; the trace in $tmp/SETUP.N.
+# cut_once SETUP N: the streams through one cut; the round trip's trace in
+# $tmp/SETUP.N, what arrived at hostB and hostA in $tmp/SETUP.N.ab and .ba.
 cut_once() {
-	local setup=$1 n=$2 r t0
+	local setup=$1 n=$2 r t0 secs=$((LEAD + DOWN + TAIL)) logs
 	case $setup in
 	single)    paths_lan_route 1 ;;
 	multipath) paths_lan_route multi ;;
@@ -142,9 +157,17 @@ cut_once() {
 	esac
 	sleep 1
 	r=$(which_router)
-	ns_a "$PROBE" trace "$B4" "$PORT" "$PPS" $((LEAD + DOWN + TAIL)) \
+	# the logging ends outlive the senders (and the round trip's 2 s wait)
+	ns_b "$PROBE" echo $((PORT + 1)) $((secs + 4)) "$tmp/$setup.$n.ab" &
+	logs=$!
+	ns_a "$PROBE" sink $((PORT + 2)) $((secs + 4)) "$tmp/$setup.$n.ba" &
+	logs="$logs $!"
+	sleep 0.5
+	ns_a "$PROBE" trace "$B4" $((PORT + 1)) "$PPS" "$secs" \
 		"$tmp/$setup.$n" >"$tmp/$setup.$n.sum" &
 	local sender=$!
+	ns_b "$PROBE" oneway "$A4" $((PORT + 2)) "$PPS" "$secs" >/dev/null &
+	sender="$sender $!"
 	sleep "$LEAD"
 	t0=${EPOCHREALTIME/./}
 	paths_cut "$r"
@@ -152,19 +175,21 @@ cut_once() {
 	paths_restore "$r"
 	# from before the cut began to after the restore took effect
 	window_us=$((${EPOCHREALTIME/./} - t0))
-	wait "$sender"
+	# shellcheck disable=SC2086 # two pids each
+	wait $sender $logs
 	tracker_stop
 	hotline_stop
 	say "$setup cut $n of $CUTS on ${r%-*}: $(cat "$tmp/$setup.$n.sum")"
 }
 
-# analyse TRACE: "LOST OUTAGE_MS FAILBACK_LOST" for one cut. The cut
-# begins at the first lost packet; what is lost later than the cut's
-# whole window (cut_once's window_us, which includes the time nft took
-# to cut and to restore) after it is fail-back loss.
-analyse() {
+# window_loss: reads the sequence numbers of one stream's lost packets,
+# prints "LOST OUTAGE_MS FAILBACK_LOST" for its cut. The cut begins at
+# the first lost packet; what is lost later than the cut's whole window
+# (cut_once's window_us, which includes the time nft took to cut and to
+# restore) after it is fail-back loss.
+window_loss() {
 	awk -v pps="$PPS" -v win="$window_us" '
-	$2 == "lost" { lost[$1] = 1; if (first == "") first = $1 }
+	{ lost[$1] = 1; if (first == "") first = $1 }
 	END {
 		if (first == "") { print 0, 0, 0; exit }
 		back = first + int(win * pps / 1e6) + 1
@@ -177,31 +202,55 @@ analyse() {
 			if (s in lost) { run++; if (run > best) best = run } else run = 0
 		}
 		printf "%d %.0f %d\n", cut + fb, best * 1000 / pps, fb
-	}' "$1"
+	}'
+}
+
+# missing LOG: the sequence numbers a one-way stream sent that LOG lacks
+missing() {
+	awk -v total=$((PPS * (LEAD + DOWN + TAIL))) '
+	{ got[$1] = 1 }
+	END { for (s = 0; s < total; s++) if (!(s in got)) print s }' "$1"
+}
+
+# analyse SETUP N: "RT_LOST RT_OUTAGE_MS FAILBACK_LOST AB_LOST BA_LOST" for
+# one cut, the fail-back loss of all three streams together
+analyse() {
+	local rt ab ba
+	rt=$(awk '$2 == "lost" { print $1 }' "$tmp/$1.$2" | window_loss)
+	ab=$(missing "$tmp/$1.$2.ab" | window_loss)
+	ba=$(missing "$tmp/$1.$2.ba" | window_loss)
+	set -- $rt $ab $ba
+	echo "$1 $2 $(($3 + $6 + $9)) $4 $7"
 }
 
 for ((n = 1; n <= CUTS; n++)); do
 	for s in $SETUPS; do
 		cut_once "$s" "$n"
-		analyse "$tmp/$s.$n" >>"$tmp/$s.res"
+		analyse "$s" "$n" >>"$tmp/$s.res"
 	done
 done
 
 # stat_col FILE C: "MEDIAN MAX" of column C of FILE
 stat_col() { cut -d' ' -f"$2" "$1" | median_min_max | cut -d' ' -f1,3; }
 
-echo "Failover: $PPS packets/s hostA -> hostB and back, $CUTS cuts of ${DOWN} s beyond the first hop, path 1 ${P1_DELAY_MS} ms / path 2 ${P2_DELAY_MS} ms each way"
+echo "Failover: $PPS packets/s each stream, $CUTS cuts of ${DOWN} s beyond the first hop, path 1 ${P1_DELAY_MS} ms / path 2 ${P2_DELAY_MS} ms each way"
+echo "Packets lost per cut, median / max: the round trip hostA -> hostB -> hostA, one-way hostA -> hostB"
+echo "(the same requests where they arrive) and hostB -> hostA; outage: the round trip's longest gap;"
+echo "fail-back: lost after the restore, the three streams together."
 echo
-printf '| %-32s | %20s | %22s | %22s |\n' "setup" "lost per cut (median / max)" "outage ms (median / max)" "fail-back lost (median / max)"
-printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..34})" "$(printf -- '-%.0s' {1..29})" "$(printf -- '-%.0s' {1..26})" "$(printf -- '-%.0s' {1..31})"
+printf '| %-30s | %13s | %13s | %13s | %13s | %13s |\n' "setup" "round trip" "A -> B" "B -> A" "outage ms" "fail-back"
+printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..32})" "$(printf -- '-%.0s' {1..15})" \
+	"$(printf -- '-%.0s' {1..15})" "$(printf -- '-%.0s' {1..15})" "$(printf -- '-%.0s' {1..15})" "$(printf -- '-%.0s' {1..15})"
 for s in $SETUPS; do
-	read -r lm lx < <(stat_col "$tmp/$s.res" 1)
-	read -r om ox < <(stat_col "$tmp/$s.res" 2)
-	read -r fm fx < <(stat_col "$tmp/$s.res" 3)
-	printf '| %-32s | %27s | %24s | %29s |\n' "${LABEL[$s]}" "$lm / $lx" "$om / $ox" "$fm / $fx"
+	cols=()
+	for c in 1 4 5 2 3; do
+		read -r m x < <(stat_col "$tmp/$s.res" "$c")
+		cols+=("$m / $x")
+	done
+	printf '| %-30s | %13s | %13s | %13s | %13s | %13s |\n' "${LABEL[$s]}" "${cols[@]}"
 done
 echo
-echo "Per cut (lost outage_ms failback_lost):"
+echo "Per cut (round_trip_lost outage_ms failback_lost a_to_b_lost b_to_a_lost):"
 for s in $SETUPS; do
 	echo "  $s: $(tr '\n' ',' <"$tmp/$s.res" | sed 's/,$//; s/,/; /g')"
 done

@@ -2,9 +2,13 @@
 /*
  * probe_stream: a paced UDP latency probe for the congestion benchmark.
  *
- *   probe_stream echo PORT
+ *   probe_stream echo PORT [SECONDS LOG_FILE]
  *	reflect every datagram received on PORT back to its sender, until
- *	killed.
+ *	killed; with SECONDS, for that long, and then write to LOG_FILE the
+ *	sequence number of every probe that arrived, one a line, ascending
+ *	(what reached this end of a round trip: the forward leg).
+ *   probe_stream sink PORT SECONDS LOG_FILE
+ *	the same without reflecting: the far end of a one-way stream.
  *   probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE [SIZE]]
  *	send PPS datagrams of SIZE bytes (100) a second for SECONDS to
  *	ADDR:PORT, each carrying its sequence number and its send time
@@ -19,6 +23,9 @@
  *	came: packet SEQ left SEQ/PPS seconds after the first, so the file
  *	shows when an outage began, how long it lasted, and (by the RTT)
  *	which path carried each packet.
+ *   probe_stream oneway ADDR PORT PPS SECONDS
+ *	the same paced stream to a sink, waiting for nothing; prints
+ *	"sent=N".
  *
  * The send times come from the sending process's own clock, so the RTT
  * covers both directions and everything queued on the way; a packet whose
@@ -44,6 +51,7 @@
 #define PROBE_LEN	100		/* bytes of UDP payload unless told */
 #define PROBE_MAX	1472
 #define STRAGGLER_NS	2000000000ull
+#define SEQ_MAX		(10000ul * 3600)	/* PPS x SECONDS at most */
 
 struct probe {
 	uint32_t magic;
@@ -62,9 +70,11 @@ static uint64_t now_ns(void)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: probe_stream echo PORT\n"
+		"usage: probe_stream echo PORT [SECONDS LOG_FILE]\n"
+		"       probe_stream sink PORT SECONDS LOG_FILE\n"
 		"       probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE [SIZE]]\n"
-		"       probe_stream trace ADDR PORT PPS SECONDS TRACE_FILE [SIZE]\n");
+		"       probe_stream trace ADDR PORT PPS SECONDS TRACE_FILE [SIZE]\n"
+		"       probe_stream oneway ADDR PORT PPS SECONDS\n");
 	return 2;
 }
 
@@ -102,16 +112,63 @@ static int resolve(const char *addr, const char *port, struct addrinfo **res)
 	return 0;
 }
 
-static int do_echo(const char *port)
+/* the sequence numbers seen by echo or sink, for its log */
+struct seen {
+	uint8_t *bits;
+	uint32_t max;		/* highest seen + 1 */
+};
+
+static void seen_add(struct seen *sn, const char *buf, ssize_t n)
+{
+	struct probe p;
+
+	if (!sn->bits || (size_t)n < sizeof(p))
+		return;
+	memcpy(&p, buf, sizeof(p));
+	if (p.magic != PROBE_MAGIC || p.seq >= SEQ_MAX)
+		return;
+	sn->bits[p.seq / 8] |= (uint8_t)(1u << (p.seq % 8));
+	if (p.seq >= sn->max)
+		sn->max = p.seq + 1;
+}
+
+static int seen_write(const struct seen *sn, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	uint32_t i;
+
+	if (!f) {
+		fprintf(stderr, "probe_stream: cannot write %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < sn->max; i++)
+		if (sn->bits[i / 8] & (1u << (i % 8)))
+			fprintf(f, "%u\n", i);
+	if (fclose(f)) {
+		fprintf(stderr, "probe_stream: writing %s failed\n", path);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * echo and sink. With SECONDS and LOG_FILE (argv[3], argv[4]) they stop
+ * after SECONDS and log what arrived; echo without them runs until killed.
+ */
+static int do_echo(int argc, char **argv, bool reflect)
 {
 	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6,
 				    .sin6_addr = IN6ADDR_ANY_INIT };
 	struct sockaddr_in sa4 = { .sin_family = AF_INET };
-	unsigned long p;
+	struct seen sn = { NULL, 0 };
+	unsigned long p, secs = 0;
+	uint64_t end = 0;
 	char buf[2048];
-	int fd, off = 0;
+	int fd, rc, off = 0;
 
-	if (parse_uint("PORT", port, 65535, &p))
+	if (parse_uint("PORT", argv[2], 65535, &p) ||
+	    (argc > 3 && parse_uint("SECONDS", argv[3], 3600, &secs)))
 		return 2;
 	sa6.sin6_port = htons((uint16_t)p);
 	sa4.sin_port = htons((uint16_t)p);
@@ -130,20 +187,47 @@ static int do_echo(const char *port)
 			return 1;
 		}
 	}
+	if (secs) {
+		sn.bits = calloc(SEQ_MAX / 8 + 1, 1);
+		if (!sn.bits) {
+			fprintf(stderr, "probe_stream: out of memory\n");
+			close(fd);
+			return 1;
+		}
+		end = now_ns() + (uint64_t)secs * 1000000000ull;
+	}
 	for (;;) {
 		struct sockaddr_storage from;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&from, &fl);
+		uint64_t t = now_ns();
+		ssize_t n;
 
+		if (end) {
+			if (t >= end)
+				break;
+			if (poll(&pfd, 1, (int)((end - t) / 1000000) + 1) <= 0)
+				continue;
+		}
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &fl);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("probe_stream: recvfrom");
+			close(fd);
+			free(sn.bits);
 			return 1;
 		}
-		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+		seen_add(&sn, buf, n);
+		if (reflect)
+			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from,
+			       fl);
 	}
+	close(fd);
+	rc = secs ? seen_write(&sn, argv[4]) : 0;
+	free(sn.bits);
+	return rc;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -187,7 +271,9 @@ static void take_reply(int fd, double *rtt, uint32_t total, size_t *nrecv)
 	}
 }
 
-static int do_send(int argc, char **argv, bool trace)
+enum send_mode { SEND_RTT, SEND_TRACE, SEND_ONEWAY };
+
+static int do_send(int argc, char **argv, enum send_mode mode)
 {
 	unsigned long pps, secs, size = PROBE_LEN;
 	struct addrinfo *ai;
@@ -242,6 +328,8 @@ static int do_send(int argc, char **argv, bool trace)
 	next = start;
 	seq = 0;
 	end = start + (uint64_t)secs * 1000000000ull + STRAGGLER_NS;
+	if (mode == SEND_ONEWAY)
+		end = 0;	/* no echo to wait for */
 	for (;;) {
 		uint64_t t = now_ns();
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -255,7 +343,7 @@ static int do_send(int argc, char **argv, bool trace)
 			send(fd, buf, size, 0);
 			seq++;
 			next = start + (uint64_t)seq * gap;
-			if (seq == total)
+			if (seq == total && mode != SEND_ONEWAY)
 				end = now_ns() + STRAGGLER_NS;
 			continue;
 		}
@@ -263,18 +351,26 @@ static int do_send(int argc, char **argv, bool trace)
 			break;
 		until = seq < total ? next : end;
 		poll(&pfd, 1, until > t ? (int)((until - t) / 1000000) : 0);
-		if (pfd.revents & POLLIN)
+		/* recv also takes a pending ICMP error, which poll reports */
+		if (pfd.revents & (POLLIN | POLLERR))
 			take_reply(fd, rtt, total, &nrecv);
 	}
 
+	if (mode == SEND_ONEWAY) {
+		printf("sent=%u\n", total);
+		free(rtt);
+		free(sorted);
+		close(fd);
+		return 0;
+	}
 	for (i = 0, k = 0; i < total; i++) {
 		if (rtt[i] < 0) {
-			if (f && trace)
+			if (f && mode == SEND_TRACE)
 				fprintf(f, "%zu lost\n", i);
 			continue;
 		}
 		sorted[k++] = rtt[i];
-		if (f && trace)
+		if (f && mode == SEND_TRACE)
 			fprintf(f, "%zu %.3f\n", i, rtt[i]);
 		else if (f)
 			fprintf(f, "%.3f\n", rtt[i]);
@@ -296,12 +392,16 @@ static int do_send(int argc, char **argv, bool trace)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "echo"))
-		return do_echo(argv[2]);
+	if ((argc == 3 || argc == 5) && !strcmp(argv[1], "echo"))
+		return do_echo(argc, argv, true);
+	if (argc == 5 && !strcmp(argv[1], "sink"))
+		return do_echo(argc, argv, false);
 	if (argc >= 6 && argc <= 8 && !strcmp(argv[1], "send"))
-		return do_send(argc, argv, false);
+		return do_send(argc, argv, SEND_RTT);
 	if (argc >= 7 && argc <= 8 && !strcmp(argv[1], "trace") &&
 	    strcmp(argv[6], "-"))
-		return do_send(argc, argv, true);
+		return do_send(argc, argv, SEND_TRACE);
+	if (argc == 6 && !strcmp(argv[1], "oneway"))
+		return do_send(argc, argv, SEND_ONEWAY);
 	return usage();
 }

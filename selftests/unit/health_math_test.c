@@ -151,8 +151,15 @@ static void test_probes(void)
 	      "declared %u lost, want 1", s);
 	CHECK("next_expiry", hl_probes_next_expiry(&p, detect, &t1) &&
 	      t1 == 40 * ms + detect, "oldest outstanding is seq 4, sent at 40 ms");
+	CHECK("overdue", hl_probes_overdue(&p, 70 * ms, detect) &&
+	      !hl_probes_overdue(&p, 69 * ms, detect),
+	      "seq 4 (sent at 40 ms) is overdue from 70 ms on");
 	CHECK("reply_late", hl_probes_reply(&p, 1, 1001, &t1) == HL_REPLY_LATE &&
-	      p.late == 1, "a reply after the detect time is late");
+	      p.late == 1 && t1 == 10 * ms,
+	      "a reply after the loss timeout is late, with its probe's T1");
+	CHECK("reply_late_once", hl_probes_reply(&p, 1, 1001, &t1) ==
+	      HL_REPLY_LATE && p.late == 2 && t1 == 0,
+	      "a replayed late reply taught the RTT again");
 	CHECK("loss_window", hl_probes_window(&p) == 4 &&
 	      hl_probes_loss_ppm(&p) == 250000,
 	      "window %u loss %u ppm, want 4 and 250000",
@@ -188,7 +195,89 @@ static void test_probes(void)
 	      (unsigned long long)p.lost, hl_probes_window(&p),
 	      hl_probes_loss_ppm(&p));
 	CHECK("reply_too_old", hl_probes_reply(&p, 0xfffffff0U, 0, &t1) ==
-	      HL_REPLY_LATE, "a reply older than the window was accepted");
+	      HL_REPLY_LATE && t1 == 0,
+	      "a reply older than the window was accepted");
+}
+
+/*
+ * A path slower than its detection time: 25 ms each way (RTT 50 ms)
+ * probed every 10 ms x 3, run the way kmod/health.c runs the engine.
+ * Its replies must all count once the first late one taught the RTT,
+ * the session must come up and stay up, and a cut must still be
+ * detected the detection time after the last reply, not the (longer)
+ * loss timeout after it.
+ */
+static void test_slow_path(void)
+{
+	static struct hl_probes p;
+	static struct hl_rtt r;
+	const uint64_t ms = 1000000, detect = 30 * ms, rtt = 50 * ms;
+	/* the clock starts at 1 s: a T1 of 0 means "not held" */
+	const uint64_t cap = 128 * 10 * ms, t0 = 1000 * ms, cut = t0 + 2000 * ms;
+	struct hl_thresholds thr = { 0 };
+	uint64_t now, last_valid = 0, down_at = 0, lost_before_cut = 0;
+	uint32_t seq, ok = 0, late_learnt = 0, state_at_cut = 0;
+	struct hl_fsm f;
+	__u64 t1;
+
+	hl_probes_init(&p, 0);
+	hl_rtt_init(&r);
+	hl_fsm_init(&f);
+	for (now = t0; now < t0 + 3000 * ms && !down_at; now += ms) {
+		/* replies to the probes sent RTT ago (none from the cut on) */
+		if (now >= t0 + rtt && now % (10 * ms) == 0 &&
+		    now - rtt < cut - rtt / 2) {
+			seq = (uint32_t)((now - rtt - t0) / (10 * ms));
+			switch (hl_probes_reply(&p, seq, seq, &t1)) {
+			case HL_REPLY_OK:
+			case HL_REPLY_REORDERED: {
+				struct hl_metrics m = {
+					.loss_ppm = hl_probes_loss_ppm(&p),
+					.window = hl_probes_window(&p),
+				};
+
+				hl_rtt_add(&r, now - t1);
+				hl_fsm_reply(&f, &thr, &m);
+				last_valid = now;
+				ok++;
+				break;
+			}
+			case HL_REPLY_LATE:
+				if (t1) {
+					hl_rtt_add(&r, now - t1);
+					late_learnt++;
+				}
+				break;
+			default:
+				break;
+			}
+		}
+		hl_fsm_lost(&f, hl_probes_expire(&p, now,
+						 hl_loss_timeout_ns(&r, detect, cap)));
+		if (now == cut) {
+			lost_before_cut = p.lost;
+			state_at_cut = f.state;
+		}
+		if (f.state != HOTLINE_STATE_DOWN && now - last_valid >= detect &&
+		    hl_fsm_expired(&f, hl_probes_overdue(&p, now, detect)))
+			down_at = now;
+		if (now % (10 * ms) == 0)
+			hl_probes_sent(&p, now, (now - t0) / (10 * ms));
+	}
+	CHECK("slow_path_loss_timeout", hl_loss_timeout_ns(&r, detect, cap) ==
+	      2 * rtt && hl_loss_timeout_ns(&r, 200 * ms, cap) == 200 * ms &&
+	      hl_loss_timeout_ns(&r, detect, 60 * ms) == 60 * ms,
+	      "loss timeout %llu ms, want twice the RTT",
+	      (unsigned long long)(hl_loss_timeout_ns(&r, detect, cap) / ms));
+	CHECK("slow_path_learns", late_learnt == 2 && lost_before_cut == 2,
+	      "%u late replies taught the RTT, %llu probes lost before the cut",
+	      late_learnt, (unsigned long long)lost_before_cut);
+	CHECK("slow_path_up", state_at_cut == HOTLINE_STATE_UP && ok > 180,
+	      "state %u at the cut after %u valid replies", state_at_cut, ok);
+	CHECK("slow_path_detects", down_at == last_valid + detect,
+	      "down at %llu ms, last reply at %llu ms: want detect-time after",
+	      (unsigned long long)(down_at / ms),
+	      (unsigned long long)(last_valid / ms));
 }
 
 static void test_rtt(void)
@@ -287,16 +376,16 @@ static void test_fsm(void)
 	      f.state == HOTLINE_STATE_UP, "state %u", f.state);
 	CHECK("fsm_degraded_rtt", hl_fsm_reply(&f, &thr, &slow) &&
 	      f.state == HOTLINE_STATE_DEGRADED, "p99 over max-rtt");
-	CHECK("fsm_jitter_not_down", !hl_fsm_expired(&f) &&
+	CHECK("fsm_jitter_not_down", !hl_fsm_expired(&f, 0) &&
 	      f.state == HOTLINE_STATE_DEGRADED,
 	      "down although no probe was lost");
 	f.auth_failures = 3;
 	hl_fsm_lost(&f, 1);
-	CHECK("fsm_down_auth", hl_fsm_expired(&f) &&
+	CHECK("fsm_down_auth", hl_fsm_expired(&f, 0) &&
 	      f.state == HOTLINE_STATE_DOWN &&
 	      f.diag == HOTLINE_DIAG_AUTH_FAILURES, "diag %u", f.diag);
 	f.unreachable = 1;
-	CHECK("fsm_down_refresh_diag", !hl_fsm_expired(&f) &&
+	CHECK("fsm_down_refresh_diag", !hl_fsm_expired(&f, 0) &&
 	      f.diag == HOTLINE_DIAG_PEER_UNREACHABLE && f.flaps == 6,
 	      "diag %u flaps %u", f.diag, f.flaps);
 	hl_fsm_reply(&f, &thr, &good);
@@ -306,7 +395,7 @@ static void test_fsm(void)
 	CHECK("fsm_loss_breaks_run", f.state == HOTLINE_STATE_INIT,
 	      "up although a probe was lost in the first 3");
 	hl_fsm_lost(&f, 2);
-	CHECK("fsm_expired_detect", hl_fsm_expired(&f) &&
+	CHECK("fsm_expired_detect", hl_fsm_expired(&f, 0) &&
 	      f.diag == HOTLINE_DIAG_DETECT_EXPIRED, "diag %u", f.diag);
 }
 
@@ -315,6 +404,7 @@ int main(void)
 	test_ntp();
 	test_layout();
 	test_probes();
+	test_slow_path();
 	test_rtt();
 	test_replay();
 	test_fsm();
