@@ -157,10 +157,10 @@ static bool health_expire(struct hotline_health *h, u64 now)
 
 	if (health_self_stalled(h, now))
 		return false;
+	hl_fsm_overdue(&h->fsm, hl_probes_overdue(&h->probes, now, detect));
 	hl_fsm_lost(&h->fsm, hl_probes_expire(&h->probes, now,
 					      health_loss_ns(h)));
-	if (now - h->last_valid_ns < detect ||
-	    !hl_fsm_expired(&h->fsm, hl_probes_overdue(&h->probes, now, detect)))
+	if (now - h->last_valid_ns < detect || !hl_fsm_expired(&h->fsm))
 		return false;
 	h->since_ns = ktime_get_real_ns();
 	WRITE_ONCE(h->since_mono_ns, now);

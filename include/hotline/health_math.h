@@ -90,6 +90,7 @@ struct hl_probes {
 	struct hl_slot slot[HL_WINDOW];
 	__u32 next_seq;		/* the next probe's sequence number */
 	__u32 expire_seq;	/* oldest probe not known replied or lost */
+	__u32 overdue_seq;	/* oldest probe not yet judged overdue */
 	__u32 max_replied;	/* highest sequence number answered */
 	__u8 any_replied;
 	__u32 win_replied;	/* among the slots: replied ... */
@@ -111,6 +112,7 @@ static inline void hl_probes_init(struct hl_probes *p, __u32 first_seq)
 	memset(p, 0, sizeof(*p));
 	p->next_seq = first_seq;
 	p->expire_seq = first_seq;
+	p->overdue_seq = first_seq;
 }
 
 static inline void hl_slot_forget(struct hl_probes *p, struct hl_slot *s)
@@ -242,13 +244,28 @@ static inline int hl_probes_next_expiry(const struct hl_probes *p,
 	return 0;
 }
 
-/* True when a probe has gone unanswered for @detect_ns or more. */
-static inline int hl_probes_overdue(const struct hl_probes *p, __u64 now,
-				    __u64 detect_ns)
+/*
+ * Judges overdue every probe sent @detect_ns or more before @now and still
+ * unanswered, each once. Returns how many became overdue now.
+ */
+static inline __u32 hl_probes_overdue(struct hl_probes *p, __u64 now,
+				      __u64 detect_ns)
 {
-	__u64 when;
+	__u32 n = 0;
 
-	return hl_probes_next_expiry(p, detect_ns, &when) && when <= now;
+	if (hl_seq_before(p->overdue_seq, p->expire_seq))
+		p->overdue_seq = p->expire_seq;
+	while (p->overdue_seq != p->next_seq) {
+		struct hl_slot *s = &p->slot[p->overdue_seq & (HL_WINDOW - 1)];
+
+		if (s->seq == p->overdue_seq && s->state == HL_SLOT_SENT) {
+			if (now - s->t1 < detect_ns)
+				break;
+			n++;
+		}
+		p->overdue_seq++;
+	}
+	return n;
 }
 
 /*
@@ -503,6 +520,7 @@ struct hl_fsm {
 	__u32 flaps;
 	__u32 in_a_row;		/* valid replies since the last loss */
 	__u32 lost_since_reply;	/* probes lost since the last valid reply */
+	__u32 overdue_since_reply;	/* and judged overdue */
 	__u32 auth_failures;	/* since the last valid reply */
 	__u32 unreachable;	/* ICMP errors since the last valid reply */
 };
@@ -562,6 +580,7 @@ static inline int hl_fsm_reply(struct hl_fsm *f, const struct hl_thresholds *t,
 {
 	f->in_a_row++;
 	f->lost_since_reply = 0;
+	f->overdue_since_reply = 0;
 	f->auth_failures = 0;
 	f->unreachable = 0;
 	switch (f->state) {
@@ -595,16 +614,26 @@ static inline void hl_fsm_lost(struct hl_fsm *f, __u32 n)
 }
 
 /*
+ * @n probes went unanswered for the detection time. Unlike a loss this
+ * does not break "in a row": on a path slower than its detection time
+ * every probe is overdue before its reply comes.
+ */
+static inline void hl_fsm_overdue(struct hl_fsm *f, __u32 n)
+{
+	f->overdue_since_reply += n;
+}
+
+/*
  * No valid reply for the detection time. Only counts once a probe was lost
- * since the last valid reply or one is @overdue now (see the top of this
+ * or judged overdue since the last valid reply (see the top of this
  * file). A session that is down already only has its diagnostic refreshed
  * (why it stays down), which is not a transition.
  */
-static inline int hl_fsm_expired(struct hl_fsm *f, int overdue)
+static inline int hl_fsm_expired(struct hl_fsm *f)
 {
 	__u8 diag = HOTLINE_DIAG_DETECT_EXPIRED;
 
-	if ((!f->lost_since_reply && !overdue) ||
+	if ((!f->lost_since_reply && !f->overdue_since_reply) ||
 	    f->state == HOTLINE_STATE_ADMIN_DOWN)
 		return 0;
 	f->in_a_row = 0;

@@ -151,9 +151,10 @@ static void test_probes(void)
 	      "declared %u lost, want 1", s);
 	CHECK("next_expiry", hl_probes_next_expiry(&p, detect, &t1) &&
 	      t1 == 40 * ms + detect, "oldest outstanding is seq 4, sent at 40 ms");
-	CHECK("overdue", hl_probes_overdue(&p, 70 * ms, detect) &&
-	      !hl_probes_overdue(&p, 69 * ms, detect),
-	      "seq 4 (sent at 40 ms) is overdue from 70 ms on");
+	CHECK("overdue", hl_probes_overdue(&p, 69 * ms, detect) == 0 &&
+	      hl_probes_overdue(&p, 70 * ms, detect) == 1 &&
+	      hl_probes_overdue(&p, 70 * ms, detect) == 0,
+	      "seq 4 (sent at 40 ms) is overdue from 70 ms on, once");
 	CHECK("reply_late", hl_probes_reply(&p, 1, 1001, &t1) == HL_REPLY_LATE &&
 	      p.late == 1 && t1 == 10 * ms,
 	      "a reply after the loss timeout is late, with its probe's T1");
@@ -258,8 +259,9 @@ static void test_slow_path(void)
 			lost_before_cut = p.lost;
 			state_at_cut = f.state;
 		}
+		hl_fsm_overdue(&f, hl_probes_overdue(&p, now, detect));
 		if (f.state != HOTLINE_STATE_DOWN && now - last_valid >= detect &&
-		    hl_fsm_expired(&f, hl_probes_overdue(&p, now, detect)))
+		    hl_fsm_expired(&f))
 			down_at = now;
 		if (now % (10 * ms) == 0)
 			hl_probes_sent(&p, now, (now - t0) / (10 * ms));
@@ -376,16 +378,16 @@ static void test_fsm(void)
 	      f.state == HOTLINE_STATE_UP, "state %u", f.state);
 	CHECK("fsm_degraded_rtt", hl_fsm_reply(&f, &thr, &slow) &&
 	      f.state == HOTLINE_STATE_DEGRADED, "p99 over max-rtt");
-	CHECK("fsm_jitter_not_down", !hl_fsm_expired(&f, 0) &&
+	CHECK("fsm_jitter_not_down", !hl_fsm_expired(&f) &&
 	      f.state == HOTLINE_STATE_DEGRADED,
 	      "down although no probe was lost");
 	f.auth_failures = 3;
 	hl_fsm_lost(&f, 1);
-	CHECK("fsm_down_auth", hl_fsm_expired(&f, 0) &&
+	CHECK("fsm_down_auth", hl_fsm_expired(&f) &&
 	      f.state == HOTLINE_STATE_DOWN &&
 	      f.diag == HOTLINE_DIAG_AUTH_FAILURES, "diag %u", f.diag);
 	f.unreachable = 1;
-	CHECK("fsm_down_refresh_diag", !hl_fsm_expired(&f, 0) &&
+	CHECK("fsm_down_refresh_diag", !hl_fsm_expired(&f) &&
 	      f.diag == HOTLINE_DIAG_PEER_UNREACHABLE && f.flaps == 6,
 	      "diag %u flaps %u", f.diag, f.flaps);
 	hl_fsm_reply(&f, &thr, &good);
@@ -395,7 +397,7 @@ static void test_fsm(void)
 	CHECK("fsm_loss_breaks_run", f.state == HOTLINE_STATE_INIT,
 	      "up although a probe was lost in the first 3");
 	hl_fsm_lost(&f, 2);
-	CHECK("fsm_expired_detect", hl_fsm_expired(&f, 0) &&
+	CHECK("fsm_expired_detect", hl_fsm_expired(&f) &&
 	      f.diag == HOTLINE_DIAG_DETECT_EXPIRED, "diag %u", f.diag);
 }
 
