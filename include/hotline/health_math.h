@@ -225,15 +225,17 @@ static inline enum hl_reply hl_probes_reply(struct hl_probes *p, __u32 seq,
 }
 
 /*
- * When the oldest outstanding probe will be overdue, for the caller's
- * timer; returns 0 when no probe is outstanding.
+ * When the oldest outstanding probe not yet judged overdue will be, for
+ * the caller's timer; returns 0 when there is none.
  */
 static inline int hl_probes_next_expiry(const struct hl_probes *p,
 					__u64 detect_ns, __u64 *when)
 {
-	__u32 seq;
+	__u32 seq = p->expire_seq;
 
-	for (seq = p->expire_seq; seq != p->next_seq; seq++) {
+	if (hl_seq_before(seq, p->overdue_seq))
+		seq = p->overdue_seq;
+	for (; seq != p->next_seq; seq++) {
 		const struct hl_slot *s = &p->slot[seq & (HL_WINDOW - 1)];
 
 		if (s->seq == seq && s->state == HL_SLOT_SENT) {

@@ -155,6 +155,9 @@ static void test_probes(void)
 	      hl_probes_overdue(&p, 70 * ms, detect) == 1 &&
 	      hl_probes_overdue(&p, 70 * ms, detect) == 0,
 	      "seq 4 (sent at 40 ms) is overdue from 70 ms on, once");
+	CHECK("next_expiry_after_overdue", hl_probes_next_expiry(&p, detect, &t1) &&
+	      t1 == 50 * ms + detect,
+	      "the next to judge is seq 5, sent at 50 ms, not the overdue seq 4");
 	CHECK("reply_late", hl_probes_reply(&p, 1, 1001, &t1) == HL_REPLY_LATE &&
 	      p.late == 1 && t1 == 10 * ms,
 	      "a reply after the loss timeout is late, with its probe's T1");
