@@ -340,9 +340,18 @@ if [ -x "$STAMP_PEER" ]; then
 	else
 		fail "unauthenticated probes refused" "auth_failures $b -> $a" "$out"
 	fi
-	b=$(g2 duplicates)
-	out=$(sp -R -s 4000000000 -c 4 -i 50 -w 300)
-	a=$(g2 duplicates)
+	# The replayed packet shares the reflector's window with gw1's own
+	# session, and its sequence number lies behind it: it is answered
+	# because its timestamp is newer than any accepted. A probe of gw1's
+	# sent between stamp_peer's stamping and its send makes it older,
+	# and all four are refused; so up to three tries, each a new packet.
+	for try in 1 2 3; do
+		b=$(g2 duplicates)
+		out=$(sp -R -s 4000000000 -c 4 -i 50 -w 300)
+		a=$(g2 duplicates)
+		echo "$out" | grep -q "received 1" && break
+	done
+	[ "$try" = 1 ] || echo "# replayed probe: try $try (a probe of gw1's came in between)"
 	if echo "$out" | grep -q "received 1" && [ $((a - b)) -ge 3 ]; then
 		pass "replayed probe: answered once, $((a - b)) replays counted"
 	else
