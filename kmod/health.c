@@ -337,16 +337,15 @@ static void health_reply(struct hotline_health *h, const struct stamp_rx *rx,
 	if (r == HL_REPLY_UNKNOWN)
 		h->malformed++;
 	/*
-	 * A late reply to a probe still held proves nothing about now, but
-	 * its RTT lengthens the loss timeout of a path slower than its
-	 * detection time.
+	 * T1 comes back for valid replies and for the first late one to a
+	 * probe still held: that proves nothing about now, but its RTT
+	 * lengthens the loss timeout of a path slower than its detection
+	 * time.
 	 */
-	if (r == HL_REPLY_LATE && t1)
+	if (t1)
 		hl_rtt_add(&h->rtt, health_rtt(rx, v, t1));
 	if (r != HL_REPLY_OK && r != HL_REPLY_REORDERED)
 		goto unlock;
-
-	hl_rtt_add(&h->rtt, health_rtt(rx, v, t1));
 
 	thr.max_loss_ppm = h->cfg.max_loss_pct * 10000;
 	thr.max_rtt_ns = (u64)h->cfg.max_rtt_ms * NSEC_PER_MSEC;
