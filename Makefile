@@ -33,11 +33,16 @@ endif
 all: kmod bpf user icount
 
 # The TCG plugin that counts guest instructions (selftests/vm/run --icount).
+# icount_profile runs in the guest: kernel instructions by function.
 ICOUNT := $(BUILD)/vm/icount.so
-icount: $(ICOUNT)
+ICOUNT_PROFILE := $(BUILD)/vm/icount_profile
+icount: $(ICOUNT) $(ICOUNT_PROFILE)
 $(ICOUNT): selftests/vm/icount/icount.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $<
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -lpthread
+$(ICOUNT_PROFILE): selftests/vm/icount/profile.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Each kernel gets its own tree of links to the sources, so objects built
 # for 6.1 and 6.12 never overwrite each other: build/kmod/KVER/kmod/hotline.ko

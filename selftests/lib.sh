@@ -194,6 +194,11 @@ icount_read() {
 		END { printf "%.0f %.0f\n", u, k }'
 }
 
+# icount_profile snap OUT | diff BEFORE AFTER [UNITS]: the kernel's
+# instructions by function between two snapshots of the plugin's block
+# counts (selftests/vm/icount/profile.c), under --icount.
+icount_profile() { "$HOTLINE_ROOT/build/vm/icount_profile" "$@"; }
+
 # icount_overhead [CPU]: "USER KERNEL" that one icount_read [CPU] adds
 # to its own count, the median of five empty brackets.
 icount_overhead() {

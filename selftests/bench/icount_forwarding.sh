@@ -25,13 +25,23 @@
 # work, its timer wakeups, the guest's ticks on CPU 0) is the same in
 # every setup and cancels in the added cost.
 #
-# Environment: HOTLINE_BENCH_REPS (5), HOTLINE_BENCH_PACKETS (20000).
+# The first run of each setup is also profiled (icount_profile: the
+# plugin's block counts, all vCPUs, snapshotted around the run), and the
+# functions that make up each setup's added cost are printed per packet
+# beside no module's: what the module costs, and where. The snapshots
+# sit outside the counted bracket, so they do not move the figures
+# above; the profile holds CPU 1's share of the run (the script's reads),
+# which is alike in every setup and cancels in the added columns.
+#
+# Environment: HOTLINE_BENCH_REPS (5), HOTLINE_BENCH_PACKETS (20000),
+# HOTLINE_BENCH_TOP (25, profile lines).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/nft_marking.sh"
 . "$(dirname "$0")/forwarding_setup.sh"
 
 REPS=${HOTLINE_BENCH_REPS:-5}
 N=${HOTLINE_BENCH_PACKETS:-20000}
+TOP=${HOTLINE_BENCH_TOP:-25}
 PKT=64
 tmp=$(mktemp -d /tmp/bench_icount_fwd.XXXXXX)
 declare -A RUNS=()
@@ -50,10 +60,13 @@ say "$N packets a run, $REPS runs; a counter read on CPU 1 adds $OVERHEAD kernel
 # count SETUP: one run; records kernel instructions per packet.
 count() {
 	local per
+	[ "$rep" = 1 ] && icount_profile snap "$tmp/p0.$1"
 	if ! per=$(fwd_icount_run "$N" "$OVERHEAD"); then
 		say "rep $rep: ${LABEL[$1]}: run not counted"
 		return
 	fi
+	[ "$rep" = 1 ] && icount_profile snap "$tmp/p1.$1" &&
+		icount_profile diff "$tmp/p0.$1" "$tmp/p1.$1" "$N" >"$tmp/prof.$1"
 	RUNS[$1]="${RUNS[$1]:-} $per"
 	say "rep $rep: ${LABEL[$1]}: $per kernel instructions a packet"
 }
@@ -98,5 +111,38 @@ for s in hl1 hl1k hl100k; do
 		if (h == "-" || f == "-" || b == "-" || f - b <= 0) exit
 		printf "%s adds %.2f x what nftables adds\n", l, (h - b) / (f - b) }'
 done
+
+# The profile: per function, instructions a packet in each setup and
+# what each adds over no module, the functions hotline adds most to first.
+profiled=""
+for s in $SETUPS; do
+	[ -s "$tmp/prof.$s" ] && profiled="$profiled $s"
+done
+if [ -n "${profiled# nomod}" ] && [ -s "$tmp/prof.nomod" ]; then
+	printf '\nkernel instructions per packet by function (first run of each setup; +: added over no module)\n\n'
+	for s in $profiled; do
+		sed "s/^/$s /" "$tmp/prof.$s"
+	done | awk -v setups="$profiled" '
+	{ fn = $3; for (i = 4; i <= NF; i++) fn = fn " " $i; v[$1, fn] = $2; seen[fn] = 1 }
+	END {
+		n = split(setups, s, " ")
+		head = sprintf("%-40s", "function")
+		for (i = 1; i <= n; i++) head = head sprintf(" %9s", s[i])
+		for (i = 2; i <= n; i++) head = head sprintf(" %9s", "+" s[i])
+		# sort key first: the total on top, then what the last setup
+		# (hotline at its largest) adds, most first
+		print "1e99\t" head
+		for (fn in seen) {
+			line = sprintf("%-40s", substr(fn, 1, 40))
+			for (i = 1; i <= n; i++) line = line sprintf(" %9.1f", v[s[i], fn])
+			for (i = 2; i <= n; i++) line = line sprintf(" %+9.1f", v[s[i], fn] - v["nomod", fn])
+			print (fn == "total" ? 1e98 : v[s[n], fn] - v["nomod", fn]) "\t" line
+			if (fn ~ / \[hotline\]$/)
+				hl += v[s[n], fn]
+		}
+		printf "-1e99\thotline.ko functions, %s: %.1f instructions a packet\n", s[n], hl
+	}' | sort -t "$(printf '\t')" -k1,1 -g -r | cut -f2- |
+		awk -v t=$((TOP + 2)) 'NR <= t { print; next } { last = $0 } END { if (last != "") print last }'
+fi
 rm -rf "$tmp"
 exit 0

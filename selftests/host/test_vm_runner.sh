@@ -207,16 +207,25 @@ fi
 	echo "loop $(phase loop)"
 	echo "loop $(phase loop)"
 	echo "syscalls $(phase dd if=/dev/zero of=/dev/null bs=1 count=20000 status=none)"
-	echo "idle $(phase sleep 1)"' >"$tmp/out" 2>"$tmp/err"
+	echo "idle $(phase sleep 1)"
+	icount_profile snap /tmp/p0 || exit 9
+	dd if=/dev/zero of=/dev/null bs=1 count=20000 status=none
+	icount_profile snap /tmp/p1 || exit 9
+	icount_profile diff /tmp/p0 /tmp/p1 40000 >/tmp/prof || exit 9
+	head -n 5 /tmp/prof >&2
+	echo "profile $(awk "\$2 == \"total\" { print \$1 }" /tmp/prof)" \
+		"$(grep -Ecx "[0-9.]+ (vfs_read|vfs_write)" /tmp/prof)"' >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" -eq 0 ] && awk '
 	$1 == "loop" { n++; u[n] = $2 }
 	$1 == "syscalls" { su = $2; sk = $3 }
 	$1 == "idle" { iu = $2; ik = $3 }
+	$1 == "profile" { pt = $2; pf = $3 }
 	END {
 		d = u[1] - u[2]; if (d < 0) d = -d
 		exit !(n == 2 && u[1] > 10000000 && d < u[1] / 100 &&
-		       sk > 20000 * 500 && sk > su && iu + ik < u[1])
+		       sk > 20000 * 500 && sk > su && iu + ik < u[1] &&
+		       pt > 250 && pf == 2)
 	}' "$tmp/out" && grep -Eq '^vm: instructions: user [0-9]+ kernel [0-9]+$' "$tmp/err"; then
 	pass "[$first] --icount: loops equal within 1%, syscalls in the kernel, idle cheap: $(tr '\n' ';' <"$tmp/out")"
 else

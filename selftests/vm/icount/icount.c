@@ -4,7 +4,7 @@
  * vCPU, kernel and user apart, into a file the guest can read while it
  * runs (selftests/vm/run --icount).
  *
- *   -plugin icount.so,out=PATH
+ *   -plugin icount.so,out=PATH[,profile=PROF]
  *
  * PATH (created by the runner on its writable share, which the guest
  * mounts without caching) is mapped shared and holds, little-endian:
@@ -25,6 +25,23 @@
  * whole, which overcounts by the instructions skipped, a few per page
  * fault: small beside the millions a benchmark phase runs.
  *
+ * With profile=PROF the plugin also keeps, in a second shared mapping,
+ * how often each kernel block ran, for a profile by function
+ * (selftests/vm/icount/profile.c resolves the blocks against the
+ * guest's /proc/kallsyms). PROF holds, little-endian:
+ *
+ *   u64 magic ("hlprof01"), u64 capacity, u64 entries in use,
+ *   then per entry: u64 block address, u64 its instructions,
+ *   u64 times it ran.
+ *
+ * An entry is one (address, size) pair: a block translated again alike
+ * (TCG flushes its cache when full) keeps counting in its old entry, one
+ * cut differently gets its own. The entry is filled before "in use"
+ * covers it, so a reader never sees a half-written one. The execution
+ * counts are shared between vCPU threads and added atomically; blocks
+ * beyond the capacity are counted in the totals but not profiled, and
+ * the plugin says so at exit.
+ *
  * QEMU ships no header for its plugin API in Debian's packages, so the
  * few declarations used are written out below. They follow the stable
  * API of include/qemu/qemu-plugin.h in QEMU's source (docs/devel/
@@ -32,10 +49,12 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -102,6 +121,29 @@ struct icount_file {
 
 static struct icount_file *counts;
 
+#define PROF_MAGIC	0x3130666f72706c68ull	/* "hlprof01" little-endian */
+#define PROF_CAPACITY	(1u << 20)
+#define PROF_HASH	(PROF_CAPACITY * 2)	/* a power of two */
+
+struct prof_entry {
+	uint64_t vaddr;
+	uint64_t insns;
+	uint64_t execs;
+};
+
+struct prof_file {
+	uint64_t magic;
+	uint64_t capacity;
+	uint64_t used;
+	struct prof_entry e[];
+};
+
+static struct prof_file *prof;
+/* entry index + 1 by (address, size), open addressing; under prof_lock */
+static uint32_t *prof_hash;
+static pthread_mutex_t prof_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t prof_dropped;
+
 /* vcpu < ICOUNT_SLOTS: qemu_plugin_install() refused more vCPUs. */
 static void tb_exec(unsigned int vcpu, void *udata)
 {
@@ -113,14 +155,84 @@ static void tb_exec(unsigned int vcpu, void *udata)
 		counts->vcpu[vcpu].user += v >> 1;
 }
 
+static void tb_exec_prof(unsigned int vcpu, void *udata)
+{
+	struct prof_entry *e = udata;
+
+	counts->vcpu[vcpu].kernel += e->insns;
+	__atomic_fetch_add(&e->execs, 1, __ATOMIC_RELAXED);
+}
+
+/* The entry of the block at @vaddr of @n instructions; NULL when full. */
+static struct prof_entry *prof_entry(uint64_t vaddr, uint64_t n)
+{
+	uint64_t h = (vaddr ^ n * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+	struct prof_entry *e = NULL;
+	uint32_t i = h >> 40 & (PROF_HASH - 1);
+
+	pthread_mutex_lock(&prof_lock);
+	for (;; i = (i + 1) & (PROF_HASH - 1)) {
+		uint32_t k = prof_hash[i];
+
+		if (!k)
+			break;
+		if (prof->e[k - 1].vaddr == vaddr && prof->e[k - 1].insns == n) {
+			e = &prof->e[k - 1];
+			goto out;
+		}
+	}
+	if (prof->used == PROF_CAPACITY) {
+		prof_dropped++;
+		goto out;
+	}
+	e = &prof->e[prof->used];
+	e->vaddr = vaddr;
+	e->insns = n;
+	e->execs = 0;
+	prof_hash[i] = prof->used + 1;
+	__atomic_store_n(&prof->used, prof->used + 1, __ATOMIC_RELEASE);
+out:
+	pthread_mutex_unlock(&prof_lock);
+	return e;
+}
+
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	uintptr_t n = qemu_plugin_tb_n_insns(tb);
-	bool kernel = qemu_plugin_tb_vaddr(tb) >= KERNEL_START;
+	uint64_t vaddr = qemu_plugin_tb_vaddr(tb);
+	bool kernel = vaddr >= KERNEL_START;
+	struct prof_entry *e;
 
 	(void)id;
+	if (kernel && prof && (e = prof_entry(vaddr, n))) {
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec_prof,
+						     QEMU_PLUGIN_CB_NO_REGS, e);
+		return;
+	}
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS,
 					     (void *)(n << 1 | kernel));
+}
+
+/* Maps @path shared, @size bytes, zeroed; NULL (having said why) on error. */
+static void *map_file(const char *path, size_t size)
+{
+	void *p;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, size)) {
+		fprintf(stderr, "icount: cannot create %s: %m\n", path);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "icount: cannot map %s: %m\n", path);
+		return NULL;
+	}
+	return p;
 }
 
 static void at_exit(qemu_plugin_id_t id, void *udata)
@@ -139,20 +251,27 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 		 (unsigned long long)u, (unsigned long long)k);
 	qemu_plugin_outs(line);
 	msync(counts, sizeof(*counts), MS_SYNC);
+	if (prof) {
+		snprintf(line, sizeof(line), "icount: profile: %llu blocks, %llu beyond its capacity\n",
+			 (unsigned long long)prof->used, (unsigned long long)prof_dropped);
+		qemu_plugin_outs(line);
+	}
 }
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 					   const qemu_info_t *info,
 					   int argc, char **argv)
 {
-	const char *path = NULL;
-	int i, fd;
+	const char *path = NULL, *prof_path = NULL;
+	int i;
 
 	for (i = 0; i < argc; i++) {
-		if (!strncmp(argv[i], "out=", 4))
+		if (!strncmp(argv[i], "out=", 4)) {
 			path = argv[i] + 4;
-		else {
-			fprintf(stderr, "icount: unknown argument '%s' (only out=PATH)\n",
+		} else if (!strncmp(argv[i], "profile=", 8)) {
+			prof_path = argv[i] + 8;
+		} else {
+			fprintf(stderr, "icount: unknown argument '%s' (out=PATH, profile=PATH)\n",
 				argv[i]);
 			return -1;
 		}
@@ -177,20 +296,22 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 			info->system.smp_vcpus, info->system.max_vcpus, ICOUNT_SLOTS);
 		return -1;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || ftruncate(fd, sizeof(*counts))) {
-		perror("icount: cannot create the counter file");
+	counts = map_file(path, sizeof(*counts));
+	if (!counts)
 		return -1;
-	}
-	counts = mmap(NULL, sizeof(*counts), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (counts == MAP_FAILED) {
-		perror("icount: cannot map the counter file");
-		return -1;
-	}
-	memset(counts, 0, sizeof(*counts));
 	counts->magic = ICOUNT_MAGIC;
 	counts->slots = ICOUNT_SLOTS;
+	if (prof_path) {
+		prof = map_file(prof_path, sizeof(*prof) +
+				(size_t)PROF_CAPACITY * sizeof(prof->e[0]));
+		prof_hash = calloc(PROF_HASH, sizeof(*prof_hash));
+		if (!prof || !prof_hash) {
+			fprintf(stderr, "icount: no memory for the profile\n");
+			return -1;
+		}
+		prof->magic = PROF_MAGIC;
+		prof->capacity = PROF_CAPACITY;
+	}
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
 	return 0;
