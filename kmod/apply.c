@@ -31,6 +31,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include "channel.h"
+#include "classify.h"
 #include "netlink.h"
 
 struct apply_step {
@@ -361,6 +362,14 @@ int hotline_nl_apply(struct sk_buff *skb, struct genl_info *info)
 		goto out_undo;
 	next_id = a.hn->next_id;
 	for (i = 0; i < a.n; i++) {
+		if (a.steps[i].cmd != HOTLINE_CMD_CHANNEL_NEW)
+			continue;
+		err = classify_hooks_need(a.net, a.hn, a.extack);
+		if (err)
+			goto out_undo;
+		break;
+	}
+	for (i = 0; i < a.n; i++) {
 		err = step_prepare(&a, &a.steps[i], &next_id);
 		if (err)
 			goto out_undo;
@@ -372,12 +381,14 @@ int hotline_nl_apply(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* one grace period for every session the plan ended */
 	health_reap(&retired);
+	classify_hooks_idle(a.net, a.hn);
 	mutex_unlock(&a.hn->lock);
 	goto out_free;
 
 out_undo:
 	while (done--)
 		step_undo(&a, &a.steps[done]);
+	classify_hooks_idle(a.net, a.hn);
 	mutex_unlock(&a.hn->lock);
 out_free:
 	kvfree(a.order);

@@ -27,6 +27,7 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/xarray.h>
+#include <net/netns/generic.h>
 #include <linux/hotline.h>
 #include "health.h"
 #include "path.h"
@@ -130,6 +131,7 @@ struct hotline_net {
 	struct hotline_lengths v6;
 	u32 next_id;			/* monotonic; ids are never reused */
 	u32 genid;			/* changes with every change, for dumps */
+	bool hooked;			/* netfilter hooks in place: classify.c */
 };
 
 /* What the packet path knows about a packet, oriented towards the peer. */
@@ -143,7 +145,12 @@ struct hotline_flow {
 };
 
 extern unsigned int hotline_net_id;
-struct hotline_net *hotline_pernet(const struct net *net);
+
+/* Inline: every hook asks, once a packet. */
+static inline struct hotline_net *hotline_pernet(const struct net *net)
+{
+	return net_generic(net, hotline_net_id);
+}
 
 int channel_net_init(struct hotline_net *hn);
 void channel_net_exit(struct hotline_net *hn);

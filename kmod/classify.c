@@ -35,6 +35,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
@@ -43,9 +44,14 @@
 #include <net/route.h>
 #include "channel.h"
 #include "classify.h"
+#include "debugfs.h"
 #include "stamp.h"
 
-/* A packet's addresses and ports as seen on the wire. */
+/*
+ * A packet's addresses and ports as seen on the wire. An IPv4 address
+ * fills s6_addr32[0] alone: the lookup reads no more of it, so the rest
+ * is left unwritten.
+ */
 struct hotline_pkt {
 	struct in6_addr saddr;
 	struct in6_addr daddr;
@@ -82,7 +88,9 @@ static void pkt_ipv4(const struct sk_buff *skb, struct hotline_pkt *p)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
-	memset(p, 0, sizeof(*p));
+	p->has_ports = false;
+	p->sport = 0;
+	p->dport = 0;
 	p->family = AF_INET;
 	p->saddr.s6_addr32[0] = iph->saddr;
 	p->daddr.s6_addr32[0] = iph->daddr;
@@ -99,7 +107,9 @@ static void pkt_ipv6(const struct sk_buff *skb, struct hotline_pkt *p)
 	__be16 frag_off;
 	int thoff;
 
-	memset(p, 0, sizeof(*p));
+	p->has_ports = false;
+	p->sport = 0;
+	p->dport = 0;
 	p->family = AF_INET6;
 	p->saddr = ip6h->saddr;
 	p->daddr = ip6h->daddr;
@@ -279,13 +289,52 @@ static const struct nf_hook_ops hotline_nf_ops[] = {
 	HOTLINE_HOOK(hotline_egress, NFPROTO_IPV6, NF_INET_POST_ROUTING, NF_IP6_PRI_MANGLE),
 };
 
-int classify_net_init(struct net *net)
+/*
+ * The hooks are in place only while the namespace has a channel, so that
+ * a namespace without one (a container's, the far side of a test's veth)
+ * pays nothing for the module, not even netfilter's call into a hook that
+ * finds an empty table: that was a third of the module's cost per
+ * forwarded packet (docs/benchmarks.md, instruction counts).
+ *
+ * Called under hotline_net.lock before a channel is prepared: a channel
+ * is never published without its hooks.
+ */
+int classify_hooks_need(struct net *net, struct hotline_net *hn,
+			struct netlink_ext_ack *extack)
 {
-	return nf_register_net_hooks(net, hotline_nf_ops, ARRAY_SIZE(hotline_nf_ops));
+	int err;
+
+	if (hn->hooked)
+		return 0;
+	err = nf_register_net_hooks(net, hotline_nf_ops, ARRAY_SIZE(hotline_nf_ops));
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+		return err;
+	}
+	hn->hooked = true;
+	hotline_obj_get(HOTLINE_OBJ_NF_HOOKS);
+	return 0;
 }
 
-void classify_net_exit(struct net *net)
+/* Under hotline_net.lock, after a change: no channel left, no hooks. */
+void classify_hooks_idle(struct net *net, struct hotline_net *hn)
 {
+	if (!hn->hooked || !xa_empty(&hn->channels))
+		return;
 	/* Waits for packets still inside the hooks (synchronize_net). */
 	nf_unregister_net_hooks(net, hotline_nf_ops, ARRAY_SIZE(hotline_nf_ops));
+	hn->hooked = false;
+	hotline_obj_put(HOTLINE_OBJ_NF_HOOKS);
+}
+
+/* The namespace is going: nothing else runs in it. */
+void classify_net_exit(struct net *net)
+{
+	struct hotline_net *hn = hotline_pernet(net);
+
+	if (!hn->hooked)
+		return;
+	nf_unregister_net_hooks(net, hotline_nf_ops, ARRAY_SIZE(hotline_nf_ops));
+	hn->hooked = false;
+	hotline_obj_put(HOTLINE_OBJ_NF_HOOKS);
 }

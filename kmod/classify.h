@@ -4,8 +4,12 @@
 #define _HOTLINE_CLASSIFY_H
 
 struct net;
+struct hotline_net;
+struct netlink_ext_ack;
 
-int classify_net_init(struct net *net);
+int classify_hooks_need(struct net *net, struct hotline_net *hn,
+			struct netlink_ext_ack *extack);
+void classify_hooks_idle(struct net *net, struct hotline_net *hn);
 void classify_net_exit(struct net *net);
 
 #endif /* _HOTLINE_CLASSIFY_H */

@@ -42,6 +42,7 @@ static const char *const hotline_obj_names[HOTLINE_OBJ_MAX] = {
 	[HOTLINE_OBJ_STAMP_PORT] = "stamp_ports",
 	[HOTLINE_OBJ_STAMP_SOCKET] = "stamp_sockets",
 	[HOTLINE_OBJ_PATHSET] = "pathsets",
+	[HOTLINE_OBJ_NF_HOOKS] = "nf_hook_sets",
 	[HOTLINE_OBJ_RCU_PENDING] = "rcu_pending",
 };
 

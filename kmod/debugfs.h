@@ -25,6 +25,7 @@ enum hotline_obj {
 	HOTLINE_OBJ_STAMP_PORT,		/* struct stamp_port */
 	HOTLINE_OBJ_STAMP_SOCKET,	/* its kernel UDP sockets */
 	HOTLINE_OBJ_PATHSET,		/* struct hotline_pathset */
+	HOTLINE_OBJ_NF_HOOKS,		/* namespaces' sets of netfilter hooks */
 	HOTLINE_OBJ_RCU_PENDING,	/* call_rcu() queued, callback not run */
 	HOTLINE_OBJ_MAX,
 };

@@ -24,23 +24,10 @@
 
 unsigned int hotline_net_id __read_mostly;
 
-struct hotline_net *hotline_pernet(const struct net *net)
-{
-	return net_generic(net, hotline_net_id);
-}
-
+/* The netfilter hooks come with the first channel: classify.c. */
 static int __net_init hotline_net_init(struct net *net)
 {
-	struct hotline_net *hn = hotline_pernet(net);
-	int err;
-
-	err = channel_net_init(hn);
-	if (err)
-		return err;
-	err = classify_net_init(net);
-	if (err)
-		channel_net_exit(hn);
-	return err;
+	return channel_net_init(hotline_pernet(net));
 }
 
 static void __net_exit hotline_net_exit(struct net *net)

@@ -17,6 +17,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 #include "channel.h"
+#include "classify.h"
 #include "netlink.h"
 
 enum {
@@ -871,6 +872,9 @@ static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto out_unlock;
 	}
+	err = classify_hooks_need(net, hn, info->extack);
+	if (err)
+		goto out_unlock;
 	ch = channel_create(hn, name, cfg, info->extack);
 	if (IS_ERR(ch)) {
 		err = PTR_ERR(ch);
@@ -905,6 +909,7 @@ static int hotline_nl_new(struct sk_buff *skb, struct genl_info *info)
 	hotline_config_notify(net, ch, cfg, HOTLINE_CMD_CHANNEL_NEW);
 	cfg = NULL;		/* the table's now */
 out_unlock:
+	classify_hooks_idle(net, hn);	/* a first channel that failed */
 	mutex_unlock(&hn->lock);
 out_free:
 	channel_cfg_free(cfg);
@@ -1070,6 +1075,7 @@ static int hotline_nl_del(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 	hotline_channel_remove(net, hn, ch);
+	classify_hooks_idle(net, hn);
 	mutex_unlock(&hn->lock);
 	return 0;
 }

@@ -34,7 +34,14 @@ check "add channel in X (v6)" hl -N "$X" channel add shared peer 2001:db8::1/128
 check_eq "X sees its channels" "only-x shared" "$(names "$X")"
 check_eq "Y sees none of X's channels" "" "$(names "$Y")"
 check_eq "init netns sees none of X's channels" "" "$(names "")"
+# hook_sets: how many namespaces have hotline's netfilter hooks in place
+# (debugfs; only one that holds a channel should: a namespace without
+# channels pays nothing for the module). X has them, Y not yet.
+hook_sets() { awk '$1 == "nf_hook_sets" { print $2 }' /sys/kernel/debug/hotline/objects; }
+sets0=$(($(hook_sets) - 1))
+check_eq "X has the hooks, Y without channels not" 1 "$(($(hook_sets) - sets0))"
 check "the same name is free in Y" hl -N "$Y" channel add shared peer 198.51.100.0/24
+check_eq "Y's first channel brings its hooks" 2 "$(($(hook_sets) - sets0))"
 check_eq "Y's channel is its own" "198.51.100.0/24" \
 	"$(hl -j -N "$Y" channel show shared | jq -r '.[0].peer')"
 check_eq "X's channel of that name is unchanged" "2001:db8::1/128" \
@@ -43,6 +50,30 @@ check_fails "del of X's channel from Y fails" hl -N "$Y" channel del only-x
 check_eq "X still has its channels" "only-x shared" "$(names "$X")"
 check "del in Y leaves X alone" hl -N "$Y" channel del shared
 check_eq "X still has its channels after Y's del" "only-x shared" "$(names "$X")"
+check_eq "Y's last channel gone, its hooks are gone; X keeps its" 1 "$(($(hook_sets) - sets0))"
+# the same through apply: a file with one channel, then an empty one
+printf '[Channel a]\nPeer = 198.51.100.7/32\n' >"/tmp/hl-netns-$$.conf"
+check "apply a channel into Y" hl -N "$Y" apply "/tmp/hl-netns-$$.conf"
+check_eq "apply's first channel brings Y's hooks" 2 "$(($(hook_sets) - sets0))"
+: >"/tmp/hl-netns-$$.conf"
+check "apply an empty file into Y" hl -N "$Y" apply "/tmp/hl-netns-$$.conf"
+check_eq "apply that removed the last channel took the hooks" 1 "$(($(hook_sets) - sets0))"
+# a first channel the kernel refuses after taking the hooks (its health
+# port is held by another socket): the hooks go with it
+ip netns exec "$Y" python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 40999))
+time.sleep(60)' &
+holder=$!
+wait_for 10 sh -c "ip netns exec $Y ss -Hun sport = :40999 | grep -q ."
+check_fails "a first channel whose health port is taken is refused" \
+	hl -N "$Y" channel add bad peer 198.51.100.9/32 probe 198.51.100.9 \
+	local-port 40999 unauthenticated
+check_eq "and leaves Y without hooks" 1 "$(($(hook_sets) - sets0))"
+check_eq "and without channels" "" "$(names "$Y")"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+rm -f "/tmp/hl-netns-$$.conf"
 ip netns del "$Y"
 check_eq "X unaffected by Y's deletion" "only-x shared" "$(names "$X")"
 
