@@ -342,27 +342,43 @@ static inline __u32 hl_rtt_lower_bound(const struct hl_rtt *r, __u64 v)
 	return lo;
 }
 
+/*
+ * Once the window is full, the oldest sample leaves as the new one comes:
+ * one shift of the entries between the two places, not one shift to take
+ * the old out and another to put the new in. On a steady link the two
+ * places are near each other, so this moves a few entries where the two
+ * shifts moved about a window's worth (the largest cost of a probe in
+ * the instruction profile, docs/benchmarks.md).
+ */
 static inline void hl_rtt_add(struct hl_rtt *r, __u64 rtt)
 {
-	__u32 i;
+	__u32 i, j;
 
 	if (r->count == HL_WINDOW) {
 		__u64 old = r->ring[r->head];
 
-		i = hl_rtt_lower_bound(r, old);
-		memmove(&r->sorted[i], &r->sorted[i + 1],
-			(r->count - i - 1) * sizeof(r->sorted[0]));
-		r->count--;
-		r->sum -= old;
+		j = hl_rtt_lower_bound(r, old);		/* leaves */
+		i = hl_rtt_lower_bound(r, rtt);		/* comes, before j's removal */
+		if (i <= j) {
+			memmove(&r->sorted[i + 1], &r->sorted[i],
+				(j - i) * sizeof(r->sorted[0]));
+			r->sorted[i] = rtt;
+		} else {
+			memmove(&r->sorted[j], &r->sorted[j + 1],
+				(i - 1 - j) * sizeof(r->sorted[0]));
+			r->sorted[i - 1] = rtt;
+		}
+		r->sum += rtt - old;
+	} else {
+		i = hl_rtt_lower_bound(r, rtt);
+		memmove(&r->sorted[i + 1], &r->sorted[i],
+			(r->count - i) * sizeof(r->sorted[0]));
+		r->sorted[i] = rtt;
+		r->count++;
+		r->sum += rtt;
 	}
 	r->ring[r->head] = rtt;
 	r->head = (r->head + 1) & (HL_WINDOW - 1);
-	i = hl_rtt_lower_bound(r, rtt);
-	memmove(&r->sorted[i + 1], &r->sorted[i],
-		(r->count - i) * sizeof(r->sorted[0]));
-	r->sorted[i] = rtt;
-	r->count++;
-	r->sum += rtt;
 
 	/*
 	 * RFC 3550 6.4.1: D is the change in transit time between two

@@ -327,6 +327,47 @@ static void test_rtt(void)
 	      (unsigned long long)r.jitter);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The sorted window against a plain sort of the last HL_WINDOW samples,
+ * over samples with many repeats (the one-shift update's ties) and a
+ * drifting level (the new sample on either side of the old one).
+ */
+static void test_rtt_sorted(void)
+{
+	static struct hl_rtt r;
+	static __u64 ref[HL_WINDOW];
+	unsigned int seed = 12345, n, k, bad = 0;
+	__u64 sum;
+
+	hl_rtt_init(&r);
+	for (n = 1; n <= 20000 && !bad; n++) {
+		__u64 v;
+
+		seed = seed * 1103515245 + 12345;
+		v = (seed >> 16) % (n < 10000 ? 40 : 4000) + n / 100;
+		hl_rtt_add(&r, v);
+		k = n < HL_WINDOW ? n : HL_WINDOW;
+		/* the last k samples are the ring's, oldest at head */
+		memcpy(ref, r.ring, sizeof(ref));
+		qsort(ref, k, sizeof(ref[0]), cmp_u64);
+		sum = 0;
+		for (unsigned int i = 0; i < k; i++)
+			sum += ref[i];
+		if (r.count != k || memcmp(ref, r.sorted, k * sizeof(ref[0])) ||
+		    r.sum != sum)
+			bad = n;
+	}
+	CHECK("rtt_sorted_matches_a_sort", !bad,
+	      "after sample %u the sorted window or its sum differs from a sort", bad);
+}
+
 static void test_replay(void)
 {
 	struct hl_replay r;
@@ -411,6 +452,7 @@ int main(void)
 	test_probes();
 	test_slow_path();
 	test_rtt();
+	test_rtt_sorted();
 	test_replay();
 	test_fsm();
 	return failures ? 1 : 0;
