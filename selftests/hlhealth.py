@@ -17,7 +17,9 @@ matters under TCG.
   hlhealth.py bulk_add PREFIX N PEER PROBE LPORT0 PPORT0 IVAL MULT [DSCP]
                                          N unauthenticated channels
                                          PREFIXi, local port LPORT0+i,
-                                         probing PROBE:PPORT0+i
+                                         probing PROBE:PPORT0+i; keyed
+                                         when HL_BULK_KEY holds 64 hex
+                                         digits
   hlhealth.py bulk_del PREFIX N          delete PREFIX0 .. PREFIX(N-1)
   hlhealth.py states PREFIX              "state count" for the channels
                                          named PREFIX*, plus "flaps N"
@@ -126,11 +128,18 @@ def main(argv):
             prefix, n, peer, probe = argv[1], int(argv[2]), argv[3], argv[4]
             lport0, pport0, ival, mult = (int(x) for x in argv[5:9])
             dscp = int(argv[9]) if len(argv) > 9 else None
+            key = bytes.fromhex(os.environ.get('HL_BULK_KEY', ''))
+            if key and len(key) != 32:
+                raise SystemExit('HL_BULK_KEY: 64 hex digits, not %d bytes' % len(key))
             for i in range(n):
                 kw = {'peer': peer, 'health': {
                     'probe': probe, 'probe_port': pport0 + i,
                     'local_port': lport0 + i, 'interval': ival,
-                    'detect_mult': mult, 'unauthenticated': True}}
+                    'detect_mult': mult}}
+                if key:
+                    kw['health']['key'] = key
+                else:
+                    kw['health']['unauthenticated'] = True
                 if dscp is not None:
                     kw['dscp'] = dscp
                 r = hl.add('%s%d' % (prefix, i), **kw)

@@ -19,6 +19,7 @@
 # Environment: HOTLINE_ICOUNT_RUNS (3), HOTLINE_ICOUNT_PACKETS (20000).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bench/forwarding_setup.sh"
+. "$(dirname "$0")/bench/probe_window.sh"
 
 RUNS=${HOTLINE_ICOUNT_RUNS:-3}
 N=${HOTLINE_ICOUNT_PACKETS:-20000}
@@ -50,27 +51,7 @@ with=$(per_packet)
 echo "forward $((with - base))"
 echo "icount_measure: per packet: no module $base, hotline 1,000 channels $with" >&2
 
-sent() {
-	local ns
-	for ns in "$NS_GW1" "$NS_GW2"; do
-		"$HOTLINECTL" -N "$ns" -j show
-	done | jq -s '[.[][] | .status.probes_sent // 0] | add // 0'
-}
-
-# window: "KERNEL PROBES", all vCPUs' kernel instructions and the probes
-# sent over 5 s, the two counted over the same span (the reads of the
-# probe counters inside it cost the same with sessions and without).
-window() {
-	local a b s0 s1
-	a=$(icount_read)
-	s0=$(sent)
-	sleep 5
-	s1=$(sent)
-	b=$(icount_read)
-	echo "$(( ${b#* } - ${a#* } )) $((s1 - s0))"
-}
-
-read -r idle _ < <(window)
+read -r idle _ < <(probe_window 5)
 ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW2_WAN4/32" "$GW2_WAN4" 11000 21000 10 3 ||
 	die "cannot add gw1's sessions"
 ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW1_WAN4/32" "$GW1_WAN4" 21000 11000 10 3 ||
@@ -79,7 +60,7 @@ sleep 2
 # The busy windows vary with how the host schedules the guest (how many
 # probes a softirq finds due at once): the median of three.
 for ((i = 0; i < 3; i++)); do
-	read -r busy probes < <(window)
+	read -r busy probes < <(probe_window 5)
 	[ "$probes" -gt 0 ] || die "no probes were sent"
 	echo "icount_measure: idle window $idle, with 2 x 20 sessions $busy, $probes probes" >&2
 	echo $(( (busy - idle) / probes ))

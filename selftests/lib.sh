@@ -199,6 +199,36 @@ icount_read() {
 # counts (selftests/vm/icount/profile.c), under --icount.
 icount_profile() { "$HOTLINE_ROOT/build/vm/icount_profile" "$@"; }
 
+# icount_profile_table DIR "SETUPS" TOP [BASE]: DIR/prof.SETUP (icount_profile
+# diff's lines) side by side, a column a setup, the total first and then
+# the TOP functions that cost most in the last setup; with BASE, a column
+# more a setup for what it adds over BASE, ordered by what the last adds.
+icount_profile_table() {
+	local dir=$1 setups=$2 top=$3 base=${4:-} s
+	for s in $setups; do
+		sed "s/^/$s /" "$dir/prof.$s"
+	done | awk -v setups="$setups" -v base="$base" '
+	{ fn = $3; for (i = 4; i <= NF; i++) fn = fn " " $i; v[$1, fn] = $2; seen[fn] = 1 }
+	END {
+		n = split(setups, s, " ")
+		head = sprintf("%-40s", "function")
+		for (i = 1; i <= n; i++) head = head sprintf(" %9s", s[i])
+		if (base != "")
+			for (i = 1; i <= n; i++) if (s[i] != base) head = head sprintf(" %9s", "+" s[i])
+		# a sort key first: the header, the total, then the order
+		print "3e99\t" head
+		for (fn in seen) {
+			line = sprintf("%-40s", substr(fn, 1, 40))
+			for (i = 1; i <= n; i++) line = line sprintf(" %9.1f", v[s[i], fn])
+			if (base != "")
+				for (i = 1; i <= n; i++) if (s[i] != base)
+					line = line sprintf(" %+9.1f", v[s[i], fn] - v[base, fn])
+			key = v[s[n], fn] - (base != "" ? v[base, fn] : 0)
+			print (fn == "total" ? "2e99" : key) "\t" line
+		}
+	}' | sort -t "$(printf '\t')" -k1,1 -g -r | cut -f2- | head -n $((top + 2))
+}
+
 # icount_overhead [CPU]: "USER KERNEL" that one icount_read [CPU] adds
 # to its own count, the median of five empty brackets.
 icount_overhead() {

@@ -120,29 +120,9 @@ for s in $SETUPS; do
 done
 if [ -n "${profiled# nomod}" ] && [ -s "$tmp/prof.nomod" ]; then
 	printf '\nkernel instructions per packet by function (first run of each setup; +: added over no module)\n\n'
-	for s in $profiled; do
-		sed "s/^/$s /" "$tmp/prof.$s"
-	done | awk -v setups="$profiled" '
-	{ fn = $3; for (i = 4; i <= NF; i++) fn = fn " " $i; v[$1, fn] = $2; seen[fn] = 1 }
-	END {
-		n = split(setups, s, " ")
-		head = sprintf("%-40s", "function")
-		for (i = 1; i <= n; i++) head = head sprintf(" %9s", s[i])
-		for (i = 2; i <= n; i++) head = head sprintf(" %9s", "+" s[i])
-		# sort key first: the total on top, then what the last setup
-		# (hotline at its largest) adds, most first
-		print "1e99\t" head
-		for (fn in seen) {
-			line = sprintf("%-40s", substr(fn, 1, 40))
-			for (i = 1; i <= n; i++) line = line sprintf(" %9.1f", v[s[i], fn])
-			for (i = 2; i <= n; i++) line = line sprintf(" %+9.1f", v[s[i], fn] - v["nomod", fn])
-			print (fn == "total" ? 1e98 : v[s[n], fn] - v["nomod", fn]) "\t" line
-			if (fn ~ / \[hotline\]$/)
-				hl += v[s[n], fn]
-		}
-		printf "-1e99\thotline.ko functions, %s: %.1f instructions a packet\n", s[n], hl
-	}' | sort -t "$(printf '\t')" -k1,1 -g -r | cut -f2- |
-		awk -v t=$((TOP + 2)) 'NR <= t { print; next } { last = $0 } END { if (last != "") print last }'
+	icount_profile_table "$tmp" "$profiled" "$TOP" nomod
+	[ -s "$tmp/prof.hl100k" ] && awk '/ \[hotline\]$/ { n += $1 } END { printf "\nhotline.ko functions, %s: %.1f instructions a packet\n", s, n }' \
+		s="${LABEL[hl100k]}" "$tmp/prof.hl100k"
 fi
 rm -rf "$tmp"
 exit 0
