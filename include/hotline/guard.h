@@ -26,7 +26,12 @@
 #include <linux/bpf.h>		/* struct bpf_spin_lock */
 
 #define HOTLINE_GUARD_PIN_ROOT	"/sys/fs/bpf/hotline"
-#define HOTLINE_GUARD_MAX_PEERS	65536	/* per family */
+/*
+ * Per family. A channel table holds 100,000 channels and more, and the
+ * guard must know every peer: the tries are not preallocated, so the
+ * limit costs nothing until used.
+ */
+#define HOTLINE_GUARD_MAX_PEERS	262144
 
 enum hotline_guard_mode {
 	HOTLINE_GUARD_OFF = 0,		/* pass everything, count */

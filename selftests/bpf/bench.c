@@ -125,7 +125,15 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Prints and returns the median ns per packet (0 after an error). */
+/* The program measure() runs: the guard, or the floor. */
+static int prog_fd;
+/* The floor's median, for the ratio column; 0 until measured. */
+static __u32 floor_ns;
+
+/*
+ * Prints and returns the median ns per packet (0 after an error), and
+ * its ratio to the floor once that is known.
+ */
 static __u32 measure(const char *name, const struct frame *f, __u32 want,
 		     int repeat, int runs)
 {
@@ -135,7 +143,7 @@ static __u32 measure(const char *name, const struct frame *f, __u32 want,
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b,
 			    .data_size_in = (__u32)f->len, .repeat = repeat);
 
-		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.hotline_guard), &o)) {
+		if (bpf_prog_test_run_opts(prog_fd, &o)) {
 			printf("%-40s  error: %s\n", name, strerror(errno));
 			return 0;
 		}
@@ -147,8 +155,28 @@ static __u32 measure(const char *name, const struct frame *f, __u32 want,
 		ns[r] = o.duration;
 	}
 	qsort(ns, (size_t)runs, sizeof(ns[0]), cmp_u32);
-	printf("%-40s %8u %8u %8u\n", name, ns[runs / 2], ns[0], ns[runs - 1]);
+	printf("%-40s %8u %8u %8u", name, ns[runs / 2], ns[0], ns[runs - 1]);
+	if (floor_ns)
+		printf(" %7.2fx", (double)ns[runs / 2] / floor_ns);
+	printf("\n");
 	return ns[runs / 2];
+}
+
+/*
+ * The floor: an XDP program that only passes the packet, run the same
+ * way. What BPF_PROG_TEST_RUN itself costs a packet (its loop, the
+ * frame's setup, the dispatch) is in every row; the ratio to the floor
+ * says what the guard adds to it.
+ */
+static int floor_prog(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "hl_floor", "GPL", insns,
+			     sizeof(insns) / sizeof(insns[0]), NULL);
 }
 
 struct par_arg {
@@ -169,7 +197,7 @@ static void *par_thread(void *p)
 	CPU_SET(a->cpu, &set);
 	a->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	pthread_barrier_wait(a->start);
-	if (!a->err && bpf_prog_test_run_opts(bpf_program__fd(skel->progs.hotline_guard), &o))
+	if (!a->err && bpf_prog_test_run_opts(prog_fd, &o))
 		a->err = errno;
 	a->retval = o.retval;
 	a->ns = o.duration;
@@ -251,8 +279,16 @@ int main(int argc, char **argv)
 	uname(&u);
 	printf("# hotline guard, kernel %s, %d CPUs, repeat %d, %d runs\n",
 	       u.release, libbpf_num_possible_cpus(), repeat, runs);
-	printf("%-40s %8s %8s %8s\n", "ns per packet", "median", "min", "max");
+	printf("%-40s %8s %8s %8s %8s\n", "ns per packet", "median", "min", "max", "/floor");
 
+	prog_fd = floor_prog();
+	if (prog_fd < 0) {
+		printf("SKIP: bench: cannot load the floor program: %s\n", strerror(errno));
+		return 0;
+	}
+	floor_ns = measure("floor: XDP_PASS and nothing else", &h4, XDP_PASS, repeat, runs);
+	close(prog_fd);
+	prog_fd = bpf_program__fd(skel->progs.hotline_guard);
 	if (configure(GUARD_MODE_ENFORCE, &lots) || fill_peers(1))
 		return 1;
 	measure("hotline IPv4, 1 peer prefix", &h4, XDP_PASS, repeat, runs);
@@ -264,6 +300,13 @@ int main(int argc, char **argv)
 	       count_keys(skel->maps.guard_peers6));
 	measure("hotline IPv4, 10000 peer prefixes", &h4, XDP_PASS, repeat, runs);
 	measure("hotline IPv6, 10000 peer prefixes", &h6, XDP_PASS, repeat, runs);
+	if (fill_peers(100000))
+		return 1;
+	printf("# peer tries now hold %zu IPv4 and %zu IPv6 prefixes\n",
+	       count_keys(skel->maps.guard_peers4),
+	       count_keys(skel->maps.guard_peers6));
+	measure("hotline IPv4, 100000 peer prefixes", &h4, XDP_PASS, repeat, runs);
+	measure("hotline IPv6, 100000 peer prefixes", &h6, XDP_PASS, repeat, runs);
 	measure("other IPv4, passed by the bucket", &o4, XDP_PASS, repeat, runs);
 	configure(GUARD_MODE_OFF, NULL);
 	measure("other IPv4, mode off (no bucket)", &o4, XDP_PASS, repeat, runs);
