@@ -588,6 +588,46 @@ static void test_counters_per_cpu(void)
 	printf("# counters summed over %d CPU(s)\n", used);
 }
 
+/*
+ * A 100,000-channel table's peers fit (every one found by the program),
+ * and one more than the tries hold is refused by name, changing nothing.
+ */
+static void test_peer_limit(void)
+{
+	size_t n = HOTLINE_GUARD_MAX_PEERS + 1, before;
+	struct guard_prefix *p = calloc(n, sizeof(*p));
+	struct frame f;
+	int err;
+
+	if (!p) {
+		CHECK(0, "guard: peer limit", "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		p[i].family = 4;
+		p[i].len = 32;
+		p[i].addr[0] = 10;
+		p[i].addr[1] = (unsigned char)(i >> 16);
+		p[i].addr[2] = (unsigned char)(i >> 8);
+		p[i].addr[3] = (unsigned char)i;
+	}
+	err = guard_sync_peers_fd(bpf_map__fd(skel->maps.guard_peers4),
+				  bpf_map__fd(skel->maps.guard_peers6), p, 100000);
+	frame_udp4(&f, 0, "10.1.134.159", "192.0.2.1", 20);	/* peer 99,999 */
+	CHECK(!err && count_keys(skel->maps.guard_peers4) == 100000 && run(&f, 1) == XDP_PASS,
+	      "guard: 100,000 IPv4 peers fit, the last one passes",
+	      "err %d (%s), %zu keys", err, guard_error(), count_keys(skel->maps.guard_peers4));
+	before = count_keys(skel->maps.guard_peers4);
+	err = guard_sync_peers_fd(bpf_map__fd(skel->maps.guard_peers4),
+				  bpf_map__fd(skel->maps.guard_peers6), p, n);
+	CHECK(err == -E2BIG && strstr(guard_error(), "exceed the guard's") &&
+	      count_keys(skel->maps.guard_peers4) == before,
+	      "guard: one peer more than the tries hold is refused, nothing changed",
+	      "err %d, '%s', %zu keys (had %zu)", err, guard_error(),
+	      count_keys(skel->maps.guard_peers4), before);
+	free(p);
+}
+
 static void test_peer_sync(void)
 {
 	static const char *moved[] = {
@@ -637,6 +677,7 @@ static void test_peer_sync(void)
 	      "guard: prefix parsing rejects host bits, long lengths, garbage",
 	      "'%s'", guard_error());
 
+	test_peer_limit();
 	err = sync_peers(peer_list, 4);
 	CHECK(!err && count_keys(skel->maps.guard_peers4) == 2 &&
 	      count_keys(skel->maps.guard_peers6) == 2,
