@@ -357,9 +357,10 @@ static void test_rtt_sorted(void)
 		/* the last k samples are the ring's, oldest at head */
 		memcpy(ref, r.ring, sizeof(ref));
 		qsort(ref, k, sizeof(ref[0]), cmp_u64);
+		/* slots the ring has not filled yet hold 0 */
 		sum = 0;
-		for (unsigned int i = 0; i < k; i++)
-			sum += ref[i];
+		for (unsigned int i = 0; i < HL_WINDOW; i++)
+			sum += r.ring[i];
 		if (r.count != k || memcmp(ref, r.sorted, k * sizeof(ref[0])) ||
 		    r.sum != sum)
 			bad = n;
