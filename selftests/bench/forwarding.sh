@@ -92,6 +92,10 @@ for ((rep = 1; rep <= REPS; rep++)); do
 	t0=$SECONDS
 	hl_unload || say "rmmod failed"
 	say "  rmmod with 100,000 channels took $((SECONDS - t0)) s"
+	hl_load
+	fwd_load "$tmp/prefixes"
+	record hlpfx "$(measure)"
+	hl_unload || say "rmmod failed"
 done
 
 median() { tr ' ' '\n' | grep . | median_min_max | cut -d' ' -f1; }

@@ -9,15 +9,19 @@
 #   $FWD/first1k  the first 1,000 of them, $FWD/rest the others
 #   $FWD/one      the hot one alone, $FWD/more the first 1,000 but it
 #   $FWD/nft_peers the first 1,000 as bare addresses (nft_marking.sh)
+#   $FWD/prefixes 1,000 prefix channels, 125 at each of 8 lengths (/16 to
+#                 /30), the hot one hostB's /16: the shortest, so every
+#                 lookup walks all eight lengths before it finds it
 
 # The setups both scenarios compare, in the order they run.
-SETUPS="nomod nft hl1 hl1k hl100k"
+SETUPS="nomod nft hl1 hl1k hl100k hlpfx"
 declare -A LABEL=(
 	[nomod]="no module"
 	[nft]="nftables, 1,000-peer set"
 	[hl1]="hotline, 1 channel"
 	[hl1k]="hotline, 1,000 channels"
 	[hl100k]="hotline, 100,000 channels"
+	[hlpfx]="hotline, 1,000 prefixes, 8 lengths"
 )
 
 # fwd_setup DIR [COUNT]: build all of it in DIR, with COUNT (100,000)
@@ -37,6 +41,20 @@ fwd_setup() {
 	head -n 1 "$FWD/all" >"$FWD/one"
 	tail -n +2 "$FWD/first1k" >"$FWD/more"
 	cut -d' ' -f2 "$FWD/first1k" | sed 's|/32||' >"$FWD/nft_peers"
+	# the others in 40.0.0.0/5, one /8 a length, far from every test net
+	{
+		echo "phot ${B4%.*.*}.0.0/16"
+		awk 'BEGIN {
+			for (k = 0; k < 8; k++) {
+				len = 16 + 2 * k
+				for (j = (k == 0); j < 125; j++) {
+					a = (40 + k) * 16777216 + j * 2 ^ (32 - len)
+					printf "p%d_%d %d.%d.%d.%d/%d\n", len, j, int(a / 16777216),
+						int(a / 65536) % 256, int(a / 256) % 256, a % 256, len
+				}
+			}
+		}'
+	} >"$FWD/prefixes"
 
 	# hostB drops the packets right away (no socket, no ICMP errors), so
 	# what is measured is gw1's and gw2's forwarding.

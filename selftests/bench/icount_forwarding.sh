@@ -4,8 +4,10 @@
 # Forwarding cost in guest instructions: the kernel instructions per
 # 64-byte UDP packet forwarded hostA -> gw1 -> gw2 -> hostB, counted by
 # the TCG plugin (selftests/bench/run gives icount_* scenarios --icount),
-# for no module, nftables marking a 1,000-peer set (nft_marking.sh), and
-# hotline with 1, 1,000 and 100,000 host channels, as in forwarding.sh.
+# for no module, nftables marking a 1,000-peer set (nft_marking.sh),
+# hotline with 1, 1,000 and 100,000 host channels, as in forwarding.sh,
+# and hotline with 1,000 prefix channels of 8 lengths (the hot one the
+# shortest, so each lookup walks all eight).
 # A count is not a time: it does not move with the host's load, so small
 # differences are real. Reported: the median per packet of REPS runs,
 # their spread, the cost added over no module and hotline's added cost as
@@ -84,6 +86,10 @@ for ((rep = 1; rep <= REPS; rep++)); do
 	fwd_load "$tmp/rest"
 	count hl100k
 	hl_unload || say "rmmod failed"
+	hl_load
+	fwd_load "$tmp/prefixes"
+	count hlpfx
+	hl_unload || say "rmmod failed"
 done
 
 # stats: "MEDIAN SPREAD_PCT" of the runs on stdin, one a line; the
@@ -106,7 +112,7 @@ for s in $SETUPS; do
 		"$sp" "${RUNS[$s]:-}"
 done
 echo
-for s in hl1 hl1k hl100k; do
+for s in hl1 hl1k hl100k hlpfx; do
 	awk -v h="${MED[$s]}" -v f="${MED[nft]}" -v b="${MED[nomod]}" -v l="${LABEL[$s]}" 'BEGIN {
 		if (h == "-" || f == "-" || b == "-" || f - b <= 0) exit
 		printf "%s adds %.2f x what nftables adds\n", l, (h - b) / (f - b) }'
