@@ -351,41 +351,35 @@ static void plan_channel(struct plan *p, const struct hl_channel *cur,
 		free(p->v[--p->n].changes);	/* the same: leave it alone */
 }
 
-static const struct hl_channel *running_find(const struct hl_channel_list *l,
-					     const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].name, name))
-			return &l->v[i];
-	return NULL;
-}
-
 static void plan_make(struct plan *p, const struct conf *c,
 		      const struct hl_channel_list *running)
 {
-	size_t i;
+	struct name_index ix = { 0 };
+	size_t i, k;
 
 	memset(p, 0, sizeof(*p));
+	/* one look-up a channel: a scan each made 10,000 channels quadratic */
+	for (i = 0; i < running->n; i++)
+		if (name_index_put(&ix, running->v[i].name, i) < 0)
+			abort();
 	for (i = 0; i < running->n; i++)
 		if (!conf_find(c, running->v[i].name))
 			plan_add(p, STEP_DEL, running->v[i].name);
 	for (i = 0; i < c->n; i++) {
-		const struct hl_channel *cur = running_find(running, c->v[i].ch.name);
-
-		if (cur)
-			plan_channel(p, cur, &c->v[i]);
+		k = name_index_get(&ix, c->v[i].ch.name);
+		if (k != NAME_INDEX_NONE)
+			plan_channel(p, &running->v[k], &c->v[i]);
 	}
 	for (i = 0; i < c->n; i++) {
 		struct step *s;
 
-		if (running_find(running, c->v[i].ch.name))
+		if (name_index_get(&ix, c->v[i].ch.name) != NAME_INDEX_NONE)
 			continue;
 		s = plan_add(p, STEP_ADD, c->v[i].ch.name);
 		s->req = c->v[i].ch;
 		s->key_file = c->v[i].key_file;
 	}
+	name_index_free(&ix);
 }
 
 /* A path as `path add` would take it. */

@@ -99,7 +99,8 @@ struct parser {
 		char name[HOTLINE_NAME_MAX + 1];
 		unsigned int line;
 	} *seen;
-	size_t nseen;
+	size_t nseen, seen_cap;
+	struct name_index seen_ix;	/* name -> index in seen */
 };
 
 static void conf_error(struct parser *p, unsigned int line, const char *fmt, ...)
@@ -447,8 +448,14 @@ static void section_end(struct parser *p)
 		   HL_HAS_FAILBACK | HL_HAS_REVERTIVE;
 	if (p->cur_dup || c->nerrors > p->errors_at_start)
 		goto out;
-	c->v = realloc(c->v, (c->n + 1) * sizeof(*c->v));
-	if (!c->v)
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = realloc(c->v, c->cap * sizeof(*c->v));
+		if (!c->v)
+			abort();
+	}
+	/* the name is new: a repeated one set cur_dup above */
+	if (name_index_put(&c->ix, cc->ch.name, c->n) < 0)
 		abort();
 	c->v[c->n++] = *cc;
 	p->sec = SEC_NONE;
@@ -539,16 +546,20 @@ static void section_start(struct parser *p, char *s)
 		return;
 	}
 	p->cur.ch.has |= HL_HAS_NAME;
-	for (i = 0; i < p->nseen; i++) {
-		if (!strcmp(p->seen[i].name, p->cur.ch.name)) {
-			conf_error(p, p->line, "duplicate channel \"%s\" (first at line %u)",
-				   name, p->seen[i].line);
-			p->cur_dup = true;
-			return;
-		}
+	i = name_index_get(&p->seen_ix, p->cur.ch.name);
+	if (i != NAME_INDEX_NONE) {
+		conf_error(p, p->line, "duplicate channel \"%s\" (first at line %u)",
+			   name, p->seen[i].line);
+		p->cur_dup = true;
+		return;
 	}
-	p->seen = realloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
-	if (!p->seen)
+	if (p->nseen == p->seen_cap) {
+		p->seen_cap = p->seen_cap ? 2 * p->seen_cap : 64;
+		p->seen = realloc(p->seen, p->seen_cap * sizeof(*p->seen));
+		if (!p->seen)
+			abort();
+	}
+	if (name_index_put(&p->seen_ix, p->cur.ch.name, p->nseen) < 0)
 		abort();
 	memcpy(p->seen[p->nseen].name, p->cur.ch.name,
 	       sizeof(p->seen[p->nseen].name));
@@ -619,12 +630,9 @@ static void key_line(struct parser *p, char *s)
 
 struct conf_channel *conf_find(const struct conf *c, const char *name)
 {
-	size_t i;
+	size_t i = name_index_get(&c->ix, name);
 
-	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->v[i].ch.name, name))
-			return &c->v[i];
-	return NULL;
+	return i == NAME_INDEX_NONE ? NULL : &c->v[i];
 }
 
 static const struct chan_keys *chan_keys_find(const struct parser *p,
@@ -845,6 +853,7 @@ size_t conf_parse(const char *text, size_t len, const char *fname,
 	errors_sort(c, p.error_lines);
 	free(p.error_lines);
 	free(p.seen);
+	name_index_free(&p.seen_ix);
 	if (c->nerrors) {
 		size_t i;
 
@@ -855,6 +864,8 @@ size_t conf_parse(const char *text, size_t len, const char *fname,
 		free(c->v);
 		c->v = NULL;
 		c->n = 0;
+		c->cap = 0;
+		name_index_free(&c->ix);
 	}
 	return c->nerrors;
 }
@@ -954,6 +965,7 @@ void conf_free(struct conf *c)
 		free(c->errors[i]);
 	free(c->v);
 	free(c->errors);
+	name_index_free(&c->ix);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "channel.h"
+#include "name_index.h"
 
 /* One [Channel NAME] section, with every default filled in, and the
  * paths of its [Path NAME PATH] sections in ch.paths. */
@@ -28,6 +29,8 @@ struct conf_channel {
 struct conf {
 	struct conf_channel *v;
 	size_t n;
+	size_t cap;		/* of v */
+	struct name_index ix;	/* name -> index in v, for conf_find() */
 	char **errors;		/* "FILE:LINE: message" */
 	size_t nerrors;
 };
