@@ -66,6 +66,13 @@ cd "$repo" || { console "cannot enter $repo"; off; }
 # The runner tells a kernel fault during boot from one the command caused
 # by this line (see boot_fault in selftests/vm/run).
 console "command started"
+# The runner's test of its emulator-fault rerun: a kernel report whose
+# register dump holds an EFLAGS no CPU can (emulator_fault.awk), written
+# as the kernel would, at alert level so the console shows it.
+if [ -e "$share/emu-fault" ]; then
+	printf '<1>Oops: double fault: 0000 [#1] hotline-vm test: emulator fault on purpose\n' >/dev/kmsg
+	printf '<1>RSP: 0018:ff7c8d22c04938e0 EFLAGS: c293fe02\n' >/dev/kmsg
+fi
 env -i "${envv[@]}" "${argv[@]}" </dev/null >"$out" 2>"$err"
 rc=$?
 
