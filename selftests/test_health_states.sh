@@ -29,12 +29,18 @@ h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
 c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
 c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 ms() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1e6 }'; }
-netem() { # netem NS ARGS... | netem NS off
+# netem NS ARGS... | netem NS off: changes the netem qdisc each wan0 got
+# before the sessions started, in place. Deleting or adding a root qdisc
+# deactivates the device: until the swap's RCU grace period ends, every
+# packet sent through it is dropped, and on a busy emulated CPU that can
+# outlast the 200 ms detection time (a degraded->down->init->up flap in
+# the middle of the RTT phase, seen once on 6.12).
+netem() {
 	local ns=$1
 	shift
-	tc -n "$ns" qdisc del dev wan0 root 2>/dev/null
-	[ "$1" = off ] && return 0
-	tc -n "$ns" qdisc add dev wan0 root netem "$@"
+	[ "$1" = off ] && set -- delay 0
+	tc -n "$ns" qdisc change dev wan0 root netem "$@" ||
+		fail "netem $ns $*" "tc refused the change"
 }
 # polled through hotlinectl and jq (lib.sh hl_status): a tenth of a Python start under TCG
 state_is() { [ "$(hl_status "$NS_GW1" st state)" = "$1" ]; }
@@ -42,6 +48,8 @@ listening() { grep -q subscribed "$TMP/ev"; }
 
 topo_create v4
 hl_load
+tc -n "$NS_GW1" qdisc add dev wan0 root netem delay 0
+tc -n "$NS_GW2" qdisc add dev wan0 root netem delay 0
 
 # 20 ms so the 256-probe window turns over in about 5 s; detect-mult 10
 # so the lossy and delayed phases below cannot be mistaken for a cut.
