@@ -4,7 +4,8 @@
 # The health engine's cost in guest instructions: kernel instructions per
 # probe round trip (sent by one gateway, reflected by the other, the reply
 # checked by the first; both gateways in this guest), unauthenticated and
-# keyed, and the functions it goes to.
+# keyed, and the functions it goes to; then the same split by role (the
+# probe sent, the test packet reflected, the reply checked).
 #
 # The method of the gate (selftests/icount_measure.sh): 20 sessions per
 # gateway at 10 ms, all vCPUs' kernel instructions over a 5 s window less
@@ -91,6 +92,70 @@ for mode in $MODES; do
 	sleep 1
 done
 
+# ---- by role ------------------------------------------------------------------
+# Each role ends where the next one's packets are dropped at the peer's
+# tc ingress (a matchall drop on a clsact both wan0s hold throughout, so
+# the static key it turns on flips once, here, with no traffic):
+#   sent       gw1 probes a gw2 that drops them;
+#   reflected  gw2 reflects, gw1 drops the replies: this less "sent";
+#   checked    nothing dropped: this less the one before.
+# gw2's own sessions (which it needs to reflect) probe once a minute, and
+# its probes, a handful in a window, count in the divisor. gw1's sessions
+# are down while nothing comes back: each probe is then expired as lost,
+# where an answered one is matched, which is part of what it costs.
+drop() { # drop NS | drop NS off
+	if [ "${2:-}" = off ]; then
+		tc -n "$1" filter del dev wan0 ingress
+	else
+		tc -n "$1" filter add dev wan0 ingress matchall action drop
+	fi
+}
+role_sessions() { # role_sessions MODE GW add|del [IVAL]
+	local key='' ns=$NS_GW1 name=r args=("$GW2_WAN4/32" "$GW2_WAN4" 12000 22000)
+	[ "$1" = keyed ] && key=$KEY
+	[ "$2" = gw2 ] && ns=$NS_GW2 args=("$GW1_WAN4/32" "$GW1_WAN4" 22000 12000)
+	if [ "$3" = add ]; then
+		HL_BULK_KEY=$key ip netns exec "$ns" /usr/bin/python3 "$HLH" bulk_add "$name" 20 \
+			"${args[@]}" "$4" 3
+	else
+		ip netns exec "$ns" /usr/bin/python3 "$HLH" bulk_del "$name" 20
+	fi
+}
+declare -A ROLE=()
+role_windows() { # role_windows MODE SETUP
+	local rep busy probes
+	for ((rep = 1; rep <= REPS; rep++)); do
+		read -r busy probes < <(probe_window "$SECS")
+		[ "$probes" -gt 0 ] || { say "$1 $2: no probes were sent"; continue; }
+		ROLE[$1.$2]="${ROLE[$1.$2]:-} $(( (busy - idle) / probes ))"
+	done
+	say "$1 $2: a probe costs${ROLE[$1.$2]:-}"
+}
+roles_ok=1
+for ns in "$NS_GW1" "$NS_GW2"; do
+	tc -n "$ns" qdisc add dev wan0 clsact || roles_ok=0
+done
+sleep 1
+if [ "$roles_ok" = 1 ]; then
+	for mode in $MODES; do
+		role_sessions "$mode" gw1 add 10 || { say "$mode: cannot add gw1's sessions"; roles_ok=0; break; }
+		drop "$NS_GW2"
+		sleep 2
+		role_windows "$mode" sent
+		drop "$NS_GW2" off
+		role_sessions "$mode" gw2 add 60000 || { say "$mode: cannot add gw2's sessions"; roles_ok=0; break; }
+		drop "$NS_GW1"
+		sleep 2
+		role_windows "$mode" reflected
+		drop "$NS_GW1" off
+		sleep 2
+		role_windows "$mode" checked
+		role_sessions "$mode" gw1 del
+		role_sessions "$mode" gw2 del
+		sleep 1
+	done
+fi
+
 printf '\nkernel instructions per probe round trip (sent, reflected, checked), 2 x 20 sessions at 10 ms, %d windows of %d s, kernel %s\n\n' \
 	"$REPS" "$SECS" "$(uname -r)"
 printf '| %-16s | %10s | %9s | %s |\n' mode "median" "spread %" windows
@@ -108,6 +173,22 @@ if [ -s "$tmp/prof.unauthenticated" ] && [ -s "$tmp/prof.keyed" ]; then
 		awk -v m="$mode" '/ \[hotline\]$/ { n += $1 } END { printf "hotline.ko functions, %s: %.1f a probe\n", m, n }' \
 			"$tmp/prof.$mode"
 	done
+fi
+if [ "$roles_ok" = 1 ]; then
+	printf '\nkernel instructions per probe by role, 20 sessions at 10 ms (gw2 reflecting), medians of %d windows of %d s\n\n' "$REPS" "$SECS"
+	printf '| %-16s | %10s | %10s | %10s | %10s |\n' mode sent reflected checked "round trip"
+	printf '|%s|%s|%s|%s|%s|\n' "------------------" "------------" "------------" "------------" "------------"
+	for mode in $MODES; do
+		for setup in sent reflected checked; do
+			read -r m _ < <(tr ' ' '\n' <<<"${ROLE[$mode.$setup]:-}" | grep . | median_min_max)
+			declare "m_$setup=${m:-0}"
+		done
+		# shellcheck disable=SC2154 # set by the declare above
+		printf '| %-16s | %10s | %10s | %10s | %10s |\n' "$mode" "$m_sent" \
+			"$((m_reflected - m_sent))" "$((m_checked - m_reflected))" "$m_checked"
+	done
+	echo
+	echo "setups' windows (a probe): $(for k in "${!ROLE[@]}"; do printf '%s:%s; ' "$k" "${ROLE[$k]}"; done)"
 fi
 rm -rf "$tmp"
 exit 0
