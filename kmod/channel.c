@@ -133,6 +133,137 @@ static bool prefix_equal(const struct hotline_prefix *a,
 	       ipv6_addr_equal(&a->addr, &b->addr);
 }
 
+/*
+ * Bit (32 - len) of v4.present, as there, for the lengths 17..32: the low
+ * 16 bits of the word. The lengths up to 16 cover many /16s each and stay
+ * in v4.present only.
+ */
+#define SUB16_LEN_MIN	17
+#define SUB16_BITS	GENMASK(32 - SUB16_LEN_MIN, 0)
+
+struct hotline_sub16 {
+	struct rcu_head rcu;
+	u16 lens[1 << 16];
+};
+
+struct hotline_sub16_counts {
+	u32 groups[32 - SUB16_LEN_MIN + 1];
+};
+
+static bool in_sub16(const struct hotline_peer_key *key)
+{
+	return key->family == AF_INET && key->len >= SUB16_LEN_MIN;
+}
+
+static unsigned int sub16_index(__be32 addr)
+{
+	return ntohl(addr) >> 16;
+}
+
+static void sub16_free_rcu(struct rcu_head *rcu)
+{
+	kvfree(container_of(rcu, struct hotline_sub16, rcu));
+	hotline_obj_put(HOTLINE_OBJ_SUB16_MAP);
+	hotline_obj_put(HOTLINE_OBJ_RCU_PENDING);
+}
+
+/*
+ * The map goes with the last /16 in use: a namespace whose channels are
+ * all gone holds nothing. A lookup that still has it reads it until the
+ * grace period ends, as it would any other state of the table.
+ */
+static void sub16_retire_if_unused(struct hotline_net *hn)
+{
+	struct hotline_sub16 *sub = rcu_dereference_protected(hn->v4_sub, true);
+
+	if (!sub || !xa_empty(&hn->v4_sub_counts))
+		return;
+	RCU_INIT_POINTER(hn->v4_sub, NULL);
+	hotline_call_rcu(&sub->rcu, sub16_free_rcu);
+}
+
+/*
+ * Group creation's allocations for the per-/16 lengths, before the group
+ * exists: the map on the namespace's first such group, the counts on its
+ * /16's first; sub16_unreserve() frees them if the group then fails.
+ */
+static int sub16_reserve(struct hotline_net *hn, const struct hotline_peer_key *key)
+{
+	struct hotline_sub16_counts *counts;
+	struct hotline_sub16 *sub;
+	unsigned long idx;
+	int err;
+
+	if (!in_sub16(key))
+		return 0;
+	if (!rcu_access_pointer(hn->v4_sub)) {
+		sub = kvzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+		if (!sub)
+			return -ENOMEM;
+		hotline_obj_get(HOTLINE_OBJ_SUB16_MAP);
+		rcu_assign_pointer(hn->v4_sub, sub);
+	}
+	idx = sub16_index(key->addr.s6_addr32[0]);
+	if (xa_load(&hn->v4_sub_counts, idx))
+		return 0;
+	counts = kzalloc(sizeof(*counts), GFP_KERNEL_ACCOUNT);
+	if (!counts)
+		return -ENOMEM;
+	err = xa_err(xa_store(&hn->v4_sub_counts, idx, counts, GFP_KERNEL_ACCOUNT));
+	if (err) {
+		kfree(counts);
+		return err;
+	}
+	hotline_obj_get(HOTLINE_OBJ_SUB16_COUNTS);
+	return 0;
+}
+
+/* After sub16_reserve() for a group that was not created after all. */
+static void sub16_unreserve(struct hotline_net *hn, const struct hotline_peer_key *key)
+{
+	struct hotline_sub16 *sub = rcu_dereference_protected(hn->v4_sub, true);
+	unsigned long idx = sub16_index(key->addr.s6_addr32[0]);
+	struct hotline_sub16_counts *counts;
+
+	if (!in_sub16(key) || !sub || sub->lens[idx])
+		return;
+	counts = xa_erase(&hn->v4_sub_counts, idx);
+	if (counts)
+		hotline_obj_put(HOTLINE_OBJ_SUB16_COUNTS);
+	kfree(counts);
+	sub16_retire_if_unused(hn);
+}
+
+/* Under hn->lock, with sub16_reserve() done for @key. */
+static void sub16_get(struct hotline_net *hn, const struct hotline_peer_key *key)
+{
+	struct hotline_sub16 *sub = rcu_dereference_protected(hn->v4_sub, true);
+	unsigned long idx = sub16_index(key->addr.s6_addr32[0]);
+	struct hotline_sub16_counts *counts = xa_load(&hn->v4_sub_counts, idx);
+	unsigned int bit = 32 - key->len;
+
+	if (counts->groups[bit]++ == 0)
+		WRITE_ONCE(sub->lens[idx], sub->lens[idx] | BIT(bit));
+}
+
+static void sub16_put(struct hotline_net *hn, const struct hotline_peer_key *key)
+{
+	struct hotline_sub16 *sub = rcu_dereference_protected(hn->v4_sub, true);
+	unsigned long idx = sub16_index(key->addr.s6_addr32[0]);
+	struct hotline_sub16_counts *counts = xa_load(&hn->v4_sub_counts, idx);
+	unsigned int bit = 32 - key->len;
+
+	if (--counts->groups[bit])
+		return;
+	WRITE_ONCE(sub->lens[idx], sub->lens[idx] & ~BIT(bit));
+	if (!sub->lens[idx]) {
+		xa_erase(&hn->v4_sub_counts, idx);
+		kfree(counts);
+		hotline_obj_put(HOTLINE_OBJ_SUB16_COUNTS);
+		sub16_retire_if_unused(hn);
+	}
+}
+
 static struct hotline_lengths *lengths_of(struct hotline_net *hn, u8 family,
 					  unsigned int *maxlen)
 {
@@ -152,6 +283,8 @@ static void lengths_get(struct hotline_net *hn, const struct hotline_peer_key *k
 	bit = maxlen - key->len;
 	if (lens->groups[bit]++ == 0)
 		set_bit(bit, lens->present);
+	if (in_sub16(key))
+		sub16_get(hn, key);
 }
 
 static void lengths_put(struct hotline_net *hn, const struct hotline_peer_key *key)
@@ -162,6 +295,8 @@ static void lengths_put(struct hotline_net *hn, const struct hotline_peer_key *k
 	bit = maxlen - key->len;
 	if (--lens->groups[bit] == 0)
 		clear_bit(bit, lens->present);
+	if (in_sub16(key))
+		sub16_put(hn, key);
 }
 
 static void peer_key(struct hotline_peer_key *key, const struct hotline_prefix *p)
@@ -188,14 +323,22 @@ static int group_reserve(struct hotline_net *hn, struct hotline_channel_cfg *cfg
 	peer_key(&key, &cfg->peer);
 	grp = rhashtable_lookup_fast(&hn->groups, &key, group_params);
 	if (!grp) {
+		err = sub16_reserve(hn, &key);
+		if (err) {
+			sub16_unreserve(hn, &key);
+			return err;
+		}
 		grp = kzalloc(sizeof(*grp), GFP_KERNEL_ACCOUNT);
-		if (!grp)
+		if (!grp) {
+			sub16_unreserve(hn, &key);
 			return -ENOMEM;
+		}
 		grp->key = key;
 		INIT_LIST_HEAD(&grp->members);
 		err = rhashtable_insert_fast(&hn->groups, &grp->node, group_params);
 		if (err) {
 			kfree(grp);
+			sub16_unreserve(hn, &key);
 			return err;
 		}
 		hotline_obj_get(HOTLINE_OBJ_PEER_GROUP);
@@ -549,12 +692,14 @@ const struct hotline_channel_cfg *channel_lookup(struct hotline_net *hn,
 	const struct hotline_channel_cfg *cfg;
 	const struct hotline_peer_group *grp;
 	const struct hotline_lengths *lens;
+	const struct hotline_sub16 *sub;
 	struct hotline_peer_key key;
 	unsigned int maxlen, w;
 
 	lens = lengths_of(hn, flow->family, &maxlen);
 	memset(&key, 0, sizeof(key));
 	key.family = flow->family;
+	sub = flow->family == AF_INET ? rcu_dereference(hn->v4_sub) : NULL;
 
 	/*
 	 * The set bits, longest length first, a word at a time: IPv4's 33
@@ -565,6 +710,10 @@ const struct hotline_channel_cfg *channel_lookup(struct hotline_net *hn,
 	for (w = 0; w < BITS_TO_LONGS(maxlen + 1); w++) {
 		unsigned long bits = READ_ONCE(lens->present[w]);
 
+		/* IPv4 is one word; its long lengths, this /16's only */
+		if (sub)
+			bits = (bits & ~SUB16_BITS) |
+			       READ_ONCE(sub->lens[sub16_index(flow->remote->s6_addr32[0])]);
 		while (bits) {
 			key.len = maxlen - (w * BITS_PER_LONG + __ffs(bits));
 			bits &= bits - 1;
@@ -615,6 +764,7 @@ int channel_net_init(struct hotline_net *hn)
 
 	mutex_init(&hn->lock);
 	xa_init(&hn->channels);
+	xa_init(&hn->v4_sub_counts);
 	hn->next_id = 1;
 	hn->genid = 1;
 	err = rhashtable_init(&hn->names, &name_params);
@@ -628,6 +778,7 @@ int channel_net_init(struct hotline_net *hn)
 
 void channel_net_exit(struct hotline_net *hn)
 {
+	struct hotline_sub16_counts *counts;
 	struct hotline_channel *ch;
 	LIST_HEAD(retired);
 	unsigned long id;
@@ -651,5 +802,15 @@ void channel_net_exit(struct hotline_net *hn)
 	rhashtable_destroy(&hn->groups);
 	rhashtable_destroy(&hn->names);
 	xa_destroy(&hn->channels);
+	/* every group is gone, and with the last of a /16 its counts and map */
+	WARN_ON_ONCE(!xa_empty(&hn->v4_sub_counts));
+	xa_for_each(&hn->v4_sub_counts, id, counts) {
+		kfree(counts);
+		hotline_obj_put(HOTLINE_OBJ_SUB16_COUNTS);
+	}
+	xa_destroy(&hn->v4_sub_counts);
+	if (rcu_access_pointer(hn->v4_sub))
+		hotline_call_rcu(&rcu_dereference_protected(hn->v4_sub, true)->rcu,
+				 sub16_free_rcu);
 	mutex_destroy(&hn->lock);
 }

@@ -122,6 +122,8 @@ struct hotline_lengths {
 	u32 groups[129];		/* peer groups per length; writers only */
 };
 
+struct hotline_sub16;
+
 struct hotline_net {
 	struct mutex lock;		/* serialises every change */
 	struct xarray channels;		/* id -> channel, for dumps in id order */
@@ -129,6 +131,15 @@ struct hotline_net {
 	struct rhashtable groups;	/* (family, len, peer) -> peer group */
 	struct hotline_lengths v4;
 	struct hotline_lengths v6;
+	/*
+	 * IPv4 lengths 17 to 32 once more, per /16 of the address space:
+	 * which of them have a group inside each /16, so that a lookup
+	 * probes only those (and the lengths up to 16, from v4). NULL while
+	 * there is no such group (128 KB when there is). v4_sub_counts
+	 * holds the groups per length of each /16 in use; writers only.
+	 */
+	struct hotline_sub16 __rcu *v4_sub;
+	struct xarray v4_sub_counts;
 	u32 next_id;			/* monotonic; ids are never reused */
 	u32 genid;			/* changes with every change, for dumps */
 	bool hooked;			/* netfilter hooks in place: classify.c */

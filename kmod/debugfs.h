@@ -19,6 +19,8 @@ enum hotline_obj {
 	HOTLINE_OBJ_CHANNEL_STATS,	/* its per-CPU counters */
 	HOTLINE_OBJ_CHANNEL_CFG,	/* struct hotline_channel_cfg */
 	HOTLINE_OBJ_PEER_GROUP,		/* struct hotline_peer_group */
+	HOTLINE_OBJ_SUB16_MAP,		/* a namespace's IPv4 lengths per /16 */
+	HOTLINE_OBJ_SUB16_COUNTS,	/* groups per length of one /16 */
 	HOTLINE_OBJ_HEALTH_SESSION,	/* struct hotline_health */
 	HOTLINE_OBJ_SESSION_TIMER,	/* its hrtimers, init to final cancel */
 	HOTLINE_OBJ_HMAC_TFM,		/* keyed sessions' crypto_shash */

@@ -92,7 +92,7 @@ stage() {
 # with every allocation failed in turn, their sessions running).
 DEBUG_TESTS=${HOTLINE_DEBUG_TESTS:-"test_module test_netns test_channel_api
 test_channel_scale test_apply test_rmmod_traffic test_guard
-test_health_scale test_fault_inject test_nl_fuzz test_hostile"}
+test_health_scale test_fault_inject test_nl_fuzz test_hostile test_prefix_lookup"}
 
 # The first production kernel (Debian 12's own series) runs every test but
 # those the debug lane runs on the same series in a form as strong or
@@ -101,7 +101,7 @@ test_health_scale test_fault_inject test_nl_fuzz test_hostile"}
 # the production run would only repeat them. Every other production kernel
 # runs every test.
 DEBUG_COVERS=${HOTLINE_DEBUG_COVERS:-"test_netns test_channel_api test_apply
-test_rmmod_traffic"}
+test_rmmod_traffic test_prefix_lookup"}
 
 # The debug lane's guests run as two VMs at once, each with a share of
 # DEBUG_TESTS: the debug guest has one vCPU (booted without ACPI, it
