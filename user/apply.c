@@ -17,8 +17,13 @@
  * sends the key again (a "key" step). The kernel compares keys and keeps
  * the health session when the key is the same, and starts a new session
  * when it differs, so rotating a key is: edit the key file, apply.
+ *
+ * [Interface DEV] sections (iface.c) come after the channels, device by
+ * device: a guard attached then admits the new channels' peers at once,
+ * and a device that fails stops the apply with the channels made.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +36,7 @@
 
 #include "config.h"
 #include "hotlinectl.h"
+#include "iface.h"
 #include "nl.h"
 #include "route.h"
 #include "status.h"
@@ -680,6 +686,7 @@ int cmd_apply(int argc, char **argv)
 	const char *path = NULL;
 	bool dry_run = false, check_only = false;
 	struct plan plan = { 0 };
+	struct iface_plan iplan = { 0 };
 	struct nl_sock *rt = NULL;
 	struct conf c;
 	struct hl_nl nl;
@@ -725,12 +732,16 @@ int cmd_apply(int argc, char **argv)
 	if (conf_routes(path, &c, &want))
 		goto out;
 	plan_make(&plan, &c, &running);
+	/* read before any change: a missing device stops the whole apply */
+	if (iface_plan_make(&iplan, &c, path))
+		goto out;
 	if (opts.json) {
 		json_object *arr = json_object_new_array();
 		size_t j;
 
 		for (j = 0; j < plan.n; j++)
 			json_object_array_add(arr, step_json(&plan.v[j]));
+		iface_plan_json(arr, &iplan);
 		printf("%s\n", json_object_to_json_string_ext(arr,
 			JSON_C_TO_STRING_PLAIN));
 		json_object_put(arr);
@@ -740,11 +751,17 @@ int cmd_apply(int argc, char **argv)
 
 		for (j = 0; !opts.json && j < plan.n; j++)
 			step_print(stdout, &plan.v[j]);
+		if (!opts.json)
+			iface_plan_print(stdout, &iplan);
 		ret = EXIT_OK;
 		goto out;
 	}
+	/* channels first: a guard attached next admits their peers at once */
 	ret = apply_run(&nl, &plan, rt, &have, &want);
+	if (ret == EXIT_OK && iface_plan_run(&nl, &iplan))
+		ret = EXIT_ERROR;
 out:
+	iface_plan_free(&iplan);
 	plan_free(&plan);
 	free(running.v);
 	routes_free(&have);
@@ -756,11 +773,34 @@ out:
 	return ret;
 }
 
+/*
+ * The devices in file form. A guard whose device went away is pinned
+ * still; a section for it would not apply, so it gets a comment instead.
+ */
+static void ifaces_print(struct conf_iface *v, size_t n, bool blank)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (if_nametoindex(v[i].dev)) {
+			v[k++] = v[i];
+			continue;
+		}
+		printf("%s# a hotline guard is pinned for %s, a device that is gone: "
+		       "hotlinectl guard detach %s\n", blank || i ? "\n" : "",
+		       v[i].dev, v[i].dev);
+		blank = true;
+	}
+	conf_print_ifaces(stdout, v, k, blank);
+}
+
 int cmd_showconf(int argc, char **argv)
 {
 	struct hl_channel_list l = { 0 };
 	struct hl_routes have = { 0 };
+	struct conf_iface *ifs = NULL;
 	struct nl_sock *rt;
+	size_t nifs = 0;
 	struct hl_nl nl;
 	int err;
 
@@ -773,10 +813,14 @@ int cmd_showconf(int argc, char **argv)
 	rt = err ? NULL : route_socket();
 	if (!rt || routes_read(rt, &have))
 		err = -1;
+	if (!err && iface_state_read(&ifs, &nifs))
+		err = -1;
 	if (!err) {
 		routes_attach(l.v, l.n, &have);
 		conf_print(stdout, l.v, NULL, l.n);
+		ifaces_print(ifs, nifs, l.n > 0);
 	}
+	free(ifs);
 	routes_free(&have);
 	if (rt)
 		nl_socket_free(rt);

@@ -25,7 +25,10 @@ enum conf_key {
 	K_PEER, K_LOCAL, K_PROTOCOL, K_PORT, K_DSCP, K_PRIORITY, K_MARK,
 	K_PROBE, K_LOCALPORT, K_INTERVAL, K_DETECTMULT, K_KEYFILE, K_UNAUTH,
 	K_MAXLOSS, K_MAXRTT, K_FAILBACK, K_REVERTIVE, K_PREFERENCE, K_VIA,
-	K_DEVICE, K_TABLE, K_COUNT
+	K_DEVICE, K_TABLE,
+	/* [Interface DEV] */
+	K_QDISC, K_RATE, K_GUARD, K_GUARDRATE, K_GUARDBURST, K_GUARDBYTES,
+	K_GUARDBYTEBURST, K_COUNT
 };
 
 /* Spelled as the documentation and the printer spell them. */
@@ -38,8 +41,17 @@ static const char *const key_names[K_COUNT] = {
 	[K_MAXLOSS] = "MaxLoss", [K_MAXRTT] = "MaxRTT",
 	[K_FAILBACK] = "FailbackHold", [K_REVERTIVE] = "Revertive",
 	[K_PREFERENCE] = "Preference", [K_VIA] = "Via", [K_DEVICE] = "Device",
-	[K_TABLE] = "Table",
+	[K_TABLE] = "Table", [K_QDISC] = "Qdisc", [K_RATE] = "Rate",
+	[K_GUARD] = "Guard", [K_GUARDRATE] = "GuardRate",
+	[K_GUARDBURST] = "GuardBurst", [K_GUARDBYTES] = "GuardBytes",
+	[K_GUARDBYTEBURST] = "GuardByteBurst",
 };
+
+/* The keys of an [Interface DEV] section, and only of it. */
+static bool key_is_iface(enum conf_key k)
+{
+	return k >= K_QDISC && k < K_COUNT;
+}
 
 /* The keys of a [Path CHANNEL NAME] section; the rest are the channel's. */
 static bool key_is_path(enum conf_key k)
@@ -70,7 +82,7 @@ struct parser {
 	unsigned int flags;
 	unsigned int line;
 	/* the section being read */
-	enum { SEC_NONE, SEC_CHANNEL, SEC_PATH, SEC_IGNORED } sec;
+	enum { SEC_NONE, SEC_CHANNEL, SEC_PATH, SEC_IFACE, SEC_IGNORED } sec;
 	struct conf_channel cur;
 	struct conf_path {		/* a [Path CHANNEL NAME] section */
 		char channel[HOTLINE_NAME_MAX + 1];
@@ -101,6 +113,12 @@ struct parser {
 	} *seen;
 	size_t nseen, seen_cap;
 	struct name_index seen_ix;	/* name -> index in seen */
+	struct conf_iface cur_if;	/* an [Interface DEV] section */
+	struct seen_if {		/* every interface named, kept or not */
+		char dev[IF_NAMESIZE];
+		unsigned int line;
+	} *ifseen;
+	size_t nifseen;
 };
 
 static void conf_error(struct parser *p, unsigned int line, const char *fmt, ...)
@@ -258,11 +276,7 @@ static int key_value(struct parser *p, enum conf_key k, const char *v,
 			return -1;
 		ch->nonrevertive = !revertive;
 		return 0;
-	case K_PREFERENCE:
-	case K_VIA:
-	case K_DEVICE:
-	case K_TABLE:
-	case K_COUNT:
+	default:	/* a path's or an interface's: refused before */
 		break;
 	}
 	return -1;
@@ -414,6 +428,8 @@ static void path_section_end(struct parser *p)
 	p->paths[p->npaths++] = *cp;
 }
 
+static void iface_section_end(struct parser *p);
+
 /* The rules across keys, once the whole section has been read. */
 static void section_end(struct parser *p)
 {
@@ -425,6 +441,10 @@ static void section_end(struct parser *p)
 
 	if (p->sec == SEC_PATH) {
 		path_section_end(p);
+		goto out;
+	}
+	if (p->sec == SEC_IFACE) {
+		iface_section_end(p);
 		goto out;
 	}
 	if (p->sec != SEC_CHANNEL)
@@ -504,6 +524,180 @@ static void path_section_start(struct parser *p, char *words)
 	p->cur_dup = false;
 }
 
+/* ---- [Interface DEV] ---- */
+
+static const char *const qdisc_names[] = {
+	[CONF_QDISC_NONE] = "none", [CONF_QDISC_PRIO] = "prio",
+	[CONF_QDISC_HTB] = "htb",
+};
+
+const char *conf_qdisc_name(enum conf_qdisc q)
+{
+	return (unsigned int)q < 3 ? qdisc_names[q] : "?";
+}
+
+uint64_t conf_guard_burst(uint64_t rate)
+{
+	return rate < GUARD_MAX_BURST ? rate : GUARD_MAX_BURST;
+}
+
+/* A guard burst as `guard attach` takes it, within what the guard holds. */
+static int parse_guard_burst(const char *v, uint64_t *burst, struct parse_error *e)
+{
+	uint32_t n;
+
+	if (parse_u32(v, 1, UINT32_MAX, &n, e))
+		return -1;
+	if (n > GUARD_MAX_BURST)
+		return parse_fail(e, "must be at most %llu",
+				  (unsigned long long)GUARD_MAX_BURST);
+	*burst = n;
+	return 0;
+}
+
+/* Parses one value into the interface section; -1 with e set when bad. */
+static int iface_key_value(struct parser *p, enum conf_key k, const char *v,
+			   struct parse_error *e)
+{
+	struct conf_iface *f = &p->cur_if;
+	uint32_t n;
+	size_t i;
+
+	switch (k) {
+	case K_QDISC:
+		for (i = 0; i < sizeof(qdisc_names) / sizeof(qdisc_names[0]); i++) {
+			if (!strcmp(v, qdisc_names[i])) {
+				f->qdisc = (enum conf_qdisc)i;
+				return 0;
+			}
+		}
+		return parse_fail(e, "must be prio, htb or none");
+	case K_RATE:
+		return parse_rate(v, &f->rate, e);
+	case K_GUARD:
+		if (!strcmp(v, "none")) {
+			f->guard = false;
+			return 0;
+		}
+		if (guard_mode_lookup(v, &f->guard_mode))
+			return parse_fail(e, "must be none (no guard) or a guard mode: "
+					  "off, monitor, enforce or auto");
+		f->guard = true;
+		return 0;
+	case K_GUARDRATE:
+		if (parse_u32(v, 1, UINT32_MAX, &n, e))
+			return -1;
+		f->limits.pps = n;
+		return 0;
+	case K_GUARDBURST:
+		return parse_guard_burst(v, &f->limits.pps_burst, e);
+	case K_GUARDBYTES:
+		if (parse_rate(v, &f->limits.bps, e))
+			return -1;
+		if (f->limits.bps / 8 > GUARD_MAX_RATE)
+			return parse_fail(e, "must be at most %llu bytes a second",
+					  (unsigned long long)GUARD_MAX_RATE);
+		f->limits.bps /= 8;	/* the guard counts bytes */
+		return 0;
+	case K_GUARDBYTEBURST:
+		return parse_guard_burst(v, &f->limits.bps_burst, e);
+	default:
+		break;
+	}
+	return -1;
+}
+
+/* "needs" rules across the section's keys, each said at the key. */
+static void iface_rules(struct parser *p)
+{
+	static const struct {
+		enum conf_key key, needs;
+	} needs_key[] = {
+		{ K_GUARDBURST, K_GUARDRATE }, { K_GUARDBYTEBURST, K_GUARDBYTES },
+	};
+	const struct conf_iface *f = &p->cur_if;
+	const unsigned int *line = p->key_line;
+	bool qdisc_ok = line[K_QDISC] && !p->key_bad[K_QDISC];
+	bool guard_ok = line[K_GUARD] && !p->key_bad[K_GUARD];
+	enum conf_key k;
+	size_t i;
+
+	if (line[K_RATE] && (!line[K_QDISC] || (qdisc_ok && f->qdisc != CONF_QDISC_HTB)))
+		conf_error(p, line[K_RATE], "Rate needs Qdisc = htb (prio and none "
+			   "take no rate)");
+	if (qdisc_ok && f->qdisc == CONF_QDISC_HTB && !line[K_RATE] && !p->syntax_bad)
+		conf_error(p, line[K_QDISC], "Qdisc = htb needs Rate (the link's "
+			   "rate, like 100mbit)");
+	for (k = K_GUARDRATE; k <= K_GUARDBYTEBURST; k++)
+		if (line[k] && (!line[K_GUARD] || (guard_ok && !f->guard)))
+			conf_error(p, line[k], "%s needs Guard = off, monitor, enforce "
+				   "or auto", key_names[k]);
+	for (i = 0; i < sizeof(needs_key) / sizeof(needs_key[0]); i++)
+		if (line[needs_key[i].key] && !line[needs_key[i].needs] &&
+		    guard_ok && f->guard)
+			conf_error(p, line[needs_key[i].key], "%s needs %s",
+				   key_names[needs_key[i].key],
+				   key_names[needs_key[i].needs]);
+}
+
+static void iface_section_end(struct parser *p)
+{
+	struct conf_iface *f = &p->cur_if;
+	struct conf *c = p->c;
+
+	if (p->cur_dup)
+		return;
+	iface_rules(p);
+	if (c->nerrors > p->errors_at_start)
+		return;
+	/* what the kernel keeps: HTB rates are whole bytes a second */
+	f->rate -= f->rate % 8;
+	/* as the guard fills them in, so the file compares to what it reports */
+	if (f->limits.pps && !f->limits.pps_burst)
+		f->limits.pps_burst = conf_guard_burst(f->limits.pps);
+	if (f->limits.bps && !f->limits.bps_burst)
+		f->limits.bps_burst = conf_guard_burst(f->limits.bps);
+	c->ifs = realloc(c->ifs, (c->nifs + 1) * sizeof(*c->ifs));
+	if (!c->ifs)
+		abort();
+	c->ifs[c->nifs++] = *f;
+}
+
+/* [Interface DEV]: a device name as the kernel takes it. */
+static void iface_section_start(struct parser *p, const char *dev)
+{
+	struct conf_iface *f = &p->cur_if;
+	size_t i;
+
+	p->sec = SEC_IFACE;
+	p->cur_dup = true;	/* until the header is known good */
+	memset(f, 0, sizeof(*f));
+	f->line = p->line;
+	if (!*dev) {
+		conf_error(p, p->line, "[Interface] needs a device: [Interface DEV]");
+		return;
+	}
+	if (!ifname_is_valid(dev) || !strcmp(dev, ".") || !strcmp(dev, "..")) {
+		conf_error(p, p->line, "invalid device \"%s\": must be an interface "
+			   "name (1..%d bytes, no / : or spaces)", dev, IF_NAMESIZE - 1);
+		return;
+	}
+	for (i = 0; i < p->nifseen; i++) {
+		if (!strcmp(p->ifseen[i].dev, dev)) {
+			conf_error(p, p->line, "duplicate interface \"%s\" (first at "
+				   "line %u)", dev, p->ifseen[i].line);
+			return;
+		}
+	}
+	p->ifseen = realloc(p->ifseen, (p->nifseen + 1) * sizeof(*p->ifseen));
+	if (!p->ifseen)
+		abort();
+	snprintf(p->ifseen[p->nifseen].dev, sizeof(p->ifseen[0].dev), "%s", dev);
+	p->ifseen[p->nifseen++].line = p->line;
+	snprintf(f->dev, sizeof(f->dev), "%s", dev);
+	p->cur_dup = false;
+}
+
 static void section_start(struct parser *p, char *s)
 {
 	size_t len = strlen(s), i;
@@ -528,9 +722,14 @@ static void section_start(struct parser *p, char *s)
 		path_section_start(p, name);
 		return;
 	}
+	if (!strcasecmp(word, "Interface")) {
+		iface_section_start(p, name);
+		return;
+	}
 	if (strcasecmp(word, "Channel") != 0) {
-		conf_error(p, p->line, "unknown section \"[%s%s%s]\": only [Channel NAME] "
-			   "and [Path CHANNEL NAME] are known", word, *name ? " " : "", name);
+		conf_error(p, p->line, "unknown section \"[%s%s%s]\": only [Channel NAME], "
+			   "[Path CHANNEL NAME] and [Interface DEV] are known", word,
+			   *name ? " " : "", name);
 		return;
 	}
 	p->sec = SEC_CHANNEL;
@@ -589,14 +788,26 @@ static void key_line(struct parser *p, char *s)
 		if (!strcasecmp(key, key_names[k]))
 			break;
 	if (p->sec == SEC_NONE) {
-		conf_error(p, p->line, "%s outside a [Channel NAME] section",
-			   k < K_COUNT ? key_names[k] : key);
+		conf_error(p, p->line, "%s outside a%s section",
+			   k < K_COUNT ? key_names[k] : key,
+			   k < K_COUNT && key_is_iface(k) ? "n [Interface DEV]" :
+			   " [Channel NAME]");
 		return;
 	}
 	if (p->sec == SEC_IGNORED)
 		return;		/* said once, at the section header */
 	if (k == K_COUNT) {
 		conf_error(p, p->line, "unknown key \"%s\"", key);
+		return;
+	}
+	if (p->sec == SEC_IFACE && !key_is_iface(k)) {
+		conf_error(p, p->line, "%s is not a key of an [Interface DEV] section",
+			   key_names[k]);
+		return;
+	}
+	if (p->sec != SEC_IFACE && key_is_iface(k)) {
+		conf_error(p, p->line, "%s belongs in an [Interface DEV] section",
+			   key_names[k]);
 		return;
 	}
 	if (p->sec == SEC_PATH && !key_is_path(k)) {
@@ -621,7 +832,8 @@ static void key_line(struct parser *p, char *s)
 		p->key_bad[k] = true;
 		return;
 	}
-	if (p->sec == SEC_PATH ? path_key_value(p, k, val, &e) :
+	if (p->sec == SEC_IFACE ? iface_key_value(p, k, val, &e) :
+	    p->sec == SEC_PATH ? path_key_value(p, k, val, &e) :
 	    key_value(p, k, val, &e)) {
 		conf_error(p, p->line, "invalid %s \"%s\": %s", key_names[k], val, e.why);
 		p->key_bad[k] = true;
@@ -853,8 +1065,12 @@ size_t conf_parse(const char *text, size_t len, const char *fname,
 	errors_sort(c, p.error_lines);
 	free(p.error_lines);
 	free(p.seen);
+	free(p.ifseen);
 	name_index_free(&p.seen_ix);
 	if (c->nerrors) {
+		free(c->ifs);
+		c->ifs = NULL;
+		c->nifs = 0;
 		size_t i;
 
 		for (i = 0; i < c->n; i++) {
@@ -964,6 +1180,7 @@ void conf_free(struct conf *c)
 	for (i = 0; i < c->nerrors; i++)
 		free(c->errors[i]);
 	free(c->v);
+	free(c->ifs);
 	free(c->errors);
 	name_index_free(&c->ix);
 	memset(c, 0, sizeof(*c));
@@ -1135,4 +1352,47 @@ bool conf_channel_equal(const struct hl_channel *a, const struct hl_channel *b)
 	       ha->detect_mult == hb->detect_mult && ha->keyed == hb->keyed &&
 	       ha->max_loss_pct == hb->max_loss_pct &&
 	       ha->max_rtt_ms == hb->max_rtt_ms;
+}
+
+/* A guard limit's keys, omitted when the guard would fill them in itself. */
+static void print_guard_limits(FILE *f, const struct guard_limits *l)
+{
+	char buf[HL_FMT_MAX];
+
+	if (l->pps)
+		fprintf(f, "GuardRate = %llu\n", (unsigned long long)l->pps);
+	if (l->pps_burst && l->pps_burst != conf_guard_burst(l->pps))
+		fprintf(f, "GuardBurst = %llu\n", (unsigned long long)l->pps_burst);
+	if (l->bps)
+		fprintf(f, "GuardBytes = %s\n", format_rate(l->bps * 8, buf));
+	if (l->bps_burst && l->bps_burst != conf_guard_burst(l->bps))
+		fprintf(f, "GuardByteBurst = %llu\n", (unsigned long long)l->bps_burst);
+}
+
+void conf_print_ifaces(FILE *f, const struct conf_iface *v, size_t n, bool blank)
+{
+	char buf[HL_FMT_MAX];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i || blank)
+			fputc('\n', f);
+		fprintf(f, "[Interface %s]\n", v[i].dev);
+		fprintf(f, "Qdisc = %s\n", conf_qdisc_name(v[i].qdisc));
+		if (v[i].qdisc == CONF_QDISC_HTB)
+			fprintf(f, "Rate = %s\n", format_rate(v[i].rate, buf));
+		fprintf(f, "Guard = %s\n", v[i].guard ? guard_mode_name(v[i].guard_mode) :
+			"none");
+		if (v[i].guard)
+			print_guard_limits(f, &v[i].limits);
+	}
+}
+
+bool conf_iface_equal(const struct conf_iface *a, const struct conf_iface *b)
+{
+	return !strcmp(a->dev, b->dev) && a->qdisc == b->qdisc &&
+	       (a->qdisc != CONF_QDISC_HTB || a->rate == b->rate) &&
+	       a->guard == b->guard &&
+	       (!a->guard || (a->guard_mode == b->guard_mode &&
+			      !memcmp(&a->limits, &b->limits, sizeof(a->limits))));
 }

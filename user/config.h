@@ -15,7 +15,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <net/if.h>
+
 #include "channel.h"
+#include "guard.h"
 #include "name_index.h"
 
 /* One [Channel NAME] section, with every default filled in, and the
@@ -26,11 +29,36 @@ struct conf_channel {
 	unsigned int line;	/* of the [Channel NAME] header */
 };
 
+/* The root qdisc hotline installs on a device (see qdisc.c). */
+enum conf_qdisc {
+	CONF_QDISC_NONE,	/* none of hotline's; another root is left alone */
+	CONF_QDISC_PRIO,
+	CONF_QDISC_HTB,
+};
+
+/*
+ * One [Interface DEV] section: hotline's qdisc and guard on DEV. The
+ * guard's bursts are filled in as the guard would fill them (a rate's
+ * burst defaults to one second of it), so a section compares equal to
+ * what the guard reports back.
+ */
+struct conf_iface {
+	char dev[IF_NAMESIZE];
+	enum conf_qdisc qdisc;
+	uint64_t rate;			/* bit/s; with CONF_QDISC_HTB only */
+	bool guard;			/* false: no guard (Guard = none) */
+	enum guard_mode guard_mode;
+	struct guard_limits limits;	/* bytes in bytes, as guard.h */
+	unsigned int line;		/* of the [Interface DEV] header */
+};
+
 struct conf {
 	struct conf_channel *v;
 	size_t n;
 	size_t cap;		/* of v */
 	struct name_index ix;	/* name -> index in v, for conf_find() */
+	struct conf_iface *ifs;	/* in the file's order */
+	size_t nifs;
 	char **errors;		/* "FILE:LINE: message" */
 	size_t nerrors;
 };
@@ -63,6 +91,17 @@ struct conf_channel *conf_find(const struct conf *c, const char *name);
  */
 void conf_print(FILE *f, const struct hl_channel *chs, const char *const *key_files,
 		size_t n);
+
+/* "htb", "prio" or "none", as the file spells it. */
+const char *conf_qdisc_name(enum conf_qdisc q);
+/* The burst the guard gives a rate that has none: one second's worth. */
+uint64_t conf_guard_burst(uint64_t rate);
+
+/* Prints [Interface DEV] sections, a blank line between them (and before
+ * the first when blank: channels came before). */
+void conf_print_ifaces(FILE *f, const struct conf_iface *v, size_t n, bool blank);
+/* What a config can say about an interface: not its line. */
+bool conf_iface_equal(const struct conf_iface *a, const struct conf_iface *b);
 
 /*
  * Compares what a config can say about two channels (not id or counters):

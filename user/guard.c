@@ -60,29 +60,11 @@ void guard_set_pin_root(const char *dir)
 	snprintf(guard_pin_root, sizeof(guard_pin_root), "%s", dir);
 }
 
-static const char *const mode_names[] = {
-	[GUARD_MODE_OFF] = "off",
-	[GUARD_MODE_MONITOR] = "monitor",
-	[GUARD_MODE_ENFORCE] = "enforce",
-	[GUARD_MODE_AUTO] = "auto",
-};
-
-const char *guard_mode_name(enum guard_mode mode)
-{
-	if ((unsigned int)mode >= HOTLINE_GUARD_MODE_MAX)
-		return "?";
-	return mode_names[mode];
-}
-
 int guard_mode_parse(const char *s, enum guard_mode *mode)
 {
-	for (unsigned int i = 0; i < HOTLINE_GUARD_MODE_MAX; i++) {
-		if (!strcmp(s, mode_names[i])) {
-			*mode = (enum guard_mode)i;
-			return 0;
-		}
-	}
-	return fail(-EINVAL, "unknown guard mode '%s' (off, monitor, enforce, auto)", s);
+	if (guard_mode_lookup(s, mode))
+		return fail(-EINVAL, "unknown guard mode '%s' (off, monitor, enforce, auto)", s);
+	return 0;
 }
 
 static const char *const stat_names[] = {

@@ -101,6 +101,8 @@ int guard_foreach(int (*fn)(const char *ifname, void *arg), void *arg);
 const char *guard_error(void);
 const char *guard_mode_name(enum guard_mode mode);
 int guard_mode_parse(const char *s, enum guard_mode *mode);
+/* guard_mode_parse() without the message; guard_mode.c, no libbpf. */
+int guard_mode_lookup(const char *s, enum guard_mode *mode);
 const char *guard_stat_name(enum hotline_guard_stat stat);
 
 /* Pin directory root, default HOTLINE_GUARD_PIN_ROOT (tests use their own). */

@@ -46,6 +46,7 @@
 
 #include "guard.h"
 #include "hotlinectl.h"
+#include "iface.h"
 #include "nl.h"
 #include "output.h"
 #include "status.h"
@@ -131,6 +132,26 @@ static int sync_from(struct hl_nl *nl, const char *dev, struct hl_channel_list *
 	if (count)
 		*count = n;
 	return EXIT_OK;
+}
+
+void guard_pin_root_netns(bool create)
+{
+	pin_root_for_netns(create);
+}
+
+void guard_pin_root_tidy(void)
+{
+	if (opts.netns)
+		rmdir(NETNS_PIN_PARENT);	/* once the last namespace's is gone */
+}
+
+int guard_sync_dev(struct hl_nl *nl, const char *dev)
+{
+	struct hl_channel_list l = { 0 };
+	int ret = sync_from(nl, dev, &l, NULL);
+
+	free(l.v);
+	return ret;
 }
 
 static int check_dev(const char *dev)

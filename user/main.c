@@ -158,14 +158,20 @@ static const struct command commands[] = {
 		"      whole list, and unchanged paths keep their sessions\n"
 		"    ~ key NAME: sent again (keys cannot be read back; an unchanged\n"
 		"                key keeps the health session)\n"
+		"  Then, if FILE has [Interface DEV] sections, each device's qdisc and\n"
+		"  guard (hotline's on devices FILE does not name are removed):\n"
+		"    ~ interface DEV KEY: OLD -> NEW (install|replace|in place|remove|\n"
+		"                                     attach|detach)\n"
+		"    = interface DEV: unchanged      (nothing written)\n"
 		"  --dry-run, -n   print the steps, change nothing (-j: as JSON)\n"
-		"  --check         only read and check FILE; needs no module\n"
+		"  --check         only read and check FILE (not whether its devices\n"
+		"                  exist); needs no module\n"
 	},
 	{
 		"showconf", cmd_showconf,
 		"showconf",
-		"  print the running channels as hotline.conf; apply takes it back\n"
-		"  unchanged. Keys cannot be read from the kernel: a keyed channel\n"
+		"  print the running channels, and the devices with hotline's qdisc or\n"
+		"  guard, as hotline.conf; apply takes it back unchanged. Keys cannot be read from the kernel: a keyed channel\n"
 		"  gets a \"# KeyFile = ...\" comment to replace with its key file.\n"
 	},
 	{

@@ -59,6 +59,7 @@
 #include <json-c/json.h>
 
 #include "hotlinectl.h"
+#include "iface.h"
 #include "nl.h"
 #include "output.h"
 #include "route.h"
@@ -206,8 +207,9 @@ static uint32_t htb_quantum(uint64_t bytes_per_sec)
 	return (uint32_t)q;
 }
 
+/* flags: NLM_F_CREATE | NLM_F_EXCL to add the class, 0 to change it */
 static int htb_class(struct tc_ctx *t, uint32_t parent, uint32_t handle,
-		     uint32_t prio, uint64_t rate, uint64_t ceil)
+		     uint32_t prio, uint64_t rate, uint64_t ceil, int flags)
 {
 	struct rtnl_class *c = rtnl_class_alloc();
 	char what[64], h[HL_FMT_MAX];
@@ -224,11 +226,11 @@ static int htb_class(struct tc_ctx *t, uint32_t parent, uint32_t handle,
 	rtnl_htb_set_ceil64(c, ceil);
 	rtnl_htb_set_quantum(c, htb_quantum(rate));
 	tc_reset(t);
-	err = rtnl_class_add(t->sk, c, NLM_F_CREATE | NLM_F_EXCL);
+	err = rtnl_class_add(t->sk, c, flags);
 	rtnl_class_put(c);
 	if (err) {
-		snprintf(what, sizeof(what), "install the HTB class %s",
-			 handle_str(handle, h));
+		snprintf(what, sizeof(what), "%s the HTB class %s",
+			 flags ? "install" : "change", handle_str(handle, h));
 		tc_error(t, err, what);
 	}
 	return err ? -1 : 0;
@@ -313,20 +315,27 @@ static int hotline_filter(struct tc_ctx *t)
 	return err ? -1 : 0;
 }
 
-static int htb_install(struct tc_ctx *t, uint64_t bits_per_sec)
+/* The three classes at RATE; flags as htb_class(). */
+static int htb_classes(struct tc_ctx *t, uint64_t bits_per_sec, int flags)
 {
 	uint64_t rate = bits_per_sec / 8;
 	uint64_t rest = rate / 20 ? rate / 20 : 1;
+
+	return htb_class(t, HL_HANDLE, HL_CLASS_ROOT, 0, rate, rate, flags) ||
+	       htb_class(t, HL_CLASS_ROOT, HL_CLASS_HOT, 0, rate - rest, rate, flags) ||
+	       /* rest is guaranteed, rate the ceiling it may borrow up to */
+	       /* NOLINTNEXTLINE(readability-suspicious-call-argument) */
+	       htb_class(t, HL_CLASS_ROOT, HL_CLASS_REST, 1, rest, rate, flags) ? -1 : 0;
+}
+
+static int htb_install(struct tc_ctx *t, uint64_t bits_per_sec)
+{
 	struct rtnl_qdisc *q = qdisc_new(t, TC_H_ROOT, HL_HANDLE, "htb");
 
 	rtnl_htb_set_defcls(q, TC_H_MIN(HL_CLASS_REST));
 	rtnl_htb_set_rate2quantum(q, HTB_R2Q);
 	if (qdisc_create(t, q, "install the HTB qdisc 1:") ||
-	    htb_class(t, HL_HANDLE, HL_CLASS_ROOT, 0, rate, rate) ||
-	    htb_class(t, HL_CLASS_ROOT, HL_CLASS_HOT, 0, rate - rest, rate) ||
-	    /* rest is guaranteed, rate the ceiling it may borrow up to */
-	    /* NOLINTNEXTLINE(readability-suspicious-call-argument) */
-	    htb_class(t, HL_CLASS_ROOT, HL_CLASS_REST, 1, rest, rate) ||
+	    htb_classes(t, bits_per_sec, NLM_F_CREATE | NLM_F_EXCL) ||
 	    qdisc_create(t, qdisc_new(t, HL_CLASS_REST, HL_LEAF_REST, "fq_codel"),
 			 "install the fq_codel qdisc 20: under 1:20"))
 		return -1;
@@ -554,6 +563,207 @@ out:
 	return err ? -1 : 0;
 }
 
+/* DEV's index and a socket whose errors come back with the extack. */
+static int tc_open(struct tc_ctx *t, const char *dev)
+{
+	int one = 1;
+
+	t->dev = dev;
+	t->ifindex = (int)if_nametoindex(dev);
+	if (!t->ifindex) {
+		errorf("no device \"%s\"%s%s", dev, opts.netns ? " in netns " : "",
+		       opts.netns ? opts.netns : "");
+		return -1;
+	}
+	t->sk = route_socket();
+	if (!t->sk)
+		return -1;
+	setsockopt(nl_socket_get_fd(t->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	nl_socket_modify_err_cb(t->sk, NL_CB_CUSTOM, tc_err_cb, t);
+	return 0;
+}
+
+/* ---- hotline's root qdisc, for apply and showconf ---- */
+
+/* An HTB root is hotline's with its default class and the three classes. */
+static bool htb_is_hotline(struct rtnl_qdisc *q, struct nl_cache *classes,
+			   int ifindex, uint64_t *bits_per_sec)
+{
+	struct rtnl_class *root, *hot, *rest;
+	uint64_t rate = 0;
+	bool ok;
+
+	if (rtnl_htb_get_defcls(q) != TC_H_MIN(HL_CLASS_REST))
+		return false;
+	root = rtnl_class_get(classes, ifindex, HL_CLASS_ROOT);
+	hot = rtnl_class_get(classes, ifindex, HL_CLASS_HOT);
+	rest = rtnl_class_get(classes, ifindex, HL_CLASS_REST);
+	ok = root && hot && rest && !rtnl_htb_get_rate64(root, &rate);
+	*bits_per_sec = rate * 8;
+	if (root)
+		rtnl_class_put(root);
+	if (hot)
+		rtnl_class_put(hot);
+	if (rest)
+		rtnl_class_put(rest);
+	return ok;
+}
+
+/*
+ * Which of hotline's qdiscs Q is: handle 1: at the root, and a prio with
+ * hotline's three bands and priomap, or an HTB as htb_install() makes it.
+ * Any other root (the kernel's default, an admin's own) is CONF_QDISC_NONE:
+ * apply never removes what it cannot tell is hotline's.
+ */
+static int qdisc_classify(struct nl_sock *sk, struct rtnl_qdisc *q,
+			  enum conf_qdisc *kind, uint64_t *rate)
+{
+	const char *k = rtnl_tc_get_kind(TC_CAST(q));
+	int ifindex = rtnl_tc_get_ifindex(TC_CAST(q));
+	struct nl_cache *classes;
+	uint8_t *map;
+	int err;
+
+	*kind = CONF_QDISC_NONE;
+	*rate = 0;
+	if (rtnl_tc_get_parent(TC_CAST(q)) != TC_H_ROOT ||
+	    rtnl_tc_get_handle(TC_CAST(q)) != HL_HANDLE || !k)
+		return 0;
+	if (!strcmp(k, "prio")) {
+		map = rtnl_qdisc_prio_get_priomap(q);
+		if (rtnl_qdisc_prio_get_bands(q) == 3 && map &&
+		    !memcmp(map, hotline_priomap, sizeof(hotline_priomap)))
+			*kind = CONF_QDISC_PRIO;
+		return 0;
+	}
+	if (strcmp(k, "htb") != 0)
+		return 0;
+	err = rtnl_class_alloc_cache(sk, ifindex, &classes);
+	if (err)
+		return err;
+	if (htb_is_hotline(q, classes, ifindex, rate))
+		*kind = CONF_QDISC_HTB;
+	nl_cache_free(classes);
+	return 0;
+}
+
+struct list_ctx {
+	struct nl_sock *sk;
+	struct conf_iface *v;
+	size_t n;
+	int err;
+};
+
+static void list_one(struct nl_object *obj, void *arg)
+{
+	struct rtnl_qdisc *q = (struct rtnl_qdisc *)obj;
+	struct list_ctx *l = arg;
+	char name[IF_NAMESIZE];
+	enum conf_qdisc kind;
+	struct conf_iface *f;
+	uint64_t rate;
+	int err;
+
+	if (l->err)
+		return;
+	err = qdisc_classify(l->sk, q, &kind, &rate);
+	if (err) {
+		l->err = err;
+		return;
+	}
+	if (kind == CONF_QDISC_NONE ||
+	    !if_indextoname((unsigned int)rtnl_tc_get_ifindex(TC_CAST(q)), name))
+		return;		/* a device gone since the dump: nothing to say */
+	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+	if (!l->v)
+		abort();
+	f = &l->v[l->n++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->dev, sizeof(f->dev), "%s", name);
+	f->qdisc = kind;
+	f->rate = rate;
+}
+
+int qdisc_hotline_list(struct conf_iface **v, size_t *n)
+{
+	struct list_ctx l = { 0 };
+	struct nl_cache *qc = NULL;
+	int err;
+
+	*v = NULL;
+	*n = 0;
+	l.sk = route_socket();
+	if (!l.sk)
+		return -1;
+	err = rtnl_qdisc_alloc_cache(l.sk, &qc);
+	if (!err) {
+		nl_cache_foreach(qc, list_one, &l);
+		err = l.err;
+		nl_cache_free(qc);
+	}
+	nl_socket_free(l.sk);
+	if (err) {
+		errorf("cannot read the devices' qdiscs: %s", nl_geterror(err));
+		free(l.v);
+		return -1;
+	}
+	*v = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/* Runs fn on a socket for DEV; -1 after saying what failed. */
+static int on_dev(const char *dev, int (*fn)(struct tc_ctx *t, uint64_t rate),
+		  uint64_t rate)
+{
+	struct tc_ctx t = { 0 };
+	int err;
+
+	if (tc_open(&t, dev))
+		return -1;
+	err = fn(&t, rate);
+	nl_socket_free(t.sk);
+	return err;
+}
+
+static int do_install(struct tc_ctx *t, uint64_t rate)
+{
+	if (root_delete(t, true))
+		return -1;
+	if (rate ? htb_install(t, rate) : prio_install(t)) {
+		root_delete(t, true);	/* not half set up: as without us */
+		return -1;
+	}
+	return 0;
+}
+
+static int do_rate(struct tc_ctx *t, uint64_t rate)
+{
+	return htb_classes(t, rate, 0);
+}
+
+static int do_remove(struct tc_ctx *t, uint64_t rate)
+{
+	(void)rate;
+	return root_delete(t, true);
+}
+
+int qdisc_hotline_install(const char *dev, enum conf_qdisc kind, uint64_t rate)
+{
+	return on_dev(dev, do_install, kind == CONF_QDISC_HTB ? rate : 0);
+}
+
+int qdisc_hotline_rate(const char *dev, uint64_t rate)
+{
+	return on_dev(dev, do_rate, rate);
+}
+
+int qdisc_hotline_remove(const char *dev)
+{
+	return on_dev(dev, do_remove, 0);
+}
+
 enum qdisc_action { QDISC_PRIO, QDISC_HTB, QDISC_DEL, QDISC_SHOW };
 
 int cmd_qdisc(int argc, char **argv)
@@ -562,7 +772,7 @@ int cmd_qdisc(int argc, char **argv)
 	struct tc_ctx t = { 0 };
 	struct parse_error e;
 	uint64_t rate = 0;
-	int one = 1, ret = EXIT_ERROR;
+	int ret = EXIT_ERROR;
 
 	if (argc < 2)
 		return usage_error("qdisc needs a device: qdisc DEV [rate RATE | del | show]");
@@ -588,18 +798,8 @@ int cmd_qdisc(int argc, char **argv)
 				   argv[2]);
 	}
 
-	t.ifindex = (int)if_nametoindex(t.dev);
-	if (!t.ifindex) {
-		errorf("no device \"%s\"%s%s", t.dev, opts.netns ? " in netns " : "",
-		       opts.netns ? opts.netns : "");
+	if (tc_open(&t, t.dev))
 		return EXIT_ERROR;
-	}
-	t.sk = route_socket();
-	if (!t.sk)
-		return EXIT_ERROR;
-	setsockopt(nl_socket_get_fd(t.sk), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
-	nl_socket_modify_err_cb(t.sk, NL_CB_CUSTOM, tc_err_cb, &t);
 
 	switch (action) {
 	case QDISC_SHOW:

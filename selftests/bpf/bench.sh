@@ -15,5 +15,6 @@ mkdir -p "$out"
 make -s -C "$root/bpf" BUILD="$root/build/bpf"
 $CC -std=c11 -Wall -Wextra -Werror -O2 -g \
 	-I"$root/include/uapi" -I"$root/include" -I"$root/build/bpf" -I"$root/user" \
-	"$here/bench.c" "$root/user/guard.c" -lbpf -lelf -lz -lpthread -o "$out/bench"
+	"$here/bench.c" "$root/user/guard.c" "$root/user/guard_mode.c" -lbpf -lelf -lz -lpthread \
+	-o "$out/bench"
 exec "$out/bench" "$@"

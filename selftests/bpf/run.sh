@@ -100,7 +100,7 @@ fi
 
 # 3. The BPF program.
 if ! build guard_test $CC $CFLAGS -O2 $INC -I"$root/build/bpf" -I"$root/user" \
-	"$here/guard_test.c" "$root/user/guard.c" -lbpf -lelf -lz \
+	"$here/guard_test.c" "$root/user/guard.c" "$root/user/guard_mode.c" -lbpf -lelf -lz \
 	-o "$out/guard_test"; then
 	exit 1
 fi

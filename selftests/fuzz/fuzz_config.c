@@ -2,8 +2,9 @@
 /*
  * libFuzzer target: the hotline.conf parser (user/config.c). Besides not
  * crashing, leaking or invoking undefined behaviour, a file that parses
- * must print (conf_print) into a file that parses back to the same
- * channels: the property `showconf | apply -` relies on.
+ * must print (conf_print, conf_print_ifaces) into a file that parses back
+ * to the same channels and interfaces: the property `showconf | apply -`
+ * relies on.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,8 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		abort();
 	conf_print(f, chs, keys, c.n);
+	conf_print_ifaces(f, c.ifs, c.nifs, c.n > 0);
 	fclose(f);
-	if (conf_parse(text, len, "printed.conf", NULL, 0, &back) || back.n != c.n) {
+	if (conf_parse(text, len, "printed.conf", NULL, 0, &back) || back.n != c.n ||
+	    back.nifs != c.nifs) {
 		fprintf(stderr, "printed config does not parse back:\n%s", text);
 		abort();
 	}
@@ -50,6 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!conf_channel_equal(&c.v[i].ch, &back.v[i].ch) ||
 		    !k1 != !k2 || (k1 && strcmp(k1, k2))) {
 			fprintf(stderr, "channel %zu differs after print and parse:\n%s",
+				i, text);
+			abort();
+		}
+	}
+	for (i = 0; i < c.nifs; i++) {
+		if (!conf_iface_equal(&c.ifs[i], &back.ifs[i])) {
+			fprintf(stderr, "interface %zu differs after print and parse:\n%s",
 				i, text);
 			abort();
 		}

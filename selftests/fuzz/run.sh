@@ -44,7 +44,7 @@ cflags="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror
 libs="$(pkg-config --libs libmnl json-c) -lm"
 u=$root/user
 # shellcheck disable=SC2034 # read through ${!srcs_var}
-srcs_fuzz_config="$u/config.c $u/parse.c $u/key.c $u/channel_msg.c $u/path.c"
+srcs_fuzz_config="$u/config.c $u/guard_mode.c $u/parse.c $u/key.c $u/channel_msg.c $u/path.c"
 # shellcheck disable=SC2034
 srcs_fuzz_channel_decode="$srcs_fuzz_config $u/output.c $u/status.c"
 

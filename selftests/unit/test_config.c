@@ -59,7 +59,7 @@ static void test_errors(void)
 	expect_error("unknown key", "[Channel a]\nPeer = 192.0.2.1\nColour = red\n",
 		     "t.conf:3: unknown key \"Colour\"");
 	expect_error("unknown section", "[Peer x]\nPeer = 192.0.2.1\n",
-		     "t.conf:1: unknown section \"[Peer x]\": only [Channel NAME] and [Path CHANNEL NAME] are known");
+		     "t.conf:1: unknown section \"[Peer x]\": only [Channel NAME], [Path CHANNEL NAME] and [Interface DEV] are known");
 	expect_error("key outside a section", "# head\nPeer = 192.0.2.1\n",
 		     "t.conf:2: Peer outside a [Channel NAME] section");
 	expect_error("bad prefix", "[Channel a]\n\nPeer = 192.0.2.1/24\n",
@@ -425,6 +425,189 @@ static void test_showconf_comment(void)
 	free(text);
 }
 
+/* ---- [Interface DEV] ---- */
+
+/* The file gives exactly the one error want, and no interface. */
+static void iface_error(const char *name, const char *text, const char *want)
+{
+	struct conf c;
+	size_t n = parse(text, &c);
+
+	if (!CHECK(n == 1 && c.nifs == 0 && c.ifs == NULL && has_error(&c, want), name,
+		   "%zu errors, %zu interfaces; wanted only \"%s\"", n, c.nifs, want))
+		errors_print(&c);
+	conf_free(&c);
+}
+
+static void test_iface_accept(void)
+{
+	const char *text =
+		"[Channel a]\nPeer = 192.0.2.1\n\n"
+		"[interface wan0]   # case of the word as [Channel]\n"
+		"Qdisc = htb\nRate = 100mbit\nGuard = auto\nGuardRate = 20000\n"
+		"GuardBytes = 80mbit\n\n"
+		"[Interface wan1]\nQdisc = prio\nGuard = enforce\nGuardRate = 10\n"
+		"GuardBurst = 3\nGuardBytes = 8kbit\nGuardByteBurst = 1514\n\n"
+		"[Interface eth.100]\n"
+		"[Interface lan-0]\nQdisc = none\nGuard = none\n";
+	const struct conf_iface *f;
+	struct conf c;
+	size_t n = parse(text, &c);
+
+	if (!CHECK(n == 0 && c.n == 1 && c.nifs == 4, "interfaces: a good file is taken",
+		   "%zu errors, %zu channels, %zu interfaces", n, c.n, c.nifs)) {
+		errors_print(&c);
+		conf_free(&c);
+		return;
+	}
+	f = &c.ifs[0];
+	CHECK(!strcmp(f->dev, "wan0") && f->line == 4 && f->qdisc == CONF_QDISC_HTB &&
+	      f->rate == 100000000ULL && f->guard && f->guard_mode == GUARD_MODE_AUTO &&
+	      f->limits.pps == 20000 && f->limits.pps_burst == 20000 &&
+	      f->limits.bps == 10000000 && f->limits.bps_burst == 10000000,
+	      "interfaces: htb, rate, guard auto; bursts default to a second's worth",
+	      "dev %s line %u qdisc %d rate %llu guard %d mode %d pps %llu/%llu bps %llu/%llu",
+	      f->dev, f->line, f->qdisc, (unsigned long long)f->rate, f->guard,
+	      f->guard_mode, (unsigned long long)f->limits.pps,
+	      (unsigned long long)f->limits.pps_burst, (unsigned long long)f->limits.bps,
+	      (unsigned long long)f->limits.bps_burst);
+	f = &c.ifs[1];
+	CHECK(f->qdisc == CONF_QDISC_PRIO && f->guard && f->guard_mode == GUARD_MODE_ENFORCE &&
+	      f->limits.pps == 10 && f->limits.pps_burst == 3 && f->limits.bps == 1000 &&
+	      f->limits.bps_burst == 1514,
+	      "interfaces: prio, guard enforce with every limit given", "qdisc %d mode %d",
+	      f->qdisc, f->guard_mode);
+	CHECK(c.ifs[2].qdisc == CONF_QDISC_NONE && !c.ifs[2].guard &&
+	      c.ifs[3].qdisc == CONF_QDISC_NONE && !c.ifs[3].guard,
+	      "interfaces: an empty section and Qdisc/Guard = none say hotline has nothing there",
+	      "qdisc %d guard %d", c.ifs[2].qdisc, c.ifs[2].guard);
+	conf_free(&c);
+}
+
+static void test_iface_errors(void)
+{
+	iface_error("interface: unknown key", "[Interface wan0]\nQdisc = prio\nColour = red\n",
+		    "t.conf:3: unknown key \"Colour\"");
+	iface_error("interface: bad Qdisc", "[Interface wan0]\nQdisc = fq\n",
+		    "t.conf:2: invalid Qdisc \"fq\": must be prio, htb or none");
+	iface_error("interface: bad Rate", "[Interface wan0]\nQdisc = htb\nRate = fast\n",
+		    "t.conf:3: invalid Rate \"fast\": must be a rate of at least 1kbit, "
+		    "like 500kbit, 20mbit or 1gbit");
+	iface_error("interface: Rate without htb", "[Interface wan0]\nQdisc = prio\nRate = 1mbit\n",
+		    "t.conf:3: Rate needs Qdisc = htb (prio and none take no rate)");
+	iface_error("interface: Rate without Qdisc", "[Interface wan0]\nRate = 1mbit\n",
+		    "t.conf:2: Rate needs Qdisc = htb (prio and none take no rate)");
+	iface_error("interface: htb without Rate", "[Interface wan0]\n\nQdisc = htb\n",
+		    "t.conf:3: Qdisc = htb needs Rate (the link's rate, like 100mbit)");
+	iface_error("interface: bad Guard", "[Interface wan0]\nGuard = on\n",
+		    "t.conf:2: invalid Guard \"on\": must be none (no guard) or a guard "
+		    "mode: off, monitor, enforce or auto");
+	iface_error("interface: GuardRate without Guard", "[Interface wan0]\nGuardRate = 5\n",
+		    "t.conf:2: GuardRate needs Guard = off, monitor, enforce or auto");
+	iface_error("interface: GuardBytes with Guard = none",
+		    "[Interface wan0]\nGuard = none\nGuardBytes = 1mbit\n",
+		    "t.conf:3: GuardBytes needs Guard = off, monitor, enforce or auto");
+	iface_error("interface: GuardBurst without GuardRate",
+		    "[Interface wan0]\nGuard = auto\nGuardBurst = 5\n",
+		    "t.conf:3: GuardBurst needs GuardRate");
+	iface_error("interface: GuardByteBurst without GuardBytes",
+		    "[Interface wan0]\nGuard = auto\nGuardByteBurst = 5\n",
+		    "t.conf:3: GuardByteBurst needs GuardBytes");
+	iface_error("interface: GuardRate 0", "[Interface wan0]\nGuard = auto\nGuardRate = 0\n",
+		    "t.conf:3: invalid GuardRate \"0\": must be a number 1..4294967295");
+	iface_error("interface: GuardBurst over the guard's",
+		    "[Interface wan0]\nGuard = auto\nGuardRate = 5\nGuardBurst = 4294967295\n",
+		    "t.conf:4: invalid GuardBurst \"4294967295\": must be at most 4000000000");
+	iface_error("interface: duplicate section",
+		    "[Interface wan0]\nQdisc = prio\n\n[Interface wan0]\nQdisc = htb\nRate = 1mbit\n",
+		    "t.conf:4: duplicate interface \"wan0\" (first at line 1)");
+	iface_error("interface: duplicate key", "[Interface wan0]\nQdisc = prio\nqdisc = htb\n",
+		    "t.conf:3: duplicate key Qdisc (first at line 2)");
+	iface_error("interface: a device name with /", "[Interface a/b]\n",
+		    "t.conf:1: invalid device \"a/b\": must be an interface name (1..15 "
+		    "bytes, no / : or spaces)");
+	iface_error("interface: a device name too long", "[Interface abcdefghijklmnop]\n",
+		    "t.conf:1: invalid device \"abcdefghijklmnop\": must be an interface "
+		    "name (1..15 bytes, no / : or spaces)");
+	iface_error("interface: a device name with a space", "[Interface wan 0]\n",
+		    "t.conf:1: invalid device \"wan 0\": must be an interface name (1..15 "
+		    "bytes, no / : or spaces)");
+	iface_error("interface: a device name ..", "[Interface ..]\n",
+		    "t.conf:1: invalid device \"..\": must be an interface name (1..15 "
+		    "bytes, no / : or spaces)");
+	iface_error("interface: no device", "[Interface]\nQdisc = prio\n",
+		    "t.conf:1: [Interface] needs a device: [Interface DEV]");
+	iface_error("interface: a channel key", "[Interface wan0]\nPeer = 192.0.2.1\n",
+		    "t.conf:2: Peer is not a key of an [Interface DEV] section");
+	iface_error("interface: its key in a channel",
+		    "[Channel a]\nPeer = 192.0.2.1\nQdisc = prio\n",
+		    "t.conf:3: Qdisc belongs in an [Interface DEV] section");
+	iface_error("interface: its key outside a section", "Guard = auto\n",
+		    "t.conf:1: Guard outside an [Interface DEV] section");
+	iface_error("interface: a channel's error leaves no interface",
+		    "[Channel a]\nPeer = 192.0.2.1/8\n[Interface wan0]\nQdisc = prio\n",
+		    "t.conf:2: invalid Peer \"192.0.2.1/8\": host bits are set; the network "
+		    "is 192.0.0.0/8");
+}
+
+/* What conf_print_ifaces() writes parses back equal, defaults left out. */
+static void test_iface_round_trip(void)
+{
+	struct conf_iface v[4];
+	unsigned int round, fails = 0;
+
+	srandom(20261203);
+	for (round = 0; round < 200; round++) {
+		char *text = NULL;
+		size_t len = 0, n = 1 + rnd(4), i;
+		FILE *f = open_memstream(&text, &len);
+		struct conf c;
+
+		memset(v, 0, sizeof(v));
+		for (i = 0; i < n; i++) {
+			snprintf(v[i].dev, sizeof(v[i].dev), "eth%zu", i);
+			v[i].qdisc = (enum conf_qdisc)rnd(3);
+			if (v[i].qdisc == CONF_QDISC_HTB)
+				v[i].rate = 8000ULL * (1 + rnd(1000000));
+			v[i].guard = rnd(2);
+			v[i].guard_mode = (enum guard_mode)rnd(4);
+			if (v[i].guard && rnd(2)) {
+				v[i].limits.pps = 1 + rnd(100000);
+				v[i].limits.pps_burst = rnd(2) ? 1 + rnd(1000) :
+					conf_guard_burst(v[i].limits.pps);
+			}
+			if (v[i].guard && rnd(2)) {
+				v[i].limits.bps = 125 * (1 + rnd(100000));
+				v[i].limits.bps_burst = rnd(2) ? 1514 + rnd(100000) :
+					conf_guard_burst(v[i].limits.bps);
+			}
+			if (!v[i].guard)
+				v[i].guard_mode = GUARD_MODE_OFF;
+		}
+		conf_print_ifaces(f, v, n, false);
+		fclose(f);
+		if (conf_parse(text, len, "gen.conf", NULL, 0, &c) || c.nifs != n) {
+			if (!fails++) {
+				printf("    round %u:\n%s", round, text);
+				errors_print(&c);
+			}
+		} else {
+			for (i = 0; i < n; i++) {
+				if (!conf_iface_equal(&v[i], &c.ifs[i])) {
+					if (!fails++)
+						printf("    round %u interface %zu differs:\n%s",
+						       round, i, text);
+					break;
+				}
+			}
+		}
+		conf_free(&c);
+		free(text);
+	}
+	CHECK(fails == 0, "interfaces: 200 generated sets print and parse back equal",
+	      "%u of 200 differ", fails);
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -716,6 +899,9 @@ int main(int argc, char **argv)
 	test_comment_after_equals();
 	test_round_trip();
 	test_showconf_comment();
+	test_iface_accept();
+	test_iface_errors();
+	test_iface_round_trip();
 	ret = unit_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
