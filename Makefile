@@ -12,6 +12,8 @@
 #   make bench      benchmarks (prints numbers; see docs/benchmarks.md)
 #   make demo       the guided tour in the VM
 #   make deps       install the Debian packages all of the above need
+#   make deb        the Debian packages hotline-dkms and hotlinectl, checked
+#                   by lintian, in build/deb (docs/packaging.md)
 
 TOP		:= $(CURDIR)
 BUILD		:= $(TOP)/build
@@ -28,7 +30,8 @@ KVERS := $(KVER)
 endif
 
 .PHONY: all kmod bpf user icount check unit vmtest bench stress demo deps install \
-	uninstall dkms-install clean sparse debug-kernel lint
+	uninstall dkms-install clean sparse debug-kernel lint hotlinectl install-user \
+	dkms-src deb
 
 all: kmod bpf user icount
 
@@ -78,6 +81,10 @@ bpf:
 user: bpf
 	@$(MAKE) -s -C user BUILD=$(BUILD) HOTLINE_VERSION=$(HOTLINE_VERSION)
 	@$(MAKE) -s -C selftests/nlfuzz BUILD=$(BUILD)
+
+# The program alone: a package ships neither the ASan build nor the fuzzer.
+hotlinectl: bpf
+	@$(MAKE) -s -C user hotlinectl BUILD=$(BUILD) HOTLINE_VERSION=$(HOTLINE_VERSION)
 
 # hotline.ko is built for the production kernels first; check.sh builds
 # the debug kernel (or takes it from its cache outside the clone) beside
@@ -132,9 +139,15 @@ clean:
 #	into UNITDIR; /etc/hotline/hotline.conf from the example unless one
 #	exists. `make uninstall` with the same variables removes exactly that
 #	(the config only if it is still the example).
+#   make install-user [PREFIX=/usr/local] [DESTDIR=]
+#	what `make install` does but the module: for a package, or a host
+#	whose module comes from DKMS.
 #   make dkms-install [DKMS=dkms]
 #	the module's sources to /usr/src/hotline-VERSION and dkms add, build,
 #	install. DKMS=echo with DESTDIR=DIR only lays out the tree.
+#   make dkms-src [DKMS_VERSION=V] [DESTDIR=]
+#	only lays out that tree, as /usr/src/hotline-V (V defaults to
+#	HOTLINE_VERSION; the module reports HOTLINE_VERSION either way).
 SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
@@ -144,7 +157,26 @@ INSTALL_KVER	:= $(if $(KVER),$(KVER),$(shell uname -r))
 INSTALL_MODDIR	:= /lib/modules/$(INSTALL_KVER)/updates/kmod
 UNITS		:= hotline.service hotline-monitor.service hotline-guard@.service
 DKMS		?= dkms
-DKMS_SRC	= $(DESTDIR)/usr/src/hotline-$(HOTLINE_VERSION)
+DKMS_VERSION	?= $(HOTLINE_VERSION)
+DKMS_SRC	= $(DESTDIR)/usr/src/hotline-$(DKMS_VERSION)
+
+# The userspace half of install and install-user.
+define install_user
+	@echo "  INSTALL hotlinectl, man pages, completion, units, $(CONFDIR)"
+	@install -D -m 0755 user/hotlinectl $(DESTDIR)$(SBINDIR)/hotlinectl
+	@install -D -m 0644 docs/hotlinectl.8 $(DESTDIR)$(MANDIR)/man8/hotlinectl.8
+	@install -D -m 0644 docs/hotline.conf.5 $(DESTDIR)$(MANDIR)/man5/hotline.conf.5
+	@install -D -m 0644 contrib/hotlinectl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/hotlinectl
+	@install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	@set -e; for u in $(UNITS); do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/$$u >$(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+	@install -d -m 0755 $(DESTDIR)$(CONFDIR)
+	@test -e $(DESTDIR)$(CONFDIR)/hotline.conf || \
+		install -m 0644 docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf
+endef
 
 install: user
 	@if [ -d /lib/modules/$(INSTALL_KVER)/build ]; then \
@@ -160,20 +192,10 @@ install: user
 		echo "install: no headers for kernel $(INSTALL_KVER), so no module:" \
 		     "install them, give KVER=, or use make dkms-install" >&2; \
 	fi
-	@echo "  INSTALL hotlinectl, man pages, completion, units, $(CONFDIR)"
-	@install -D -m 0755 user/hotlinectl $(DESTDIR)$(SBINDIR)/hotlinectl
-	@install -D -m 0644 docs/hotlinectl.8 $(DESTDIR)$(MANDIR)/man8/hotlinectl.8
-	@install -D -m 0644 docs/hotline.conf.5 $(DESTDIR)$(MANDIR)/man5/hotline.conf.5
-	@install -D -m 0644 contrib/hotlinectl.bash-completion \
-		$(DESTDIR)$(BASHCOMPDIR)/hotlinectl
-	@install -d -m 0755 $(DESTDIR)$(UNITDIR)
-	@set -e; for u in $(UNITS); do \
-		sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/$$u >$(DESTDIR)$(UNITDIR)/$$u; \
-		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
-	done
-	@install -d -m 0755 $(DESTDIR)$(CONFDIR)
-	@test -e $(DESTDIR)$(CONFDIR)/hotline.conf || \
-		install -m 0644 docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf
+	$(install_user)
+
+install-user: hotlinectl
+	$(install_user)
 
 uninstall:
 	rm -f $(foreach e,ko ko.xz ko.zst ko.gz,$(DESTDIR)$(INSTALL_MODDIR)/hotline.$(e))
@@ -191,7 +213,12 @@ uninstall:
 		echo "uninstall: keeping $(DESTDIR)$(CONFDIR)/hotline.conf (edited)"; \
 	fi
 
-dkms-install:
+dkms-install: dkms-src
+	$(DKMS) add $(DKMS_SRC)
+	$(DKMS) build -m hotline -v $(DKMS_VERSION)
+	$(DKMS) install -m hotline -v $(DKMS_VERSION)
+
+dkms-src:
 	@echo "  DKMS    $(DKMS_SRC)"
 	@rm -rf $(DKMS_SRC)
 	@install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux $(DKMS_SRC)/include/hotline
@@ -199,7 +226,9 @@ dkms-install:
 	@install -m 0644 kmod/Kbuild $(wildcard kmod/*.c kmod/*.h) $(DKMS_SRC)/kmod/
 	@install -m 0644 $(wildcard include/uapi/linux/*.h) $(DKMS_SRC)/include/uapi/linux/
 	@install -m 0644 $(wildcard include/hotline/*.h) $(DKMS_SRC)/include/hotline/
-	@sed 's/@VERSION@/$(HOTLINE_VERSION)/g' dkms.conf >$(DKMS_SRC)/dkms.conf
-	$(DKMS) add $(DKMS_SRC)
-	$(DKMS) build -m hotline -v $(HOTLINE_VERSION)
-	$(DKMS) install -m hotline -v $(HOTLINE_VERSION)
+	@sed -e 's/@VERSION@/$(DKMS_VERSION)/g' -e 's/@HOTLINE_VERSION@/$(HOTLINE_VERSION)/g' \
+		dkms.conf >$(DKMS_SRC)/dkms.conf
+
+# build/deb: hotline-dkms and hotlinectl .debs, built in a copy of the tree
+deb:
+	@HOTLINE_VERSION=$(HOTLINE_VERSION) $(TOP)/scripts/deb.sh

@@ -6,6 +6,10 @@
 # reference the health benchmark compares against; on a host with systemd
 # its packaged service starts zebra and staticd (bfdd stays off), which
 # hotline neither needs nor touches.
+#
+#   scripts/deps.sh         everything: the core list and the packaging one
+#   scripts/deps.sh core    building, testing, benchmarks, the demo
+#   scripts/deps.sh deb     `make deb` and selftests/host/test_deb.sh only
 set -e
 
 PKGS="
@@ -25,6 +29,20 @@ stress-ng frr
 linux-source-6.1 bc bison flex cpio dwarves
 cppcheck clang-tidy
 "
+
+# `make deb`: dpkg-buildpackage with debhelper and its dkms add-on, lintian
+# on the result; test_deb.sh builds the packaged DKMS source with dkms.
+# The packages' Build-Depends (clang, libbpf-dev...) are in the core list.
+DEB_PKGS="
+dpkg-dev debhelper dh-dkms dkms lintian
+"
+
+case "${1:-all}" in
+all)	PKGS="$PKGS $DEB_PKGS" ;;
+core)	;;
+deb)	PKGS=$DEB_PKGS ;;
+*)	echo "usage: $0 [core|deb]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,225 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# `make deb`, then what it built: both packages hold their files, the
+# config is a conffile, hotlinectl depends on the packages of the
+# libraries it is linked against, lintian has nothing to say beyond
+# info, hotlinectl and the module DKMS builds from hotline-dkms report the
+# tree's git describe, and the maintainer scripts neither start nor
+# restart a service. The DKMS build goes to scratch trees (--dkmstree,
+# --sourcetree, a scratch signing key), never the host's /var/lib/dkms.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d /tmp/hotline-deb.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+start=$SECONDS
+
+pass() { echo "PASS: deb: $1"; passed=$((passed + 1)); }
+fail() {
+	echo "FAIL: deb: $1: $2"
+	[ -n "${3:-}" ] && printf '%s\n' "$3" | head -n 20 | sed 's/^/    /'
+	failed=$((failed + 1))
+}
+check_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
+finish() {
+	echo "deb: took $((SECONDS - start))s"
+	echo "deb: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+# what the Makefile passes as HOTLINE_VERSION
+hv=$(git -C "$root" describe --always --dirty --tags 2>/dev/null || echo 0.1.0)
+out=$root/build/deb
+
+# ---- make deb ----
+if log=$(make -s -C "$root" deb 2>&1); then
+	pass "make deb (HOTLINE_VERSION $hv) in $((SECONDS - start))s"
+else
+	fail "make deb" "make failed" "$(tail -n 20 <<<"$log")"
+fi
+arch=$(dpkg --print-architecture)
+dkms_deb=$(find "$out" -maxdepth 1 -name 'hotline-dkms_*_all.deb')
+ctl_deb=$(find "$out" -maxdepth 1 -name "hotlinectl_*_$arch.deb")
+if [ -f "$dkms_deb" ] && [ -f "$ctl_deb" ]; then
+	pass "build/deb holds one hotline-dkms and one hotlinectl .deb"
+else
+	fail "build/deb holds both .debs" "found '$dkms_deb' and '$ctl_deb'" \
+		"$(ls "$out" 2>&1)"
+	finish
+fi
+
+# ---- the version ----
+ver=$(dpkg-deb -f "$ctl_deb" Version)
+check_eq "both packages have the same version" "$ver" "$(dpkg-deb -f "$dkms_deb" Version)"
+count=$(git -C "$root" rev-list --count HEAD)
+hash=$(git -C "$root" rev-parse --short HEAD)
+if [[ $ver =~ ^[0-9][0-9A-Za-z.~]*\+git$count\.g$hash(\.dirty)?$ ]]; then
+	pass "version $ver: a digit first, then +git<commits>.g<hash>"
+else
+	fail "version has the form BASE+gitCOUNT.gHASH" "got '$ver' for $count commits, HEAD $hash"
+fi
+# the next commit, and a dirty tree of it, must sort above this build
+next=${ver/+git$count./+git$((count + 1)).}
+if dpkg --compare-versions "$ver" lt "$next" &&
+   dpkg --compare-versions "$next" lt "$next.dirty" &&
+   dpkg --compare-versions "${ver/+git$count./+git9.}" lt "${ver/+git$count./+git10.}"; then
+	pass "dpkg orders the versions of later commits higher ($ver < $next)"
+else
+	fail "dpkg orders later commits higher" "$ver vs $next"
+fi
+if [ ! -e "$root/debian/files" ] && [ ! -e "$root/debian/hotlinectl" ] &&
+   [ "$(dpkg-parsechangelog -l "$root/debian/changelog" -S Version)" != "$ver" ]; then
+	pass "the build left the clone's debian/ as it was"
+else
+	fail "the build left the clone's debian/ as it was" "build files or a new changelog entry in $root/debian"
+fi
+
+# ---- contents ----
+missing_in() {	# deb, then the paths that must be in it
+	local deb=$1 list
+	shift
+	list=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|')
+	for p in "$@"; do grep -qxF "$p" <<<"$list" || echo "$p"; done
+}
+miss=$(missing_in "$ctl_deb" /usr/sbin/hotlinectl /usr/share/man/man8/hotlinectl.8.gz \
+	/usr/share/man/man5/hotline.conf.5.gz /usr/share/bash-completion/completions/hotlinectl \
+	/lib/systemd/system/hotline.service /lib/systemd/system/hotline-monitor.service \
+	/lib/systemd/system/hotline-guard@.service /etc/hotline/hotline.conf)
+check_eq "hotlinectl holds the program, man pages, completion, 3 units, hotline.conf" "" "$miss"
+
+uver=${ver%-*}	# native: the upstream version is the whole of it
+src=/usr/src/hotline-$uver
+kfiles=$(cd "$root" && for f in Kbuild kmod/Kbuild kmod/*.c kmod/*.h include/hotline/*.h \
+	include/uapi/linux/*.h; do echo "$src/$f"; done)
+# shellcheck disable=SC2086
+miss=$(missing_in "$dkms_deb" "$src/dkms.conf" $kfiles)
+check_eq "hotline-dkms holds $src/dkms.conf and the module's $(wc -l <<<"$kfiles") sources" "" "$miss"
+
+x=$tmp/ctl
+dpkg-deb -x "$ctl_deb" "$x"
+dpkg-deb -e "$ctl_deb" "$x/DEBIAN"
+check_eq "DEBIAN/conffiles of hotlinectl is /etc/hotline/hotline.conf" \
+	"/etc/hotline/hotline.conf" "$(cat "$x/DEBIAN/conffiles" 2>&1)"
+if cmp -s "$root/docs/hotline.conf.example" "$x/etc/hotline/hotline.conf"; then
+	pass "the conffile is docs/hotline.conf.example"
+else
+	fail "the conffile is docs/hotline.conf.example" "it differs"
+fi
+check_eq "the units run /usr/sbin/hotlinectl" \
+	"ExecStart=/usr/sbin/hotlinectl apply /etc/hotline/hotline.conf
+ExecStart=/usr/sbin/hotlinectl monitor
+ExecStart=/usr/sbin/hotlinectl guard watch %i hold \${HOTLINE_GUARD_HOLD}" \
+	"$(grep -h '^ExecStart=' "$x/lib/systemd/system/hotline.service" \
+		"$x/lib/systemd/system/hotline-monitor.service" \
+		"$x/lib/systemd/system/hotline-guard@.service")"
+
+# ---- Depends: the packages of the libraries hotlinectl is linked against ----
+bin=$x/usr/sbin/hotlinectl
+depends=$(dpkg-deb -f "$ctl_deb" Depends)
+dep_names=$(tr ',|' '\n\n' <<<"$depends" | sed 's/(.*)//; s/ //g' | grep .)
+ldd_out=$(ldd "$bin" 2>&1)
+want="" bad=""
+for so in $(objdump -p "$bin" | awk '$1 == "NEEDED" { print $2 }'); do
+	path=$(awk -v so="$so" '$1 == so && $2 == "=>" { print $3 }' <<<"$ldd_out")
+	# on a merged /usr, ldd and dpkg may name the library by different paths
+	pkg=$( { dpkg -S "$path" || dpkg -S "/usr$path" || dpkg -S "${path#/usr}"; } 2>/dev/null |
+		head -n 1 | cut -d: -f1)
+	if [ -z "$pkg" ]; then
+		bad="$bad $so(no package)"
+		continue
+	fi
+	want="$want $so:$pkg"
+	grep -qxF "$pkg" <<<"$dep_names" || bad="$bad $so($pkg)"
+done
+if [ -n "$want" ] && [ -z "$bad" ]; then
+	pass "Depends names the package of every library hotlinectl needs:$want"
+else
+	fail "Depends names the package of every library hotlinectl needs" \
+		"missing:${bad:- no NEEDED entries}" "Depends: $depends"
+fi
+
+# ---- lintian ----
+# make deb ran it on the .changes and stops when it fails; once is enough
+# (half a minute on a loaded host)
+if grep -qx '  LINTIAN no error, no warning' <<<"$log" &&
+   ! grep -q '^[EW]: ' <<<"$log"; then
+	pass "lintian --fail-on error,warning exits 0 on the .changes (make deb)"
+else
+	fail "lintian --fail-on error,warning exits 0" "make deb says" \
+		"$(grep -A 20 '  LINTIAN' <<<"$log")"
+fi
+
+# ---- the packaged hotlinectl ----
+vout=$("$bin" version 2>&1)
+check_eq "the packaged hotlinectl reports HOTLINE_VERSION" "hotlinectl $hv" "$(head -n 1 <<<"$vout")"
+
+# ---- DKMS builds the packaged source, in scratch trees ----
+kvers=$("$root/scripts/kernels.sh")
+k=$(grep -xF "$(uname -r)" <<<"$kvers" || head -n 1 <<<"$kvers")
+d=$tmp/dkms
+mkdir -p "$d/x"
+dpkg-deb -x "$dkms_deb" "$d/x"
+conf=$d/x$src/dkms.conf
+if grep -qx "PACKAGE_VERSION=\"$uver\"" "$conf" && grep -qx 'AUTOINSTALL="yes"' "$conf" &&
+   grep -q "HOTLINE_VERSION=$hv modules\"$" "$conf" && ! grep -q @ "$conf"; then
+	pass "dkms.conf: PACKAGE_VERSION $uver as the directory, HOTLINE_VERSION $hv, AUTOINSTALL"
+else
+	fail "dkms.conf carries both versions" "in $src" "$(cat "$conf" 2>&1)"
+fi
+if [ -z "$k" ]; then
+	fail "dkms build" "no kernel with headers (scripts/kernels.sh)"
+else
+	host_dkms=$(find /var/lib/dkms 2>/dev/null | sort)
+	mkdir -p "$d/tree"
+	# dkms signs with /var/lib/dkms/mok.key, creating it, unless told otherwise
+	t=$SECONDS
+	if dlog=$(mok_signing_key=$d/mok.key mok_certificate=$d/mok.pub \
+		dkms build --dkmstree "$d/tree" --sourcetree "$d/x/usr/src" \
+		-m hotline -v "$uver" -k "$k" 2>&1); then
+		pass "dkms build -m hotline -v $uver -k $k in $((SECONDS - t))s"
+	else
+		fail "dkms build -m hotline -v $uver -k $k" "failed" "$(tail -n 20 <<<"$dlog")"
+	fi
+	ko=$(find "$d/tree/hotline/$uver/$k" -name 'hotline.ko*' 2>/dev/null | head -n 1)
+	check_eq "the DKMS-built hotline.ko reports HOTLINE_VERSION" "$hv" \
+		"$(modinfo -F version "$ko" 2>&1)"
+	if [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$k "; then
+		pass "the DKMS-built hotline.ko is for $k"
+	else
+		fail "the DKMS-built hotline.ko is for $k" "vermagic: $(modinfo -F vermagic "$ko" 2>&1)"
+	fi
+	check_eq "the DKMS build left the host's /var/lib/dkms alone" "$host_dkms" \
+		"$(find /var/lib/dkms 2>/dev/null | sort)"
+fi
+
+# ---- maintainer scripts ----
+dk=$tmp/dkms-ctrl
+dpkg-deb -e "$dkms_deb" "$dk"
+if grep -q "DKMS_VERSION=$uver$" "$dk/postinst" && grep -q common.postinst "$dk/postinst" &&
+   grep -q 'dkms remove -m $DKMS_NAME -v $DKMS_VERSION' "$dk/prerm"; then
+	pass "hotline-dkms: postinst adds and builds $uver with DKMS, prerm removes it"
+else
+	fail "hotline-dkms maintainer scripts" "no dkms snippets" "$(cat "$dk/postinst" "$dk/prerm" 2>&1)"
+fi
+scripts=$(cat "$x"/DEBIAN/{preinst,postinst,prerm,postrm} 2>/dev/null)
+if grep -q "deb-systemd-helper enable 'hotline.service'" <<<"$scripts"; then
+	pass "hotlinectl: postinst enables hotline.service"
+else
+	fail "hotlinectl: postinst enables hotline.service" "no enable" "$scripts"
+fi
+# --no-start and --no-stop-on-upgrade: no script starts, stops or restarts a unit
+if ! grep -q 'deb-systemd-invoke\|systemctl .*\(start\|stop\)' <<<"$scripts" &&
+   grep -q "debian-installed 'hotline-monitor.service'" <<<"$scripts" &&
+   ! grep -q "hotline-guard" <<<"$scripts"; then
+	pass "hotlinectl: no unit started, stopped or restarted; the monitor and guard not enabled"
+else
+	fail "hotlinectl: units neither started nor restarted" "found" \
+		"$(grep -n 'deb-systemd-invoke\|systemctl\|hotline-guard\|hotline-monitor' <<<"$scripts")"
+fi
+
+# a time, not a check: this host is shared
+echo "# deb: ${SECONDS}s in all, $((SECONDS - start))s after make deb started"
+finish
