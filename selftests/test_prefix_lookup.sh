@@ -33,8 +33,8 @@ ip -n "$N" link set d0 up
 ip -n "$N" link set lo up
 ip -n "$N" addr add 192.0.2.1/24 dev d0
 ip -n "$N" route add default dev d0
-maps0=$(obj v4_length_maps)
-counts0=$(obj v4_length_counts)
+maps0=$(obj prefix_len_maps)
+counts0=$(obj prefix_len_counts)
 
 # send FILE: one datagram to each address in FILE, one Python start
 send() {
@@ -81,9 +81,9 @@ g17 10.3.0.0/17
 h17 10.3.128.0/17
 j32 172.16.5.5/32
 EOF
-check_eq "one length map for the namespace" 1 "$(($(obj v4_length_maps) - maps0))"
+check_eq "one length map for the namespace" 1 "$(($(obj prefix_len_maps) - maps0))"
 check_eq "count blocks for the four /16s with long prefixes" 4 \
-	"$(($(obj v4_length_counts) - counts0))"
+	"$(($(obj prefix_len_counts) - counts0))"
 expect "each address on its longest prefix" \
 	"10.1.2.200 e32" "10.1.2.201 d25" "10.1.2.127 c24" "10.1.2.5 c24" \
 	"10.1.3.1 b16" "10.1.255.255 b16" "10.2.3.4 f24" "10.2.4.4 a8" \
@@ -97,23 +97,23 @@ expect "deleted long prefixes hand their addresses down" \
 	"10.1.2.200 c24" "10.1.2.201 c24" "10.3.1.1 a8" "10.3.200.1 h17"
 hl channel del j32
 check_eq "a /16's count block goes with its last long prefix" 3 \
-	"$(($(obj v4_length_counts) - counts0))"
+	"$(($(obj prefix_len_counts) - counts0))"
 expect "172.16.5.5 on nothing once its /32 is gone" "172.16.5.5 -" "10.1.2.9 c24"
 hl channel add j32 peer 172.16.5.5/32
 expect "and on its /32 again when it is back" "172.16.5.5 j32"
 for name in a8 b16 c24 f24 h17 j32; do
 	hl channel del "$name"
 done
-check_eq "no count block left with no channel" 0 "$(($(obj v4_length_counts) - counts0))"
-maps_back() { [ "$(obj v4_length_maps)" = "$maps0" ]; }
+check_eq "no count block left with no channel" 0 "$(($(obj prefix_len_counts) - counts0))"
+maps_back() { [ "$(obj prefix_len_maps)" = "$maps0" ]; }
 if wait_for 10 maps_back; then
 	pass "the length map goes with the last long prefix"
 else
-	fail "the length map goes with the last long prefix" "$(obj v4_length_maps) maps, $maps0 before"
+	fail "the length map goes with the last long prefix" "$(obj prefix_len_maps) maps, $maps0 before"
 fi
 # a /16 prefix (one set for the whole space) needs no map
 hl channel add s16 peer 10.9.0.0/16
-check_eq "a /16 alone brings no map" "$maps0" "$(obj v4_length_maps)"
+check_eq "a /16 alone brings no map" "$maps0" "$(obj prefix_len_maps)"
 expect "and matches on the lengths up to 16" "10.9.1.1 s16" "10.8.1.1 -"
 hl channel del s16
 
@@ -167,15 +167,15 @@ check_eq "600 random addresses, each on its longest prefix (brute force)" \
 long16=$(awk '/^Peer/ { split($3, p, "/"); if (p[2] >= 17) { split(p[1], o, "."); s[o[1] "." o[2]] = 1 } }
 	END { print length(s) }' "$TMP/rand.conf")
 check_eq "a count block for each /16 holding a prefix of 17 bits or more" "$long16" \
-	"$(($(obj v4_length_counts) - counts0))"
+	"$(($(obj prefix_len_counts) - counts0))"
 
 ip netns del "$N"
-gone() { [ "$(obj v4_length_maps)" = "$maps0" ] && [ "$(obj v4_length_counts)" = "$counts0" ]; }
+gone() { [ "$(obj prefix_len_maps)" = "$maps0" ] && [ "$(obj prefix_len_counts)" = "$counts0" ]; }
 if wait_for 20 gone; then
 	pass "the namespace's map and counts are freed with it"
 else
 	fail "the namespace's map and counts are freed with it" \
-		"maps $(obj v4_length_maps) (was $maps0), counts $(obj v4_length_counts) (was $counts0)"
+		"maps $(obj prefix_len_maps) (was $maps0), counts $(obj prefix_len_counts) (was $counts0)"
 fi
 hl_unload || fail "rmmod" "rmmod failed"
 exit 0
