@@ -211,7 +211,10 @@ phase "auto" $((SECS + 4))
 # the first health event that took the channel down or degraded
 bad=$(jq -r 'select(.event == "health" and (.state == "down" or .state == "degraded"))
 	| "\(.status.since_ns) \(.state)"' "$tmp/events" 2>/dev/null | head -n 1)
-armed=$(sed -n 's/^\([^ ]*\) guard wan0 armed: \(.*\)/\1 \2/p' "$tmp/watch" | head -n 1)
+# the first arm after the watch stood disarmed: a channel still degraded
+# by the enforce phase arms it at its start (rightly), which is not this
+armed=$(awk '/ guard wan0 disarmed: every channel up/ { ready = 1; next }
+	ready && / guard wan0 armed: / { sub(/ guard wan0 armed: /, " "); print; exit }' "$tmp/watch")
 if [ -n "$bad" ] && [ -n "$armed" ]; then
 	delay=$(( $(ms_of "${armed%% *}") - ${bad%% *} / 1000000 ))
 	# the event is read, the table dumped and the map written by a
