@@ -18,11 +18,20 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/build/deb
 : "${HOTLINE_VERSION:=$(git -C "$root" describe --always --dirty --tags 2>/dev/null || echo 0.1.0)}"
 
-base=$(git -C "$root" describe --tags --abbrev=0 2>/dev/null |
-	sed -n 's/^v\{0,1\}\([0-9][0-9A-Za-z.~]*\)$/\1/p') || true
+# no tag at all is the one case that falls back to 0.1.0; a tag that is
+# not a version is refused rather than silently ignored
+tag=$(git -C "$root" describe --tags --abbrev=0 2>/dev/null) || tag=
+base=0.1.0
+if [ -n "$tag" ]; then
+	base=$(sed -n 's/^v\{0,1\}\([0-9][0-9A-Za-z.~]*\)$/\1/p' <<<"$tag")
+	if [ -z "$base" ]; then
+		echo "deb: the newest tag '$tag' is not a version (want [v]DIGITS...)" >&2
+		exit 1
+	fi
+fi
 count=$(git -C "$root" rev-list --count HEAD)
 hash=$(git -C "$root" rev-parse --short HEAD)
-version=${base:-0.1.0}+git$count.g$hash
+version=$base+git$count.g$hash
 case $HOTLINE_VERSION in *-dirty) version=$version.dirty ;; esac
 
 if [ "${1:-}" = --version ]; then

@@ -70,6 +70,21 @@ if dpkg --compare-versions "$ver" lt "$next" &&
 else
 	fail "dpkg orders later commits higher" "$ver vs $next"
 fi
+# the base comes from the newest tag: a version tag gives it, any other
+# tag is refused (a clone of HEAD, so the clone's own tags are untouched)
+git clone -q "$root" "$tmp/tags"
+cp "$root/scripts/deb.sh" "$tmp/tags/scripts/deb.sh"
+git -C "$tmp/tags" tag v1.2
+check_eq "tag v1.2: version 1.2+git$count.g$hash" "1.2+git$count.g$hash" \
+	"$(HOTLINE_VERSION=x "$tmp/tags/scripts/deb.sh" --version 2>&1)"
+git -C "$tmp/tags" tag -d v1.2 >/dev/null
+git -C "$tmp/tags" tag release-x
+if out=$(HOTLINE_VERSION=x "$tmp/tags/scripts/deb.sh" --version 2>&1); then
+	fail "a tag that is not a version is refused" "printed '$out'"
+else
+	check_eq "a tag that is not a version is refused" \
+		"deb: the newest tag 'release-x' is not a version (want [v]DIGITS...)" "$out"
+fi
 if [ ! -e "$root/debian/files" ] && [ ! -e "$root/debian/hotlinectl" ] &&
    [ "$(dpkg-parsechangelog -l "$root/debian/changelog" -S Version)" != "$ver" ]; then
 	pass "the build left the clone's debian/ as it was"
