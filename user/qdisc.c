@@ -727,12 +727,17 @@ static int on_dev(const char *dev, int (*fn)(struct tc_ctx *t, uint64_t rate),
 	return err;
 }
 
+/*
+ * A clean slate (whatever root was there goes with its classes), then
+ * hotline's HTB at RATE, or its prio when RATE is 0; on failure the device
+ * is left as it was without us, not half set up.
+ */
 static int do_install(struct tc_ctx *t, uint64_t rate)
 {
 	if (root_delete(t, true))
 		return -1;
 	if (rate ? htb_install(t, rate) : prio_install(t)) {
-		root_delete(t, true);	/* not half set up: as without us */
+		root_delete(t, true);
 		return -1;
 	}
 	return 0;
@@ -812,14 +817,8 @@ int cmd_qdisc(int argc, char **argv)
 	case QDISC_HTB:
 		break;
 	}
-	/* a clean slate: whatever root was there goes with its classes */
-	if (root_delete(&t, true))
+	if (do_install(&t, action == QDISC_HTB ? rate : 0))
 		goto out;
-	if (action == QDISC_PRIO ? prio_install(&t) : htb_install(&t, rate)) {
-		/* leave the device as it was without us, not half set up */
-		root_delete(&t, true);
-		goto out;
-	}
 	ret = tc_show(&t) ? EXIT_ERROR : EXIT_OK;
 out:
 	nl_socket_free(t.sk);
