@@ -253,6 +253,30 @@ require_modules() {
 	done
 }
 
+# wan_netem_idle NS...: an idle netem as wan0's root qdisc in each NS, for
+# wan_netem to change in place later. Deleting or adding a root qdisc
+# deactivates the device: until the swap's RCU grace period ends, every
+# packet sent through it is dropped, and on a busy emulated CPU that can
+# outlast a session's detection time (test_health_states saw a
+# degraded->down->init->up flap on 6.12). Set it up before the sessions.
+wan_netem_idle() {
+	local ns
+	for ns in "$@"; do
+		tc -n "$ns" qdisc add dev wan0 root netem delay 0 ||
+			fail "netem on $ns's wan0" "tc refused it"
+	done
+}
+# wan_netem NS ARGS... | wan_netem NS off: the netem wan_netem_idle put
+# on NS's wan0 takes ARGS (all of them: what ARGS leave out is reset),
+# in place; off is no delay, no loss.
+wan_netem() {
+	local ns=$1
+	shift
+	[ "$1" = off ] && set -- delay 0
+	tc -n "$ns" qdisc change dev wan0 root netem "$@" ||
+		fail "netem $ns $*" "tc refused the change"
+}
+
 # hl_status NS NAME FIELD...: the health status fields of channel NAME in
 # namespace NS on one line, named as the kernel's attributes are (rtt_p50,
 # jitter: nanoseconds; an absent one reads "null"). hotlinectl and jq cost

@@ -32,13 +32,6 @@ c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 ms() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e6 }'; }
 # in_range X LO HI (decimals allowed)
 in_range() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
-netem() { # netem NS ARGS... (replaces the root qdisc of wan0; "off" removes it)
-	local ns=$1
-	shift
-	tc -n "$ns" qdisc del dev wan0 root 2>/dev/null
-	[ "$1" = off ] && return 0
-	tc -n "$ns" qdisc add dev wan0 root netem "$@"
-}
 # set_both ARGS...: the same "channel set" on both gateways, keyed with K1
 set_both() {
 	c1 channel set to-gw2 "$@" && c2 channel set to-gw1 "$@"
@@ -66,6 +59,7 @@ wait_up_both() { wait_for "$1" up_both; }
 
 topo_create v4
 hl_load
+wan_netem_idle "$NS_GW1" "$NS_GW2"
 
 if [ ! -x "$STAMP_PEER" ]; then
 	fail "stamp_peer" "no $STAMP_PEER: run selftests/unit/health_run.sh on the host"
@@ -122,8 +116,8 @@ idle=$(g1 rtt_p50)
 idle2=$(g2 rtt_p50)
 idle_jit=$(g1 jitter)
 echo "# idle RTT p50: gw1 $(ms "$idle") ms, gw2 $(ms "$idle2") ms; jitter $(ms "$idle_jit") ms"
-netem "$NS_GW1" delay 40ms
-netem "$NS_GW2" delay 40ms
+wan_netem "$NS_GW1" delay 40ms
+wan_netem "$NS_GW2" delay 40ms
 # The path's own RTT under netem, measured by ping at the same time: ping
 # stamps its replies in the kernel (SO_TIMESTAMP), so its median is what
 # the wire really did, including the 1-3 ms netem's timers run late under
@@ -187,13 +181,13 @@ jitter_of() {
 		[ "$i" = 5 ] || sleep 0.8
 	done | sort -n | sed -n 3p
 }
-netem "$NS_GW1" delay 40ms 5ms
-netem "$NS_GW2" delay 40ms 5ms
+wan_netem "$NS_GW1" delay 40ms 5ms
+wan_netem "$NS_GW2" delay 40ms 5ms
 wait_new_samples 60 300 || fail "jitter samples" "fewer than 300 replies in 60 s"
 j5_1=$(jitter_of g1)
 j5_2=$(jitter_of g2)
-netem "$NS_GW1" delay 40ms 20ms
-netem "$NS_GW2" delay 40ms 20ms
+wan_netem "$NS_GW1" delay 40ms 20ms
+wan_netem "$NS_GW2" delay 40ms 20ms
 wait_new_samples 60 300 || fail "jitter samples" "fewer than 300 replies in 60 s"
 j20_1=$(jitter_of g1)
 j20_2=$(jitter_of g2)
@@ -216,8 +210,8 @@ done
 # each session sees 10% loss. Over >= 1000 resolved probes the binomial
 # standard deviation is under 1 point, so +-4 points holds; the kernel's
 # windowed ratio (last 256 probes, sd 1.9 points) gets +-7.
-netem "$NS_GW1" off
-netem "$NS_GW2" loss 10%
+wan_netem "$NS_GW1" off
+wan_netem "$NS_GW2" loss 10%
 sleep 1
 read -r l1 r1 f1 <<<"$(g1 lost probes_recv flaps)"
 read -r l2 r2 f2 <<<"$(g2 lost probes_recv flaps)"
@@ -262,7 +256,7 @@ for side in 1 2; do
 		fail "gw$side windowed loss" "loss_ppm $ppm over window $win, want >= 250 and 3..17%$refill"
 	fi
 done
-netem "$NS_GW2" off
+wan_netem "$NS_GW2" off
 
 # ---- link cut: down within detect-mult x interval + one interval ------------
 set_both interval 100 detect-mult 3 key-file "$TMP/k1" || fail "interval 100" "channel set failed"

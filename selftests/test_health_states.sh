@@ -29,27 +29,13 @@ h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
 c1() { "$HOTLINECTL" -N "$NS_GW1" "$@"; }
 c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 ms() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1e6 }'; }
-# netem NS ARGS... | netem NS off: changes the netem qdisc each wan0 got
-# before the sessions started, in place. Deleting or adding a root qdisc
-# deactivates the device: until the swap's RCU grace period ends, every
-# packet sent through it is dropped, and on a busy emulated CPU that can
-# outlast the 200 ms detection time (a degraded->down->init->up flap in
-# the middle of the RTT phase, seen once on 6.12).
-netem() {
-	local ns=$1
-	shift
-	[ "$1" = off ] && set -- delay 0
-	tc -n "$ns" qdisc change dev wan0 root netem "$@" ||
-		fail "netem $ns $*" "tc refused the change"
-}
 # polled through hotlinectl and jq (lib.sh hl_status): a tenth of a Python start under TCG
 state_is() { [ "$(hl_status "$NS_GW1" st state)" = "$1" ]; }
 listening() { grep -q subscribed "$TMP/ev"; }
 
 topo_create v4
 hl_load
-tc -n "$NS_GW1" qdisc add dev wan0 root netem delay 0
-tc -n "$NS_GW2" qdisc add dev wan0 root netem delay 0
+wan_netem_idle "$NS_GW1" "$NS_GW2"
 
 # 20 ms so the 256-probe window turns over in about 5 s; detect-mult 10
 # so the lossy and delayed phases below cannot be mistaken for a cut.
@@ -97,8 +83,8 @@ mon=$!
 wait_for 30 listening || fail "monitor" "hlhealth.py monitor did not subscribe within 30 s"
 check "max-rtt 30" c1 channel set st max-rtt 30
 # 2 x 16 ms: every RTT is over 32 ms, over max-rtt from the first sample
-netem "$NS_GW1" delay 16ms
-netem "$NS_GW2" delay 16ms
+wan_netem "$NS_GW1" delay 16ms
+wan_netem "$NS_GW2" delay 16ms
 if wait_for 20 state_is degraded; then
 	read -r diag p99 <<<"$(h1 get st diag rtt_p99)"
 	check_eq "RTT p99 $(ms "$p99") ms over max-rtt 30: degraded, diagnostic" threshold "$diag"
@@ -108,8 +94,8 @@ fi
 # 2 x 12.5 ms = 25 ms: under max-rtt, over its 80% (24 ms), with room for
 # the 1-3 ms TCG adds. Once the window holds only these samples the
 # session must still be degraded.
-netem "$NS_GW1" delay 12500us
-netem "$NS_GW2" delay 12500us
+wan_netem "$NS_GW1" delay 12500us
+wan_netem "$NS_GW2" delay 12500us
 sleep 8
 read -r st p99 <<<"$(h1 get st state rtt_p99)"
 if [ "$st" = degraded ] && [ "$p99" -ge 24000000 ] && [ "$p99" -lt 30000000 ]; then
@@ -119,8 +105,8 @@ elif [ "$st" = degraded ]; then
 else
 	fail "hysteresis: stays degraded inside the band" "state $st, p99 $(ms "$p99") ms"
 fi
-netem "$NS_GW1" off
-netem "$NS_GW2" off
+wan_netem "$NS_GW1" off
+wan_netem "$NS_GW2" off
 if wait_for 30 state_is up; then
 	pass "RTT back to idle: up again ($(ms "$(h1 get st rtt_p99)") ms p99)"
 else
@@ -140,14 +126,14 @@ check "max-rtt off" c1 channel set st max-rtt 0
 # ---- degraded by loss ---------------------------------------------------------
 check "max-loss 10" c1 channel set st max-loss 10
 # 30% of gw2's replies lost: 3 in a row 1 time in 37, 10 in a row never
-netem "$NS_GW2" loss 30%
+wan_netem "$NS_GW2" loss 30%
 if wait_for 30 state_is degraded; then
 	read -r diag ppm <<<"$(h1 get st diag loss_ppm)"
 	check_eq "loss $((ppm / 10000))% over max-loss 10%: degraded, diagnostic" threshold "$diag"
 else
 	fail "loss over max-loss: degraded" "$(h1 get st state diag loss_ppm)"
 fi
-netem "$NS_GW2" off
+wan_netem "$NS_GW2" off
 if wait_for 40 state_is up; then
 	pass "loss gone: up again (window loss $(( $(h1 get st loss_ppm) / 10000 ))%)"
 else
