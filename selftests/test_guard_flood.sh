@@ -10,7 +10,7 @@
 # every 10 ms through it. The flood: UDP from spoofed sources in
 # 198.18.0.0/15 (outside every peer prefix), half to a closed port and
 # half to the STAMP port, written raw onto gw1's wan0 by two senders
-# (selftests/hostile ... flood) at HL_FLOOD_PPS each (default 3500) for
+# (selftests/hostile ... flood) at HL_FLOOD_PPS each (default 2600) for
 # HL_FLOOD_SECONDS (default 6; auto runs 4 s longer).
 #
 # The victim, made on purpose (a test of a rescue needs one): a veth
@@ -25,12 +25,26 @@
 # firewall can take) drops the rest before it and the ring keeps up.
 # Measured under TCG on both kernels: the plain path takes about 3,000
 # frames/s here, the guard's path (a veth copies each frame for XDP)
-# about 9,000, so 7,000 sits between them; the guard's burst must be
-# small, or its first burst alone stalls the firewall long enough to
-# take the hotline down.
+# about 9,000, so 5,200 sits between them with a like margin each way
+# (the senders manage about 3,300 a second while the plain path
+# overflows, and that overflow takes the hotline down in every run).
+# The guard's margin is what drains the ring after a stall: at 7,000 a
+# stall of 38 ms on the receiving CPU filled the 256-frame ring and took
+# 110 ms to drain, long enough to lift the p99 RTT past max-rtt; at 5,200
+# the same stall drains in about 50 ms. The guard's burst must be small,
+# or its first burst alone stalls the firewall long enough to take the
+# hotline down.
+#
+# Each phase also reports the longest time either CPU of the guest stood
+# still (selftests/stallwatch): under TCG a vCPU thread the host
+# descheduled. A CPU that stood still half the detection time or more
+# (30 ms) delays the replies queued behind it past max-rtt whatever the
+# guard does; the enforce phase then runs once more and says so. A guard
+# that fails the hotline fails both runs.
 #
 #   off      the flood must hurt: flaps, or probe loss of 5 % or more
-#   enforce  the hotline stays up, no flap, probe loss under 1 %
+#   enforce  the hotline stays up, no flap, probe loss under 1 %, no
+#            frame dropped at the ring (the guard kept up with the flood)
 #   auto     guard watch (hold HL_FLOOD_HOLD s, default 3) arms the guard
 #            within a detection time of the health going bad, the channel
 #            comes back up while the flood goes on, and the guard disarms
@@ -42,11 +56,12 @@
 . "$(dirname "$0")/lib.sh"
 
 HOSTILE=$HOTLINE_ROOT/build/selftests/hostile
-PPS=${HL_FLOOD_PPS:-${HOTLINE_FLOOD_PPS:-3500}}
+STALLWATCH=$HOTLINE_ROOT/build/selftests/stallwatch
+PPS=${HL_FLOOD_PPS:-${HOTLINE_FLOOD_PPS:-2600}}
 SECS=${HL_FLOOD_SECONDS:-${HOTLINE_FLOOD_SECONDS:-6}}
 HOLD=${HL_FLOOD_HOLD:-3}
 NFT_RULES=${HL_FLOOD_NFT_RULES:-3000}
-GUARD_RATE=${HL_FLOOD_GUARD_RATE:-500}
+GUARD_RATE=${HL_FLOOD_GUARD_RATE:-${HOTLINE_FLOOD_GUARD_RATE:-500}}
 tmp=$(mktemp -d /tmp/test_guard_flood.XXXXXX)
 
 # g2 FIELD...: gw2's hotline session status (hotlinectl: a Python start
@@ -58,10 +73,12 @@ c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 # ms_of TIME: an RFC 3339 time as milliseconds since the epoch
 ms_of() { date -u -d "$1" +%s%3N; }
 
-if [ ! -x "$HOSTILE" ]; then
-	fail "hostile" "no $HOSTILE: run selftests/unit/health_run.sh on the host"
-	exit 1
-fi
+for t in "$HOSTILE" "$STALLWATCH"; do
+	if [ ! -x "$t" ]; then
+		fail "${t##*/}" "no $t: run selftests/unit/health_run.sh on the host"
+		exit 1
+	fi
+done
 if [ "$(nproc)" -lt 2 ]; then
 	skip "all" "needs two CPUs (one for the senders, one for gw2's receive ring)"
 	exit 0
@@ -123,22 +140,40 @@ flood() {
 		awk '/^end_ms/ { s += $4; if ($2 > e) e = $2 } END { printf "%.0f %.0f\n", s, e }'
 }
 
+# ring_drops: frames gw1's wan0 could not put in gw2's receive ring (a
+# veth counts them as its sender's tx drops): the ring overflowed
+ring_drops() {
+	ip -n "$NS_GW1" -j -s link show wan0 | jq '.[0].stats64.tx.dropped'
+}
+
 # phase NAME SECS: hostA pings hostB every 10 ms while the flood runs;
-# sets loss_pct flaps p50 p99 ping_loss sent flood_end and prints them
+# sets loss_pct flaps p50 p99 ping_loss sent flood_end ring stall and
+# prints them. stall is the longest either CPU of the guest stood still
+# (stallwatch, a real-time task on each): under TCG a vCPU thread the
+# host descheduled, which no guard can help.
 phase() {
-	local name=$1 secs=$2 f0 s0 l0 f1 s1 l1 pp
+	local name=$1 secs=$2 f0 s0 l0 f1 s1 l1 pids=() r0 c
 	read -r f0 s0 l0 <<<"$(g2 flaps probes_sent lost)"
+	r0=$(ring_drops)
+	for c in 0 1; do
+		"$STALLWATCH" "$c" "$secs" >"$tmp/stall.$c" 2>&1 &
+		pids+=($!)
+	done
 	ip netns exec "$NS_A" ping -i 0.01 -c $((secs * 100)) -q "$B4" >"$tmp/ping" 2>&1 &
-	pp=$!
+	pids+=($!)
 	read -r sent flood_end <<<"$(flood "$secs")"
 	read -r f1 s1 l1 p50 p99 <<<"$(g2 flaps probes_sent lost rtt_p50 rtt_p99)"
-	wait "$pp"
+	ring=$(($(ring_drops) - r0))
+	wait "${pids[@]}"
 	flaps=$((f1 - f0))
 	loss_pct=$(awk -v l=$((l1 - l0)) -v s=$((s1 - s0)) 'BEGIN { printf "%.1f", s ? 100 * l / s : 100 }')
 	ping_loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$tmp/ping")
+	stall=$(awk '$1 == "stall" && $5 > m { m = $5 } END { printf "%d", m / 1000 }' \
+		"$tmp/stall.0" "$tmp/stall.1")
 	echo "    $name: probe loss $loss_pct % ($((l1 - l0)) of $((s1 - s0))), RTT p50" \
 		"$((p50 / 1000)) us p99 $((p99 / 1000)) us, $flaps state changes, hostA's ping" \
-		"loss ${ping_loss:-?} %, flood $((sent / secs)) frames/s sent"
+		"loss ${ping_loss:-?} %, flood $((sent / secs)) frames/s sent, $ring ring drops," \
+		"the guest's longest CPU stall $stall ms"
 }
 
 # ---- off: the victim ----
@@ -157,13 +192,25 @@ check "gw2: the guard enforcing $GUARD_RATE packets/s" c2 guard attach wan0 mode
 sleep 1
 wait_for 30 up2
 sleep 1
+# enforce_ok: no state change, up, probe loss under 1 %, no ring drop
+enforce_ok() {
+	[ "$flaps" = 0 ] && [ "$ring" = 0 ] && [ "$(g2 state)" = up ] &&
+		awk -v p="$loss_pct" 'BEGIN { exit !(p < 1) }'
+}
 phase "enforce" "$SECS"
-if [ "$flaps" = 0 ] && [ "$(g2 state)" = up ] &&
-	awk -v p="$loss_pct" 'BEGIN { exit !(p < 1) }'; then
-	pass "enforce: the hotline stays up through the flood, probe loss $loss_pct % (under 1 %)"
+if ! enforce_ok && [ "$stall" -ge 30 ]; then
+	echo "# enforce: a CPU of the guest stood still $stall ms (30 ms or more: the host" \
+		"descheduled it), $flaps state changes, $ring ring drops: once more"
+	wait_for 30 up2
+	sleep 1
+	phase "enforce, again" "$SECS"
+fi
+if enforce_ok; then
+	pass "enforce: the hotline stays up through the flood, probe loss $loss_pct % (under 1 %), no ring drop"
 else
-	fail "enforce: the hotline stays up, probe loss under 1 %" \
-		"state $(g2 state), $flaps state changes, probe loss $loss_pct %"
+	fail "enforce: the hotline stays up, probe loss under 1 %, no ring drop" \
+		"state $(g2 state), $flaps state changes, probe loss $loss_pct %, $ring ring drops," \
+		"the guest's longest CPU stall $stall ms"
 fi
 dropped=$(c2 -j guard show wan0 | jq '.[0].counters.dropped.packets')
 check_eq "enforce: the guard dropped the flood beyond the rate" 1 \

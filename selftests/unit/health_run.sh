@@ -27,11 +27,11 @@ else
 	status=1
 fi
 # Tools the VM tests run (test_health, test_reflector: stamp_peer;
-# test_hostile, test_guard_flood: hostile; test_paths: probe_stream),
-# built without sanitizers:
-# the guest has no sanitizer runtime.
+# test_hostile, test_guard_flood: hostile, stallwatch; test_paths:
+# probe_stream), built without sanitizers: the guest has no sanitizer
+# runtime.
 mkdir -p "$top/build/selftests"
-for tool in stamp_peer hostile bench/probe_stream; do
+for tool in stamp_peer hostile stallwatch bench/probe_stream; do
 	gnu=-D_GNU_SOURCE
 	[ "$tool" = bench/probe_stream ] && gnu=	# it defines it itself
 	if ${CC:-gcc} -std=c11 $gnu -O2 -Wall -Wextra -Werror -I$top/include/uapi \
