@@ -11,17 +11,27 @@
  *
  *   stallwatch CPU SECS [PERIOD_US]
  *
- * Prints one line when done:
+ * SIGTERM or SIGINT ends the watch early, so a test can close it exactly
+ * when it reads what the stall would explain. Prints one line when done:
  *   stall cpu CPU max_us N at_ms T over_10ms K wakeups W
  * N is the longest lateness, T when it ended (ms since the epoch), K the
  * wake-ups late by more than 10 ms.
  */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static long long ns_of(const struct timespec *t)
 {
@@ -44,6 +54,7 @@ static int number(const char *s, const char *what, long lo, long hi, long *out)
 int main(int argc, char **argv)
 {
 	struct sched_param sp = { .sched_priority = 50 };
+	struct sigaction sa = { .sa_handler = on_stop };	/* no SA_RESTART */
 	long cpu, secs, period = 1000;
 	long long max_late = 0, max_at = 0, over = 0, wakeups = 0, next, end;
 	struct timespec t, real;
@@ -63,6 +74,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stallwatch: pin to CPU %ld: %s\n", cpu, strerror(errno));
 		return 1;
 	}
+	if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL)) {
+		fprintf(stderr, "stallwatch: sigaction: %s\n", strerror(errno));
+		return 1;
+	}
 	if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
 		fprintf(stderr, "stallwatch: SCHED_FIFO: %s\n", strerror(errno));
 		return 1;
@@ -70,14 +85,14 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	next = ns_of(&t);
 	end = next + secs * 1000000000LL;
-	while (next < end) {
+	while (next < end && !stop) {
 		long long late;
 
 		next += period * 1000LL;
 		t.tv_sec = next / 1000000000LL;
 		t.tv_nsec = next % 1000000000LL;
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
-			;
+		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) && stop)
+			break;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		late = ns_of(&t) - next;
 		wakeups++;
