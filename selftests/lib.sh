@@ -253,6 +253,31 @@ require_modules() {
 	done
 }
 
+# stalls_start SECS [PERIOD_US]: selftests/stallwatch on every CPU for
+# at most SECS seconds (a real-time task per CPU; default wake-up every
+# 1 ms); stalls_end: ends them early and sets stall to the longest time
+# any CPU stood still, in ms (under TCG: a vCPU the host descheduled).
+# Call stalls_end after reading what a stall would explain.
+stalls_start() {
+	local c sw=$HOTLINE_ROOT/build/selftests/stallwatch
+	stall_pids=()
+	stall_dir=$(mktemp -d /tmp/stall.XXXXXX)
+	if [ ! -x "$sw" ]; then
+		fail "stallwatch" "no $sw: run selftests/unit/health_run.sh on the host"
+		exit 1
+	fi
+	for c in $(seq 0 $(($(nproc) - 1))); do
+		"$sw" "$c" "$1" "${2:-1000}" >"$stall_dir/$c" 2>&1 &
+		stall_pids+=($!)
+	done
+}
+stalls_end() {
+	kill -TERM "${stall_pids[@]}" 2>/dev/null
+	wait "${stall_pids[@]}"
+	stall=$(awk '$1 == "stall" && $5 > m { m = $5 } END { printf "%d", m / 1000 }' "$stall_dir"/*)
+	rm -rf "$stall_dir"
+}
+
 # wan_netem_idle NS...: an idle netem as wan0's root qdisc in each NS, for
 # wan_netem to change in place later. Deleting or adding a root qdisc
 # deactivates the device: until the swap's RCU grace period ends, every

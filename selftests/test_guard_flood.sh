@@ -56,13 +56,13 @@
 . "$(dirname "$0")/lib.sh"
 
 HOSTILE=$HOTLINE_ROOT/build/selftests/hostile
-STALLWATCH=$HOTLINE_ROOT/build/selftests/stallwatch
 PPS=${HL_FLOOD_PPS:-${HOTLINE_FLOOD_PPS:-2600}}
 SECS=${HL_FLOOD_SECONDS:-${HOTLINE_FLOOD_SECONDS:-6}}
 HOLD=${HL_FLOOD_HOLD:-3}
 NFT_RULES=${HL_FLOOD_NFT_RULES:-3000}
 GUARD_RATE=${HL_FLOOD_GUARD_RATE:-${HOTLINE_FLOOD_GUARD_RATE:-500}}
 tmp=$(mktemp -d /tmp/test_guard_flood.XXXXXX)
+stall=0	# set by stalls_end (lib.sh)
 
 # g2 FIELD...: gw2's hotline session status (hotlinectl: a Python start
 # costs 1.5-2 s under TCG, and these reads sit between the phases)
@@ -73,12 +73,10 @@ c2() { "$HOTLINECTL" -N "$NS_GW2" "$@"; }
 # ms_of TIME: an RFC 3339 time as milliseconds since the epoch
 ms_of() { date -u -d "$1" +%s%3N; }
 
-for t in "$HOSTILE" "$STALLWATCH"; do
-	if [ ! -x "$t" ]; then
-		fail "${t##*/}" "no $t: run selftests/unit/health_run.sh on the host"
-		exit 1
-	fi
-done
+if [ ! -x "$HOSTILE" ]; then
+	fail "hostile" "no $HOSTILE: run selftests/unit/health_run.sh on the host"
+	exit 1
+fi
 if [ "$(nproc)" -lt 2 ]; then
 	skip "all" "needs two CPUs (one for the senders, one for gw2's receive ring)"
 	exit 0
@@ -152,24 +150,20 @@ ring_drops() {
 # (stallwatch, a real-time task on each): under TCG a vCPU thread the
 # host descheduled, which no guard can help.
 phase() {
-	local name=$1 secs=$2 f0 s0 l0 f1 s1 l1 pids=() r0 c
+	local name=$1 secs=$2 f0 s0 l0 f1 s1 l1 pp r0
 	read -r f0 s0 l0 <<<"$(g2 flaps probes_sent lost)"
 	r0=$(ring_drops)
-	for c in 0 1; do
-		"$STALLWATCH" "$c" "$secs" >"$tmp/stall.$c" 2>&1 &
-		pids+=($!)
-	done
+	stalls_start "$secs"
 	ip netns exec "$NS_A" ping -i 0.01 -c $((secs * 100)) -q "$B4" >"$tmp/ping" 2>&1 &
-	pids+=($!)
+	pp=$!
 	read -r sent flood_end <<<"$(flood "$secs")"
 	read -r f1 s1 l1 p50 p99 <<<"$(g2 flaps probes_sent lost rtt_p50 rtt_p99)"
 	ring=$(($(ring_drops) - r0))
-	wait "${pids[@]}"
+	stalls_end
+	wait "$pp"
 	flaps=$((f1 - f0))
 	loss_pct=$(awk -v l=$((l1 - l0)) -v s=$((s1 - s0)) 'BEGIN { printf "%.1f", s ? 100 * l / s : 100 }')
 	ping_loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$tmp/ping")
-	stall=$(awk '$1 == "stall" && $5 > m { m = $5 } END { printf "%d", m / 1000 }' \
-		"$tmp/stall.0" "$tmp/stall.1")
 	echo "    $name: probe loss $loss_pct % ($((l1 - l0)) of $((s1 - s0))), RTT p50" \
 		"$((p50 / 1000)) us p99 $((p99 / 1000)) us, $flaps state changes, hostA's ping" \
 		"loss ${ping_loss:-?} %, flood $((sent / secs)) frames/s sent, $ring ring drops," \

@@ -39,7 +39,6 @@ if [ "$HL_DEBUG_KERNEL" = 1 ]; then
 	IVAL=${HL_SCALE_IVAL:-250}
 fi
 HLH=$HOTLINE_ROOT/selftests/hlhealth.py
-STALLWATCH=$HOTLINE_ROOT/build/selftests/stallwatch
 h1() { ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" "$@"; }
 h2() { ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" "$@"; }
 # "SENT T": total probes_sent over the s* channels of one gateway, and the
@@ -56,29 +55,6 @@ with Hotline() as hl:
               for c in hl.dump().channels if c["name"].startswith("s")), t)' \
 		"$HOTLINE_ROOT/selftests"
 }
-# stalls_start SECS: a stallwatch on every CPU for at most SECS seconds
-# (10 ms wake-ups: cheap beside the sessions, and a tenth of the
-# shortest detection time here); stalls_end: ends them and sets stall to
-# the longest stall of any CPU, in ms
-stalls_start() {
-	local c
-	stall_pids=()
-	stall_dir=$(mktemp -d /tmp/stall.XXXXXX)
-	for c in $(seq 0 $(($(nproc) - 1))); do
-		"$STALLWATCH" "$c" "$1" 10000 >"$stall_dir/$c" 2>&1 &
-		stall_pids+=($!)
-	done
-}
-stalls_end() {
-	kill -TERM "${stall_pids[@]}" 2>/dev/null
-	wait "${stall_pids[@]}"
-	stall=$(awk '$1 == "stall" && $5 > m { m = $5 } END { printf "%d", m / 1000 }' "$stall_dir"/*)
-	rm -rf "$stall_dir"
-}
-if [ ! -x "$STALLWATCH" ]; then
-	fail "stallwatch" "no $STALLWATCH: run selftests/unit/health_run.sh on the host"
-	exit 1
-fi
 emulated() {
 	grep -q '^flags.* hypervisor' /proc/cpuinfo && ! dmesg | grep -q 'Hypervisor detected: KVM'
 }
@@ -105,7 +81,9 @@ f1=$(hl_states "$NS_GW1" s | awk '$1 == "flaps" { print $2 }')
 f2=$(hl_states "$NS_GW2" s | awk '$1 == "flaps" { print $2 }')
 read -r s1 m1 <<<"$(sent "$NS_GW1")"
 t0=$SECONDS
-stalls_start $((SECS + 120))
+# 10 ms wake-ups: cheap beside the sessions, a tenth of the shortest
+# detection time here
+stalls_start $((SECS + 120)) 10000
 read -r cpu _ <<<"$(cpu_share "$SECS")"
 dt=$((SECONDS - t0))
 # the states first, then the watch ends: a stall that explains a state
