@@ -39,15 +39,18 @@
 # still (selftests/stallwatch): under TCG a vCPU thread the host
 # descheduled. A CPU that stood still half the detection time or more
 # (30 ms) delays the replies queued behind it past max-rtt whatever the
-# guard does; the enforce phase then runs once more and says so. A guard
-# that fails the hotline fails both runs.
+# guard does; the enforce or auto phase then runs once more and says so
+# (a vCPU stood still 359 ms in CI's auto phase: the session went down by
+# detect time with the guard armed). A guard that fails the hotline fails
+# both runs.
 #
 #   off      the flood must hurt: flaps, or probe loss of 5 % or more
 #   enforce  the hotline stays up, no flap, probe loss under 1 %, no
 #            frame dropped at the ring (the guard kept up with the flood)
 #   auto     guard watch (hold HL_FLOOD_HOLD s, default 3) arms the guard
-#            within a detection time of the health going bad, the channel
-#            comes back up while the flood goes on, and the guard disarms
+#            within two detection times of the health going bad, the
+#            channel comes back up while the flood goes on and stays up
+#            for its last 2 s or more, and the guard disarms
 #            once the flood has stopped and the hold time has passed; the
 #            arm and disarm lines name their reasons
 #
@@ -237,82 +240,129 @@ check "gw2: the enforcing guard detaches" c2 guard detach wan0
 check "gw2: the guard in auto, attached in the namespace" \
 	u2 "$HOTLINECTL" guard attach wan0 mode auto rate "$GUARD_RATE" burst 50
 echo "# the unit's watch: setpriv ${nnp[*]} --bounding-set -all,$caps -- ${watch_cmd[*]}"
-# started directly, not through c2: $! must be hotlinectl itself, or the
-# kill below leaves it holding gw2's namespace and its channel alive
-"$HOTLINECTL" -N "$NS_GW2" -j monitor >"$tmp/events" 2>&1 &
-mon=$!
-# nsenter and setpriv exec, so $! is hotlinectl itself
-u2 setpriv "${nnp[@]}" --inh-caps=-all --bounding-set="-all,$caps" -- "${watch_cmd[@]}" \
-	>"$tmp/watch" 2>&1 &
-watch=$!
-if ! wait_for 10 grep -q 'disarmed: every channel up' "$tmp/watch"; then
-	fail "guard watch starts disarmed" "$(cat "$tmp/watch")"
-fi
-phase "auto" $((SECS + 4))
-# the first health event that took the channel down or degraded
-bad=$(jq -r 'select(.event == "health" and (.state == "down" or .state == "degraded"))
-	| "\(.status.since_ns) \(.state)"' "$tmp/events" 2>/dev/null | head -n 1)
-# the first arm after the watch stood disarmed: a channel still degraded
-# by the enforce phase arms it at its start (rightly), which is not this
-armed=$(awk '/ guard wan0 disarmed: every channel up/ { ready = 1; next }
-	ready && / guard wan0 armed: / { sub(/ guard wan0 armed: /, " "); print; exit }' "$tmp/watch")
-if [ -n "$bad" ] && [ -n "$armed" ]; then
-	delay=$(( $(ms_of "${armed%% *}") - ${bad%% *} / 1000000 ))
-	# the event is read, the table dumped and the map written by a
-	# process the flood competes with, on a guest whose host may be
-	# busy: 61 ms was seen on 6.12 with another VM running. The bound
-	# is two detection times (60 ms each); the delay itself is printed
-	if [ "$delay" -ge 0 ] && [ "$delay" -le 120 ]; then
-		pass "auto: the guard armed ${delay} ms after the channel went ${bad#* } (within two 60 ms detection times): ${armed#* }"
-	else
-		fail "auto: the guard armed within two detection times" \
-			"${delay} ms after the channel went ${bad#* }" "$(cat "$tmp/watch")"
+
+# auto_round NAME: the watch and a monitor started, the flood, and the
+# watch's answers judged; the verdicts are kept (verdict) for the caller
+# to report, so a round the host stalled can run again before anything
+# is said
+auto_round() {
+	local name=$1 mon watch bad armed delay last_bad up_again t after
+	v_kind=() v_title=() v_why=() v_out=()
+	: >"$tmp/events"
+	: >"$tmp/watch"
+	# started directly, not through c2: $! must be hotlinectl itself, or the
+	# kill below leaves it holding gw2's namespace and its channel alive
+	"$HOTLINECTL" -N "$NS_GW2" -j monitor >"$tmp/events" 2>&1 &
+	mon=$!
+	# nsenter and setpriv exec, so $! is hotlinectl itself (not through
+	# u2: a function in the background is a subshell, and killing it left
+	# the watch running into the next round)
+	nsenter --net="/run/netns/$NS_GW2" setpriv "${nnp[@]}" --inh-caps=-all \
+		--bounding-set="-all,$caps" -- "${watch_cmd[@]}" >"$tmp/watch" 2>&1 &
+	watch=$!
+	if ! wait_for 10 grep -q 'disarmed: every channel up' "$tmp/watch"; then
+		verdict fail "guard watch starts disarmed" "$(cat "$tmp/watch")"
 	fi
-else
-	fail "auto: the flood degrades the hotline and the guard arms" \
-		"health event: '${bad:-none}', watch: '${armed:-none}'" "$(cat "$tmp/watch")"
-fi
-# back up while the flood still ran: the first up after the bad event,
-# and no down or degraded from then to the flood's end. What comes after
-# the flood is not the rescue's: a guest paused past the detection time
-# once the flood is over (the host busy with this script) took the
-# session down 1.4 s after it, and back up degraded by the loss it
-# left in the window; it is printed, not judged
-up_again=$(jq -r --argjson bad "${bad%% *}" 'select(.event == "health" and
-	.state == "up" and .status.since_ns > $bad) | .status.since_ns' \
-	"$tmp/events" 2>/dev/null | head -n 1)
-relapse=
-if [ -n "$up_again" ]; then
-	relapse=$(jq -r --argjson up "$up_again" --argjson fend "$flood_end" 'select(.event == "health"
-		and (.state == "down" or .state == "degraded") and .status.since_ns > $up
-		and .status.since_ns / 1000000 < $fend) | "\(.status.since_ns) \(.state)"' \
-		"$tmp/events" 2>/dev/null | head -n 1)
-fi
-if [ -n "$bad" ] && [ -n "$up_again" ] && [ -z "$relapse" ] &&
-	[ $((up_again / 1000000)) -lt "$flood_end" ]; then
-	pass "auto: the hotline came back up $(( flood_end - up_again / 1000000 )) ms before the flood ended and stayed up through it"
-else
-	fail "auto: the hotline recovers while the flood goes on and stays up" \
-		"up again at ${up_again:-never}, ${relapse:+then ${relapse#* } at ${relapse%% *}, }flood ended $flood_end"
-fi
-jq -r --argjson fend "$flood_end" 'select(.event == "health" and .status.since_ns / 1000000 >= $fend)
-	| "    after the flood: \(.state) at +\(.status.since_ns / 1000000 - $fend | floor) ms"' \
-	"$tmp/events" 2>/dev/null
-if wait_for $((HOLD + 10)) grep -q "disarmed: every channel up and nothing dropped for $HOLD s" "$tmp/watch"; then
-	t=$(sed -n 's/^\([^ ]*\) guard wan0 disarmed: every channel up and nothing.*/\1/p' "$tmp/watch" | tail -n 1)
-	after=$(( $(ms_of "$t") - flood_end ))
-	if [ "$after" -ge $((HOLD * 1000)) ]; then
-		pass "auto: disarmed $after ms after the flood stopped (hold $HOLD s)"
+	phase "$name" $((SECS + 4))
+	# the first health event that took the channel down or degraded
+	bad=$(jq -r 'select(.event == "health" and (.state == "down" or .state == "degraded"))
+		| "\(.status.since_ns) \(.state)"' "$tmp/events" 2>/dev/null | head -n 1)
+	# the first arm after the watch stood disarmed: a channel still degraded
+	# by the enforce phase arms it at its start (rightly), which is not this
+	armed=$(awk '/ guard wan0 disarmed: every channel up/ { ready = 1; next }
+		ready && / guard wan0 armed: / { sub(/ guard wan0 armed: /, " "); print; exit }' "$tmp/watch")
+	if [ -n "$bad" ] && [ -n "$armed" ]; then
+		delay=$(( $(ms_of "${armed%% *}") - ${bad%% *} / 1000000 ))
+		# the event is read, the table dumped and the map written by a
+		# process the flood competes with, on a guest whose host may be
+		# busy: 61 ms was seen on 6.12 with another VM running. The bound
+		# is two detection times (60 ms each); the delay itself is printed
+		if [ "$delay" -ge 0 ] && [ "$delay" -le 120 ]; then
+			verdict pass "auto: the guard armed ${delay} ms after the channel went ${bad#* } (within two 60 ms detection times): ${armed#* }"
+		else
+			verdict fail "auto: the guard armed within two detection times" \
+				"${delay} ms after the channel went ${bad#* }" "$(cat "$tmp/watch")"
+		fi
 	else
-		fail "auto: disarmed only after the hold time" "$after ms after the flood stopped" \
-			"$(cat "$tmp/watch")"
+		verdict fail "auto: the flood degrades the hotline and the guard arms" \
+			"health event: '${bad:-none}', watch: '${armed:-none}'" "$(cat "$tmp/watch")"
 	fi
-else
-	fail "auto: the guard disarms after the flood and the hold time" "$(cat "$tmp/watch")"
+	# back up while the flood still ran, and up to its end for 2 s or more
+	# (100 probes without a state change): the first up after the last
+	# down or degraded before the flood ended. Coming back is not one
+	# step: at the arm the session goes down, up on the next reply, then
+	# degraded until the loss leaves its window. What comes after the
+	# flood is not the rescue's: a guest paused past the detection time
+	# once the flood is over (the host busy with this script) took the
+	# session down 1.4 s after it, and back up degraded by the loss it
+	# left in the window; it is printed, not judged
+	last_bad=$(jq -r --argjson fend "$flood_end" 'select(.event == "health"
+		and (.state == "down" or .state == "degraded")
+		and .status.since_ns / 1000000 < $fend) | .status.since_ns' \
+		"$tmp/events" 2>/dev/null | tail -n 1)
+	up_again=
+	if [ -n "$last_bad" ]; then
+		up_again=$(jq -r --argjson lb "$last_bad" 'select(.event == "health" and
+			.state == "up" and .status.since_ns > $lb) | .status.since_ns' \
+			"$tmp/events" 2>/dev/null | head -n 1)
+	fi
+	if [ -n "$bad" ] && [ -n "$up_again" ] &&
+		[ $((up_again / 1000000 + 2000)) -le "$flood_end" ]; then
+		verdict pass "auto: the hotline came back up $(( flood_end - up_again / 1000000 )) ms before the flood ended and stayed up to its end"
+	else
+		verdict fail "auto: the hotline comes back up 2 s or more before the flood ends and stays up" \
+			"last down or degraded at ${last_bad:-never}, up again at ${up_again:-never}, flood ended $flood_end ms" \
+			"$(jq -r 'select(.event == "health") | "\(.status.since_ns) \(.state)"' "$tmp/events" 2>/dev/null)"
+	fi
+	jq -r --argjson fend "$flood_end" 'select(.event == "health" and .status.since_ns / 1000000 >= $fend)
+		| "    after the flood: \(.state) at +\(.status.since_ns / 1000000 - $fend | floor) ms"' \
+		"$tmp/events" 2>/dev/null
+	if wait_for $((HOLD + 10)) grep -q "disarmed: every channel up and nothing dropped for $HOLD s" "$tmp/watch"; then
+		t=$(sed -n 's/^\([^ ]*\) guard wan0 disarmed: every channel up and nothing.*/\1/p' "$tmp/watch" | tail -n 1)
+		after=$(( $(ms_of "$t") - flood_end ))
+		if [ "$after" -ge $((HOLD * 1000)) ]; then
+			verdict pass "auto: disarmed $after ms after the flood stopped (hold $HOLD s)"
+		else
+			verdict fail "auto: disarmed only after the hold time" "$after ms after the flood stopped" \
+				"$(cat "$tmp/watch")"
+		fi
+	else
+		verdict fail "auto: the guard disarms after the flood and the hold time" "$(cat "$tmp/watch")"
+	fi
+	sed 's/^/    watch: /' "$tmp/watch"
+	kill -TERM "$watch" "$mon" 2>/dev/null
+	wait "$watch" "$mon" 2>/dev/null
+}
+# verdict pass|fail TITLE [WHY [OUTPUT]]: kept for report_verdicts
+verdict() {
+	v_kind+=("$1")
+	v_title+=("$2")
+	v_why+=("${3:-}")
+	v_out+=("${4:-}")
+}
+# report_verdicts: each kept verdict said as pass or fail
+report_verdicts() {
+	local i
+	for i in "${!v_kind[@]}"; do
+		if [ "${v_kind[i]}" = pass ]; then
+			pass "${v_title[i]}"
+		else
+			fail "${v_title[i]}" "${v_why[i]}" "${v_out[i]}"
+		fi
+	done
+}
+
+auto_round "auto"
+if [[ " ${v_kind[*]} " == *" fail "* ]] && [ "$stall" -ge 30 ]; then
+	echo "# auto: a CPU of the guest stood still $stall ms (30 ms or more: the host" \
+		"descheduled it) and a check failed:"
+	report_verdicts | sed 's/^/#   first round: /'
+	echo "# auto: once more"
+	wait_for 30 up2
+	sleep 1
+	auto_round "auto, again"
 fi
-sed 's/^/    watch: /' "$tmp/watch"
-kill -TERM "$watch" "$mon" 2>/dev/null
-wait "$watch" "$mon" 2>/dev/null
+report_verdicts
 check "gw2: the guard detaches" u2 "$HOTLINECTL" guard detach wan0
 rm -rf "$tmp"
 exit 0
