@@ -115,7 +115,7 @@ bench: deps all $(BUILD)/bench/probe_stream
 	@$(TOP)/selftests/bpf/bench.sh
 	@$(TOP)/selftests/bench/run
 
-stress: deps all
+stress: deps all deb
 	@$(TOP)/selftests/stress.sh
 
 demo: deps all
@@ -152,6 +152,7 @@ SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
 UNITDIR		?= /lib/systemd/system
+GENDIR		?= /lib/systemd/system-generators
 CONFDIR		?= /etc/hotline
 INSTALL_KVER	:= $(if $(KVER),$(KVER),$(shell uname -r))
 INSTALL_MODDIR	:= /lib/modules/$(INSTALL_KVER)/updates/kmod
@@ -173,6 +174,9 @@ define install_user
 		sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/$$u >$(DESTDIR)$(UNITDIR)/$$u; \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
 	done
+	@install -d -m 0755 $(DESTDIR)$(GENDIR)
+	@sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/hotline-generator >$(DESTDIR)$(GENDIR)/hotline-generator
+	@chmod 0755 $(DESTDIR)$(GENDIR)/hotline-generator
 	@install -d -m 0755 $(DESTDIR)$(CONFDIR)
 	@test -e $(DESTDIR)$(CONFDIR)/hotline.conf || \
 		install -m 0644 docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf
@@ -204,7 +208,7 @@ uninstall:
 		depmod -a $(INSTALL_KVER); fi
 	rm -f $(DESTDIR)$(SBINDIR)/hotlinectl $(DESTDIR)$(MANDIR)/man8/hotlinectl.8 \
 		$(DESTDIR)$(MANDIR)/man5/hotline.conf.5 $(DESTDIR)$(BASHCOMPDIR)/hotlinectl
-	rm -f $(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
+	rm -f $(UNITS:%=$(DESTDIR)$(UNITDIR)/%) $(DESTDIR)$(GENDIR)/hotline-generator
 	@if cmp -s docs/hotline.conf.example $(DESTDIR)$(CONFDIR)/hotline.conf; then \
 		echo "rm -f $(DESTDIR)$(CONFDIR)/hotline.conf"; \
 		rm -f $(DESTDIR)$(CONFDIR)/hotline.conf; \

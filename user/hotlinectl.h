@@ -40,5 +40,6 @@ int cmd_channel(int argc, char **argv);
 int cmd_path(int argc, char **argv);
 int cmd_qdisc(int argc, char **argv);
 int cmd_genkey(int argc, char **argv);
+int cmd_systemd_generator(int argc, char **argv);
 
 #endif

@@ -180,6 +180,15 @@ static const struct command commands[] = {
 		"  prints a new random 32-byte key in base64, for key-file\n"
 	},
 	{
+		"systemd-generator", cmd_systemd_generator,
+		"systemd-generator DIR [FILE]",
+		"  what the systemd generator hotline-generator runs: for each\n"
+		"  [Interface DEV] with Guard = auto in FILE (/etc/hotline/\n"
+		"  hotline.conf), makes hotline.service want hotline-guard@DEV\n"
+		"  (the drop-in DIR/hotline.service.d/50-guard-watch.conf); a file\n"
+		"  with errors wants nothing and they are printed\n"
+	},
+	{
 		"version", cmd_version,
 		"version",
 		"  the versions of hotlinectl and of the loaded hotline module\n"

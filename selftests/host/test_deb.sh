@@ -102,8 +102,9 @@ missing_in() {	# deb, then the paths that must be in it
 miss=$(missing_in "$ctl_deb" /usr/sbin/hotlinectl /usr/share/man/man8/hotlinectl.8.gz \
 	/usr/share/man/man5/hotline.conf.5.gz /usr/share/bash-completion/completions/hotlinectl \
 	/lib/systemd/system/hotline.service /lib/systemd/system/hotline-monitor.service \
-	/lib/systemd/system/hotline-guard@.service /etc/hotline/hotline.conf)
-check_eq "hotlinectl holds the program, man pages, completion, 3 units, hotline.conf" "" "$miss"
+	/lib/systemd/system/hotline-guard@.service /lib/systemd/system-generators/hotline-generator \
+	/etc/hotline/hotline.conf)
+check_eq "hotlinectl holds the program, man pages, completion, 3 units, the generator, hotline.conf" "" "$miss"
 
 uver=${ver%-*}	# native: the upstream version is the whole of it
 src=/usr/src/hotline-$uver

@@ -45,6 +45,7 @@ for k in $kvers; do
 done
 
 want="etc/hotline/hotline.conf 644
+lib/systemd/system-generators/hotline-generator 755
 lib/systemd/system/hotline-guard@.service 644
 lib/systemd/system/hotline-monitor.service 644
 lib/systemd/system/hotline.service 644
@@ -62,6 +63,9 @@ ExecStart=/usr/local/sbin/hotlinectl guard watch %i hold \${HOTLINE_GUARD_HOLD}"
 	"$(grep -h '^Exec\(Start\|Reload\)=' "$d/lib/systemd/system/hotline.service" \
 		"$d/lib/systemd/system/hotline-monitor.service" \
 		"$d/lib/systemd/system/hotline-guard@.service")"
+check_eq "the generator runs the installed hotlinectl" \
+	"exec /usr/local/sbin/hotlinectl systemd-generator \"\$1\"" \
+	"$(grep '^exec ' "$d/lib/systemd/system-generators/hotline-generator")"
 if cmp -s "$root/docs/hotline.conf.example" "$d/etc/hotline/hotline.conf"; then
 	pass "the example config is installed as /etc/hotline/hotline.conf"
 else

@@ -219,6 +219,51 @@ fi
 expect "missing netns" 1 'network namespace "hotline-no-such-ns" not found' -- \
 	-N hotline-no-such-ns channel show
 
+# ---- systemd-generator: the drop-in that wants each auto guard's watch ----
+gen=$tmp/gen
+dropin=$gen/hotline.service.d/50-guard-watch.conf
+expect "systemd-generator without DIR" 2 'systemd-generator needs DIR' -- systemd-generator
+expect "systemd-generator with too much" 2 'systemd-generator needs DIR' -- \
+	systemd-generator "$gen" "$tmp/x.conf" extra
+# no_dropin NAME: the generator wrote nothing into $gen
+no_dropin() {
+	if [ -e "$gen/hotline.service.d" ]; then
+		fail "$1" "$(ls -R "$gen"; cat "$dropin" 2>/dev/null)"
+	else
+		pass "$1"
+	fi
+}
+mkdir -p "$gen"
+exact "systemd-generator: no file, nothing wanted" 0 "" -- systemd-generator "$gen" "$tmp/none.conf"
+no_dropin "systemd-generator: no file writes nothing"
+printf '[Channel c]\nPeer = %s\nProbe = 198.51.100.7\nKeyFile = %s\n\n[Interface wan0]\nGuard = auto\nGuardRate = 500\n\n[Interface lan0]\nQdisc = prio\nGuard = enforce\n\n[Interface wan-1.2]\nGuard = auto\n' \
+	"$P" "$tmp/no-such.key" >"$tmp/gen.conf"
+exact "systemd-generator: a good file (its key file unread)" 0 "" -- systemd-generator "$gen" "$tmp/gen.conf"
+want="# Written by hotline-generator from $tmp/gen.conf: each [Interface DEV]
+# there with Guard = auto gets its guard watch with the channels.
+[Unit]
+Wants=hotline-guard@wan0.service
+Wants=hotline-guard@wan-1.2.service"
+if [ "$(cat "$dropin" 2>&1)" = "$want" ]; then
+	pass "systemd-generator: hotline.service wants the watch of each auto guard, no other"
+else
+	fail "systemd-generator: hotline.service wants the watch of each auto guard" "$(cat "$dropin" 2>&1)"
+fi
+rm -rf "$gen" && mkdir -p "$gen"
+printf '[Interface wan0]\nGuard = enforce\n' >"$tmp/gen2.conf"
+exact "systemd-generator: no auto guard" 0 "" -- systemd-generator "$gen" "$tmp/gen2.conf"
+no_dropin "systemd-generator: no auto guard, no drop-in"
+printf '[Interface wan0]\nGuard = auto\n\n[Interface lan0]\nGuard = sometimes\n' >"$tmp/gen3.conf"
+exact "systemd-generator: a broken file wants nothing, its errors printed" 1 \
+	"$tmp/gen3.conf:5: invalid Guard \"sometimes\": must be none (no guard) or a guard mode: off, monitor, enforce or auto
+hotlinectl: systemd-generator: $tmp/gen3.conf: 1 error, no guard watch wanted" -- \
+	systemd-generator "$gen" "$tmp/gen3.conf"
+no_dropin "systemd-generator: a broken file writes nothing"
+printf '[Interface wan@1]\nGuard = auto\n' >"$tmp/gen4.conf"
+exact "systemd-generator: a name no unit instance carries is named and left out" 0 \
+	"hotlinectl: systemd-generator: $tmp/gen4.conf:1: [Interface wan@1]: not a name hotline-guard@.service can carry (letters, digits, _ - . only); no guard watch for it" -- \
+	systemd-generator "$gen" "$tmp/gen4.conf"
+
 # Without the module: exit 1 and the hint. Skipped where it is loaded.
 if [ -e /sys/module/hotline ]; then
 	echo "SKIP: cli: commands without the module$tag: the hotline module is loaded here"

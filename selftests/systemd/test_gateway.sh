@@ -1,0 +1,346 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# A gateway set up as an admin sets one up, under a real systemd: the
+# guest boots Debian's systemd as PID 1 (selftests/vm/run --systemd) on a
+# writable overlay of the host root, and this test runs as its unit.
+#
+#   packages  dpkg -i of build/deb's hotline-dkms and hotlinectl: DKMS
+#             builds hotline.ko for the running kernel in the postinst,
+#             modprobe finds it, the versions agree, the units and the
+#             conffile are in place
+#   units     systemd-analyze verify, and security's exposure of each
+#             unit under its budget; hotline.service started brings up
+#             the channels, the qdisc and the guard hotline.conf names;
+#             reload applies an edited file with only its changes; a
+#             broken file fails the reload with FILE:LINE errors in the
+#             journal and changes nothing; hotline-monitor writes health
+#             events to the journal; Guard = auto in the file makes
+#             hotline.service start hotline-guard@wan0 (hotline-generator),
+#             which watches the guard; stop leaves the hotline running
+#             (docs/packaging.md)
+#   boot      everything torn down (module, qdisc, guard), then hotline
+#             started from nothing as at boot: the file's channels, qdisc,
+#             guard and the guard's watch are back
+#   upgrade   a newer hotline-dkms and hotlinectl over the running
+#             channels: the loaded module stays until the admin asks, the
+#             new one waits on disk, the admin's edited hotline.conf is
+#             kept; asked (rmmod, restart), the new module runs the file
+#   purge     module, DKMS tree, sources, config and units gone
+#
+# The newer version is the same packages repacked one version up (dpkg-deb:
+# the control file and, in hotline-dkms, /usr/src/hotline-VERSION, dkms.conf
+# and the maintainer scripts); its module reports VERSION.next. The kernel
+# the root shows is the running one only (the other kernels' configs are
+# hidden in /boot), as on a gateway: dh_dkms's postinst also builds for the
+# newest installed kernel, and a second build under TCG would only repeat
+# the first.
+if [ ! -r /run/hotline-vm/root ]; then
+	self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+	echo "${0##*/}: not inside the selftest VM; running it there under systemd" >&2
+	exec "$(dirname "$0")/../vm/run" --systemd -- "$self" "$@"
+fi
+. "$(dirname "$0")/../lib.sh"
+
+debs=$HOTLINE_ROOT/build/deb
+kver=$(uname -r)
+arch=$(dpkg --print-architecture)
+conf=/etc/hotline/hotline.conf
+tmp=$(mktemp -d /tmp/test_gateway.XXXXXX)
+# the units' exposure budgets (systemd-analyze security, 0 best .. 10),
+# a little above what they score: root (the keys, the pins), netlink,
+# and for hotline.service module loading and bpf(2)
+declare -A EXPOSURE_MAX=([hotline.service]=2.5 [hotline-monitor.service]=1.5
+	[hotline-guard@wan0.service]=2.0)
+if [ "$(cat /proc/1/comm)" != systemd ]; then
+	fail "systemd is PID 1" "PID 1 is $(cat /proc/1/comm): run it with selftests/vm/run --systemd"
+	exit 1
+fi
+pass "systemd $(systemctl --version | sed -n '1s/^systemd \([0-9]*\).*/\1/p') is PID 1"
+dkms_deb=$(find "$debs" -maxdepth 1 -name 'hotline-dkms_*_all.deb' 2>/dev/null)
+ctl_deb=$(find "$debs" -maxdepth 1 -name "hotlinectl_*_$arch.deb" 2>/dev/null)
+if [ ! -f "$dkms_deb" ] || [ ! -f "$ctl_deb" ]; then
+	fail "the packages" "no hotline-dkms and hotlinectl .deb in $debs: run 'make deb'" \
+		"$(ls "$debs" 2>&1)"
+	exit 1
+fi
+if [ ! -e "/lib/modules/$kver/build/Makefile" ]; then
+	fail "the headers" "no /lib/modules/$kver/build: install linux-headers-$kver ('make deps')"
+	exit 1
+fi
+if dpkg -s hotlinectl >/dev/null 2>&1 || dpkg -s hotline-dkms >/dev/null 2>&1 ||
+	compgen -G '/usr/src/hotline-*' >/dev/null || hl_is_loaded; then
+	fail "the root starts without hotline" "the host has it installed or it is loaded: the test would prove nothing" \
+		"$(dpkg -l 'hotline*' 2>&1)"
+	exit 1
+fi
+ver=$(dpkg-deb -f "$ctl_deb" Version)
+modver=$(dpkg-deb --fsys-tarfile "$dkms_deb" |
+	tar -xOf - --wildcards './usr/src/hotline-*/dkms.conf' |
+	sed -n 's/.*HOTLINE_VERSION=\([^ ]*\) .*/\1/p')
+
+# journal UNIT: what UNIT logged since the test began
+t_start=$(date '+%Y-%m-%d %H:%M:%S')
+journal() { journalctl --no-pager -o cat -u "$1" --since "$t_start" 2>&1; }
+names() { hotlinectl -j channel show | jq -r '.[].name' | sort | xargs; }
+# dpkg_timed TITLE ARGS...: dpkg, its time in the title and each line of
+# its output with the second it came (where a DKMS build's time goes)
+dpkg_timed() {
+	local title=$1 t0=$SECONDS rc
+	shift
+	DEBIAN_FRONTEND=noninteractive dpkg "$@" </dev/null >"$tmp/dpkg.out" 2>&1 &
+	local pid=$!
+	: >"$tmp/dpkg.lines"
+	tail -n +1 -f --pid="$pid" "$tmp/dpkg.out" 2>/dev/null | while IFS= read -r l; do
+		printf '    dpkg +%ds: %s\n' $((SECONDS - t0)) "$l"
+	done >"$tmp/dpkg.lines"
+	wait "$pid"
+	rc=$?
+	grep -v '^    dpkg +[0-9]*s: *$' "$tmp/dpkg.lines"
+	if [ "$rc" -eq 0 ]; then
+		pass "$title ($((SECONDS - t0)) s)"
+	else
+		fail "$title" "dpkg $* failed"
+		exit 1
+	fi
+}
+modversion() { cat /sys/module/hotline/version 2>&1; }
+
+# ---- packages ----
+# man-db's trigger reindexes every manual page (minutes under TCG); the
+# index is not what is tested here
+rm -f /var/lib/man-db/auto-update
+for c in /boot/config-*; do
+	[ "$c" = "/boot/config-$kver" ] || rm -f "$c"
+done
+cp "$dkms_deb" "$ctl_deb" "$tmp/"
+dpkg_timed "dpkg -i hotline-dkms and hotlinectl $ver" -i "$tmp/${dkms_deb##*/}" "$tmp/${ctl_deb##*/}"
+check_eq "dkms status: hotline $ver installed for $kver" 1 \
+	"$(dkms status hotline 2>&1 | grep -c "^hotline/$ver, $kver, [^:]*: installed")"
+check_eq "hotline.ko in /lib/modules/$kver/updates/dkms, version $modver" \
+	"/lib/modules/$kver/updates/dkms/hotline.ko $modver" \
+	"$(modinfo -n hotline 2>&1 | sed 's/\.xz$//; s/\.zst$//') $(modinfo -F version hotline 2>&1)"
+missing=
+for f in /usr/sbin/hotlinectl "$conf" /lib/systemd/system/hotline.service \
+	/lib/systemd/system/hotline-monitor.service /lib/systemd/system/hotline-guard@.service \
+	/usr/share/man/man8/hotlinectl.8.gz /usr/share/man/man5/hotline.conf.5.gz \
+	/usr/share/bash-completion/completions/hotlinectl; do
+	[ -e "$f" ] || missing+=" $f"
+done
+check_eq "hotlinectl installed its binary, config, units, manual pages and completion" "" "$missing"
+check_eq "hotline.service enabled, not started by the install" "enabled inactive" \
+	"$(systemctl is-enabled hotline.service) $(systemctl is-active hotline.service)"
+check_eq "the module not loaded by the install" "no" "$(hl_is_loaded && echo yes || echo no)"
+
+# ---- the units, statically ----
+out=$(systemd-analyze verify hotline.service hotline-monitor.service hotline-guard@wan0.service 2>&1)
+check_eq "systemd-analyze verify: nothing to say about the units" "" "$out"
+for u in "${!EXPOSURE_MAX[@]}"; do
+	e=$(systemd-analyze security "$u" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	if [ -n "$e" ] && awk -v e="$e" -v m="${EXPOSURE_MAX[$u]}" 'BEGIN { exit !(e <= m) }'; then
+		pass "systemd-analyze security $u: exposure $e (at most ${EXPOSURE_MAX[$u]})"
+	else
+		fail "systemd-analyze security $u: exposure at most ${EXPOSURE_MAX[$u]}" "got '${e:-none}'" \
+			"$(systemd-analyze security "$u" 2>&1 | grep '✗' | head -n 15)"
+	fi
+done
+
+# ---- hotline.service ----
+ip link add wan0 type veth peer name wan0p && ip link set wan0 up && ip link set wan0p up
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+cp "$conf" "$tmp/example.conf"
+cat >>"$conf" <<'EOF'
+
+[Channel cert]
+Peer = 192.0.2.0/24
+DSCP = ef
+
+[Channel noc]
+Peer = 198.51.100.0/24
+DSCP = af41
+
+[Interface wan0]
+Qdisc = htb
+Rate = 100mbit
+Guard = auto
+GuardRate = 20000
+EOF
+# up_as_file NAMES: the channels (NAMES), qdisc and guard the file names
+up_as_file() {
+	[ "$(names)" = "$1" ] &&
+		tc qdisc show dev wan0 | grep -q '^qdisc htb 1: root' &&
+		[ "$(hotlinectl -j guard show wan0 | jq -r '.[0].mode')" = auto ]
+}
+# the generator reads the file at every daemon-reload (and boot)
+check "systemctl daemon-reload (hotline-generator reads the file)" systemctl daemon-reload
+check_eq "hotline.service wants hotline-guard@wan0 (Guard = auto in the file)" 1 \
+	"$(systemctl show -p Wants --value hotline.service | tr ' ' '\n' | grep -cx 'hotline-guard@wan0.service')"
+t0=$SECONDS
+check "systemctl start hotline" systemctl start hotline
+echo "    started in $((SECONDS - t0)) s"
+check_eq "hotline.service loaded the DKMS module ($modver)" "$modver" "$(modversion)"
+check_eq "hotlinectl version: tool and module agree" "hotlinectl $modver|hotline module $modver" \
+	"$(hotlinectl version | paste -sd '|')"
+if up_as_file "cert noc"; then
+	pass "hotline.service brought up the file's channels (cert noc), htb on wan0 and the guard in auto"
+else
+	fail "hotline.service brought up the file's channels, qdisc and guard" \
+		"channels '$(names)'" "$(tc qdisc show dev wan0; hotlinectl guard show wan0 2>&1; journal hotline.service)"
+fi
+
+# reload: one changed key, one channel more; cert untouched
+sed -i 's/^DSCP = af41$/DSCP = cs3/' "$conf"
+printf '\n[Channel ops]\nPeer = 203.0.113.0/24\n' >>"$conf"
+check "systemctl reload hotline (an edited file)" systemctl reload hotline
+# journald takes the unit's output through a stream: give it a moment
+wait_for 10 sh -c "journalctl -o cat -u hotline.service --since '$t_start' | grep -q '^+ add ops'"
+j=$(journal hotline.service)
+check_eq "reload applied only the changes" \
+	"~ set noc DSCP: af41 -> cs3|+ add ops peer 203.0.113.0/24 dscp ef priority 7" \
+	"$(grep -E '^[-~+] ' <<<"$j" | grep -v '^~ interface\|^+ add cert\|^+ add noc' | paste -sd '|')"
+check_eq "the channels after reload" "cert noc ops" "$(names)"
+
+# a broken file: reload fails, the journal names FILE:LINE, nothing changes
+cp "$conf" "$tmp/good.conf"
+before=$(hotlinectl -j channel show | jq -c 'map({name, dscp})')
+printf '\n[Channel bad]\nPeer = 192.0.2.300/24\nColour = blue\n' >>"$conf"
+line=$(grep -n '^Peer = 192.0.2.300/24$' "$conf" | cut -d: -f1)
+if systemctl reload hotline 2>/dev/null; then
+	fail "reload of a broken file fails" "systemctl reload succeeded"
+else
+	pass "reload of a broken file fails"
+fi
+wait_for 10 sh -c "journalctl -o cat -u hotline.service --since '$t_start' | grep -q '^$conf:$((line + 1)): '"
+j=$(journal hotline.service)
+check_eq "the journal names each error by $conf:LINE" "2" \
+	"$(grep -cE "^$conf:($line|$((line + 1))): " <<<"$j")"
+check_eq "the broken file changed nothing" "$before" "$(hotlinectl -j channel show | jq -c 'map({name, dscp})')"
+check_eq "hotline.service stays active after the failed reload" active "$(systemctl is-active hotline)"
+cp "$tmp/good.conf" "$conf"
+
+# hotline-monitor: health events to the journal
+check "systemctl start hotline-monitor" systemctl start hotline-monitor
+# the monitor subscribes after its start: a channel added and deleted
+# each second until the journal has one
+seen=0
+for i in $(seq 1 20); do
+	hotlinectl channel add "probe-me$i" peer 192.0.2.77/32 >/dev/null &&
+		hotlinectl channel del "probe-me$i" >/dev/null
+	sleep 1
+	if journal hotline-monitor | grep -q "config new probe-me$i "; then
+		seen=$i
+		break
+	fi
+done
+if [ "$seen" -gt 0 ]; then
+	pass "hotline-monitor wrote the events to the journal ($(journal hotline-monitor | grep -m1 "config new probe-me$seen " | cut -c1-60)...)"
+else
+	fail "hotline-monitor writes events to the journal" "no line naming probe-me" "$(journal hotline-monitor)"
+fi
+
+# hotline-guard@wan0: the watch of the auto guard, started with hotline
+check_eq "hotline-guard@wan0 started with hotline.service" active "$(systemctl is-active hotline-guard@wan0)"
+if wait_for 20 sh -c 'journalctl -o cat -u hotline-guard@wan0 --since "'"$t_start"'" | grep -q "guard wan0 disarmed"'; then
+	pass "hotline-guard@wan0 watches the guard (journal: $(journal hotline-guard@wan0 | grep -m1 'guard wan0 disarmed'))"
+else
+	fail "hotline-guard@wan0 watches the guard" "no 'disarmed' line" "$(journal hotline-guard@wan0)"
+fi
+
+# stop: the hotline keeps running
+check "systemctl stop hotline-guard@wan0 hotline-monitor hotline" \
+	systemctl stop hotline-guard@wan0 hotline-monitor hotline
+if up_as_file "cert noc ops"; then
+	pass "stop left the channels, the qdisc and the guard running"
+else
+	fail "stop leaves the hotline running" "channels '$(names)'"
+fi
+
+# ---- boot: from nothing, as the units bring it up ----
+hotlinectl guard detach wan0 >/dev/null 2>&1
+tc qdisc del dev wan0 root 2>/dev/null
+if ! rmmod hotline; then
+	fail "everything torn down" "rmmod hotline failed"
+	exit 1
+fi
+t0=$SECONDS
+check "systemctl start hotline (as at boot)" systemctl start hotline
+if up_as_file "cert noc ops" && [ "$(systemctl is-active hotline-guard@wan0)" = active ]; then
+	pass "from nothing, in $((SECONDS - t0)) s: channels, qdisc, guard and its watch as the file says"
+else
+	fail "from nothing: channels, qdisc and guard as the file says" "channels '$(names)'" \
+		"$(tc qdisc show dev wan0; journal hotline.service)"
+fi
+systemctl stop hotline-guard@wan0
+
+# ---- upgrade ----
+# next_deb DEB: DEB repacked as version $newver into $tmp. The version is
+# in the control file, the source directory's name, dkms.conf and the
+# maintainer scripts dh_dkms wrote; the module built from it reports
+# $newmod. hotlinectl's binary stays as it was (its version is compiled in).
+next_deb() {
+	local d=$tmp/repack f
+	rm -rf "$d"
+	dpkg-deb -R "$1" "$d" || return 1
+	# text files only (-I): the binaries do not hold the Debian version
+	grep -rlIF -- "$ver" "$d" | while IFS= read -r f; do
+		sed -i "s/${ver//./\\.}/$newver/g" "$f"
+	done
+	if [ -d "$d/usr/src/hotline-$ver" ]; then
+		mv "$d/usr/src/hotline-$ver" "$d/usr/src/hotline-$newver"
+		sed -i "s/HOTLINE_VERSION=[^ ]*/HOTLINE_VERSION=$newmod/" \
+			"$d/usr/src/hotline-$newver/dkms.conf"
+	fi
+	# md5sums keep the edited files' old sums: only debsums reads them
+	dpkg-deb -b "$d" "$tmp/" >/dev/null || return 1
+	rm -rf "$d"
+}
+newver=$ver.1
+newmod=$modver.next
+printf '# the admin was here\n' >>"$conf"
+sum_edited=$(md5sum <"$conf")
+if next_deb "$dkms_deb" && next_deb "$ctl_deb"; then
+	pass "the packages repacked as version $newver (module $newmod)"
+else
+	fail "the packages repacked as version $newver" "dpkg-deb failed"
+	exit 1
+fi
+dpkg_timed "dpkg -i of $newver over $ver with the hotline running" -i \
+	"$tmp/hotline-dkms_${newver}_all.deb" "$tmp/hotlinectl_${newver}_$arch.deb"
+check_eq "dpkg: both packages at $newver" "$newver $newver" \
+	"$(dpkg-query -W -f '${Version} ' hotline-dkms hotlinectl | sed 's/ $//')"
+check_eq "the upgrade kept the admin's edited hotline.conf" "$sum_edited" "$(md5sum <"$conf")"
+check_eq "the loaded module stayed $modver: no reload unasked" "$modver" "$(modversion)"
+check_eq "its channels kept running" "cert noc ops" "$(names)"
+check_eq "dkms: $newver installed for $kver, $ver gone" "1 0" \
+	"$(dkms status hotline | grep -c "^hotline/$newver, $kver, [^:]*: installed") $(dkms status hotline | grep -c "^hotline/$ver,")"
+check_eq "the new hotline.ko waits on disk ($newmod)" "$newmod" "$(modinfo -F version hotline 2>&1)"
+check_eq "hotline.service still enabled, not restarted by the upgrade" "enabled" \
+	"$(systemctl is-enabled hotline)"
+# asked, as docs/packaging.md tells the admin
+check "asked: rmmod hotline && systemctl restart hotline" sh -c 'rmmod hotline && systemctl restart hotline'
+check_eq "the new module runs ($newmod)" "$newmod" "$(modversion)"
+check_eq "with the file's channels" "cert noc ops" "$(names)"
+
+# ---- purge ----
+dpkg_timed "dpkg --purge hotlinectl hotline-dkms" --purge hotlinectl hotline-dkms
+check_eq "purge stops no unit: hotline.service still active, its channels running" \
+	"active cert noc ops" "$(systemctl is-active hotline) $("$HOTLINECTL" -j channel show | jq -r '.[].name' | sort | xargs)"
+systemctl stop hotline
+left=$(ls -d /usr/src/hotline-* /var/lib/dkms/hotline /etc/hotline /usr/sbin/hotlinectl \
+	/lib/systemd/system/hotline*.service /etc/systemd/system/multi-user.target.wants/hotline.service \
+	"/lib/modules/$kver/updates/dkms/hotline.ko"* 2>/dev/null)
+check_eq "purge removed the module, the DKMS tree, the sources, the config, the binary and the units" "" "$left"
+check_eq "dpkg knows no hotline package" "" \
+	"$(dpkg-query -W -f '${db:Status-Abbrev}${Package}\n' 'hotline*' 2>/dev/null | grep -v '^un')"
+if modprobe -n hotline >/dev/null 2>&1; then
+	fail "modprobe no longer finds hotline" "$(modinfo -n hotline 2>&1)"
+else
+	pass "modprobe no longer finds hotline"
+fi
+check_eq "the running module is left to the admin" "$newmod" "$(modversion)"
+"$HOTLINECTL" guard detach wan0 >/dev/null 2>&1
+tc qdisc del dev wan0 root 2>/dev/null
+ip link del wan0
+check "rmmod hotline" rmmod hotline
+rm -rf "$tmp"
+exit 0
