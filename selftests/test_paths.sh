@@ -367,7 +367,7 @@ if [ "$FULL" = 1 ]; then
 	# The active path first, then the events: a stall between the two
 	# readings must not show a switch whose event was not read yet. Read
 	# while every path was down (a stall took both: "switch p2 - down"),
-	# the channel has none: wait for it to take one back up (CI, 6.1,
+	# the channel has none: wait for it to take one back up (make check, 6.1,
 	# 12-03: both down within 11 ms, p2 up again 190 ms later).
 	nr_settled() { act=$(active 1 to-b); [ "$act" != - ]; }
 	nr_settled || wait_for 5 nr_settled
