@@ -100,7 +100,7 @@ debug-kernel:
 unit: all
 	@$(TOP)/selftests/check.sh --host-only
 
-vmtest: all
+vmtest: all deb
 	@$(TOP)/selftests/check.sh --vm-only
 
 # The congestion and failover scenarios' probe runs in the guest, whose

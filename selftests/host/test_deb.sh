@@ -6,8 +6,12 @@
 # libraries it is linked against, lintian has nothing to say beyond
 # info, hotlinectl and the module DKMS builds from hotline-dkms report the
 # tree's git describe, and the maintainer scripts neither start nor
-# restart a service. The DKMS build goes to scratch trees (--dkmstree,
-# --sourcetree, a scratch signing key), never the host's /var/lib/dkms.
+# restart a service. Then the packages' life on a root: dpkg -i, DKMS
+# building hotline.ko for each Debian kernel with headers, an upgrade one
+# version up over an edited hotline.conf, purge, in a chroot of this host
+# whose writes go to a tmpfs layer (selftests/systemd/pkgroot.sh), never
+# to the host's own root. The installed layer is kept for the guests that
+# boot on it (selftests/systemd/test_gateway.sh).
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -172,9 +176,12 @@ fi
 vout=$("$bin" version 2>&1)
 check_eq "the packaged hotlinectl reports HOTLINE_VERSION" "hotlinectl $hv" "$(head -n 1 <<<"$vout")"
 
-# ---- DKMS builds the packaged source, in scratch trees ----
-kvers=$("$root/scripts/kernels.sh")
-k=$(grep -xF "$(uname -r)" <<<"$kvers" || head -n 1 <<<"$kvers")
+# ---- install, upgrade, purge in a chroot of this host ----
+# selftests/systemd/pkgroot.sh: an overlay of the host root, written to a
+# tmpfs layer, the host's own root untouched. Natively, where DKMS builds
+# for both kernels in seconds; the guests of selftests/systemd boot on the
+# installed layer to run the module and the units (make check's
+# systemd stage).
 d=$tmp/dkms
 mkdir -p "$d/x"
 dpkg-deb -x "$dkms_deb" "$d/x"
@@ -185,31 +192,97 @@ if grep -qx "PACKAGE_VERSION=\"$uver\"" "$conf" && grep -qx 'AUTOINSTALL="yes"' 
 else
 	fail "dkms.conf carries both versions" "in $src" "$(cat "$conf" 2>&1)"
 fi
-if [ -z "$k" ]; then
-	fail "dkms build" "no kernel with headers (scripts/kernels.sh)"
+pkgroot=$root/selftests/systemd/pkgroot.sh
+layers=${HOTLINE_PKG_LAYERS:-/dev/shm/hotline-pkgroot}
+A=$layers/installed B=$layers/upgraded
+kvers=$("$root/scripts/kernels.sh" | grep -v -- '-hotline-debug$')
+host_before=$(md5sum /var/lib/dpkg/status; find /var/lib/dkms /usr/src /etc/hotline 2>/dev/null | sort | md5sum)
+t=$SECONDS
+# installed afresh: a layer of identical packages would otherwise be kept
+rm -rf "$A"
+if ilog=$("$pkgroot" --installed "$A" 2>&1); then
+	pass "dpkg -i of hotline-dkms and hotlinectl in a chroot of this host ($((SECONDS - t)) s)"
 else
-	host_dkms=$(find /var/lib/dkms 2>/dev/null | sort)
-	mkdir -p "$d/tree"
-	# dkms signs with /var/lib/dkms/mok.key, creating it, unless told otherwise
-	t=$SECONDS
-	if dlog=$(mok_signing_key=$d/mok.key mok_certificate=$d/mok.pub \
-		dkms build --dkmstree "$d/tree" --sourcetree "$d/x/usr/src" \
-		-m hotline -v "$uver" -k "$k" 2>&1); then
-		pass "dkms build -m hotline -v $uver -k $k in $((SECONDS - t))s"
-	else
-		fail "dkms build -m hotline -v $uver -k $k" "failed" "$(tail -n 20 <<<"$dlog")"
-	fi
-	ko=$(find "$d/tree/hotline/$uver/$k" -name 'hotline.ko*' 2>/dev/null | head -n 1)
-	check_eq "the DKMS-built hotline.ko reports HOTLINE_VERSION" "$hv" \
-		"$(modinfo -F version "$ko" 2>&1)"
-	if [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$k "; then
-		pass "the DKMS-built hotline.ko is for $k"
-	else
-		fail "the DKMS-built hotline.ko is for $k" "vermagic: $(modinfo -F vermagic "$ko" 2>&1)"
-	fi
-	check_eq "the DKMS build left the host's /var/lib/dkms alone" "$host_dkms" \
-		"$(find /var/lib/dkms 2>/dev/null | sort)"
+	fail "dpkg -i in a chroot of this host" "pkgroot.sh failed" "$(tail -n 20 "$A/log" 2>&1; echo "$ilog")"
 fi
+# in_root LAYER CMD...: CMD in LAYER's chroot (upgraded: on top of installed)
+in_root() {
+	local l=$1
+	shift
+	if [ "$l" = "$B" ]; then
+		"$pkgroot" "$B" --on "$A" -- "$@" 2>&1
+	else
+		"$pkgroot" "$l" -- "$@" 2>&1
+	fi
+}
+# per_kernel LAYER VERSION MODVER: for each kernel, DKMS's status, the
+# module on disk with its version, for that kernel, in modules.dep
+per_kernel() {
+	local l=$1 v=$2 mv=$3 k st
+	st=$(in_root "$l" dkms status hotline)
+	for k in $kvers; do
+		check_eq "dkms status: hotline/$v installed for $k" 1 \
+			"$(grep -c "^hotline/$v, $k, [^:]*: installed" <<<"$st")"
+		check_eq "modinfo -k $k hotline: /lib/modules/$k/updates/dkms, $mv, for $k" \
+			"/lib/modules/$k/updates/dkms/hotline.ko $mv $k" \
+			"$(in_root "$l" sh -c "modinfo -k '$k' -n hotline | sed 's/\.xz\$//'; modinfo -k '$k' -F version hotline; modinfo -k '$k' -F vermagic hotline | cut -d' ' -f1" | paste -sd' ')"
+	done
+}
+if [ -z "$kvers" ]; then
+	fail "the kernels DKMS builds for" "none with headers (scripts/kernels.sh): run 'make deps'"
+else
+	per_kernel "$A" "$uver" "$hv"
+	check_eq "hotline.service enabled by the install" enabled \
+		"$(in_root "$A" systemctl is-enabled hotline.service)"
+fi
+
+# the upgrade: one version up, over an edited hotline.conf
+newver=$uver.1 newmod=$hv.next
+rm -rf "$B"
+next=$tmp/next
+mkdir -p "$next"
+if ndkms=$("$root/selftests/systemd/nextdeb.sh" "$dkms_deb" "$newver" "$newmod" "$next") &&
+   nctl=$("$root/selftests/systemd/nextdeb.sh" "$ctl_deb" "$newver" "$newmod" "$next"); then
+	pass "the packages repacked as version $newver (module $newmod)"
+else
+	fail "the packages repacked one version up" "nextdeb.sh failed"
+fi
+t=$SECONDS
+if ulog=$(in_root "$B" sh -c "echo '# the admin was here' >>/etc/hotline/hotline.conf &&
+	md5sum /etc/hotline/hotline.conf >/root/edited.md5 && dpkg -i '$ndkms' '$nctl'"); then
+	pass "dpkg -i of $newver over $uver ($((SECONDS - t)) s)"
+else
+	fail "dpkg -i of $newver over $uver" "failed" "$(tail -n 20 <<<"$ulog")"
+fi
+check_eq "dpkg: both packages at $newver" "$newver $newver" \
+	"$(in_root "$B" dpkg-query -W -f '${Version} ' hotline-dkms hotlinectl | sed 's/ $//')"
+check_eq "the upgrade kept the admin's edited hotline.conf" "/etc/hotline/hotline.conf: OK" \
+	"$(in_root "$B" md5sum -c /root/edited.md5)"
+[ -n "$kvers" ] && per_kernel "$B" "$newver" "$newmod"
+check_eq "dkms: $uver gone, its sources too" "" \
+	"$(in_root "$B" sh -c "dkms status hotline/$uver; ls -d /usr/src/hotline-$uver /var/lib/dkms/hotline/$uver 2>/dev/null")"
+
+# purge
+t=$SECONDS
+if plog=$(in_root "$B" dpkg --purge hotlinectl hotline-dkms); then
+	pass "dpkg --purge hotlinectl hotline-dkms ($((SECONDS - t)) s)"
+else
+	fail "dpkg --purge hotlinectl hotline-dkms" "failed" "$(tail -n 20 <<<"$plog")"
+fi
+check_eq "purge removed the modules, the DKMS tree, the sources, the config, the binary and the units" "" \
+	"$(in_root "$B" sh -c 'ls -d /usr/src/hotline-* /var/lib/dkms/hotline /etc/hotline /usr/sbin/hotlinectl \
+		/lib/systemd/system/hotline*.service /lib/systemd/system-generators/hotline-generator \
+		/etc/systemd/system/multi-user.target.wants/hotline.service \
+		/lib/modules/*/updates/dkms/hotline.ko* 2>/dev/null')"
+check_eq "dpkg knows no hotline package" "" \
+	"$(in_root "$B" sh -c "dpkg-query -W -f '\${db:Status-Abbrev}\${Package}\n' 'hotline*' 2>/dev/null | grep -v '^un'")"
+for k in $kvers; do
+	check_eq "modprobe no longer finds hotline for $k" "not found" \
+		"$(in_root "$B" modinfo -k "$k" -n hotline >/dev/null 2>&1 && echo found || echo "not found")"
+done
+rm -rf "$B"
+check_eq "the host's own root untouched (dpkg status, /var/lib/dkms, /usr/src, /etc/hotline)" \
+	"$host_before" "$(md5sum /var/lib/dpkg/status; find /var/lib/dkms /usr/src /etc/hotline 2>/dev/null | sort | md5sum)"
 
 # ---- maintainer scripts ----
 dk=$tmp/dkms-ctrl

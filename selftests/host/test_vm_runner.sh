@@ -32,6 +32,16 @@ if [ "$rc" -eq 125 ] && grep -q -- '--timeout' "$tmp/err"; then
 else
 	fail "bad --timeout refused" "exit $rc" "$(cat "$tmp/err")"
 fi
+for args in "--layer $tmp" "--systemd --layer $tmp/none"; do
+	# shellcheck disable=SC2086 # split on purpose
+	"$run" $args -- true >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 125 ] && grep -q -- '--layer' "$tmp/err"; then
+		pass "${args%% /*} without a layer made for a --systemd run refused: $(cat "$tmp/err")"
+	else
+		fail "${args%% /*} without a layer made for a --systemd run refused" "exit $rc" "$(cat "$tmp/err")"
+	fi
+done
 
 # forget_run: failed runs and boots keep their directory for the log; ours are
 # expected failures, so drop them once checked.

@@ -5,10 +5,13 @@
 # guest boots Debian's systemd as PID 1 (selftests/vm/run --systemd) on a
 # writable overlay of the host root, and this test runs as its unit.
 #
-#   packages  dpkg -i of build/deb's hotline-dkms and hotlinectl: DKMS
-#             builds hotline.ko for the running kernel in the postinst,
-#             modprobe finds it, the versions agree, the units and the
-#             conffile are in place
+#   packages  the root is the one selftests/systemd/pkgroot.sh made on the
+#             host: dpkg -i of build/deb's hotline-dkms and hotlinectl in
+#             a chroot, DKMS building hotline.ko for every kernel there
+#             (natively: seconds, where this guest takes two minutes a
+#             kernel and a minute for each depmod). Here: DKMS's module
+#             for the running kernel is the one modprobe finds and loads,
+#             the versions agree, the units and the conffile are in place
 #   units     systemd-analyze verify, and security's exposure of each
 #             unit under its budget; hotline.service started brings up
 #             the channels, the qdisc and the guard hotline.conf names;
@@ -22,23 +25,34 @@
 #   boot      everything torn down (module, qdisc, guard), then hotline
 #             started from nothing as at boot: the file's channels, qdisc,
 #             guard and the guard's watch are back
-#   upgrade   a newer hotline-dkms and hotlinectl over the running
-#             channels: the loaded module stays until the admin asks, the
-#             new one waits on disk, the admin's edited hotline.conf is
-#             kept; asked (rmmod, restart), the new module runs the file
-#   purge     module, DKMS tree, sources, config and units gone
+#   upgrade   hotlinectl one version up (selftests/systemd/nextdeb.sh)
+#             over the running channels, its maintainer scripts talking to
+#             this systemd: hotline.service neither stopped nor
+#             restarted, the loaded module and its channels untouched, the
+#             admin's edited hotline.conf kept
+#   purge     hotlinectl purged: config, binary and units gone, no unit
+#             stopped
 #
-# The newer version is the same packages repacked one version up (dpkg-deb:
-# the control file and, in hotline-dkms, /usr/src/hotline-VERSION, dkms.conf
-# and the maintainer scripts); its module reports VERSION.next. The kernel
-# the root shows is the running one only (the other kernels' configs are
-# hidden in /boot), as on a gateway: dh_dkms's postinst also builds for the
-# newest installed kernel, and a second build under TCG would only repeat
-# the first.
+# hotline-dkms's own upgrade (DKMS building the new module for each
+# kernel, the old one removed) and purge are checked in the chroot, by
+# selftests/host/test_deb.sh: DKMS never unloads a module, and the
+# package that talks to systemd is hotlinectl.
 if [ ! -r /run/hotline-vm/root ]; then
 	self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 	echo "${0##*/}: not inside the selftest VM; running it there under systemd" >&2
-	exec "$(dirname "$0")/../vm/run" --systemd -- "$self" "$@"
+	vmargs=()
+	if [ "${1:-}" = --kver ] && [ $# -ge 2 ]; then
+		vmargs=(--kver "$2")
+		shift 2
+	fi
+	layer=${HOTLINE_PKG_LAYERS:-/dev/shm/hotline-pkgroot}/installed
+	if ! plog=$("$(dirname "$0")/pkgroot.sh" --installed "$layer" 2>&1); then
+		echo "FAIL: test_gateway: the packages installed in a chroot of the host: $(tail -n 1 <<<"$plog")"
+		tail -n 20 "$layer/log" 2>/dev/null | sed 's/^/    /'
+		exit 1
+	fi
+	echo "$plog" >&2
+	exec "$(dirname "$0")/../vm/run" --systemd --layer "$layer" "${vmargs[@]}" -- "$self" "$@"
 fi
 . "$(dirname "$0")/../lib.sh"
 
@@ -64,16 +78,6 @@ if [ ! -f "$dkms_deb" ] || [ ! -f "$ctl_deb" ]; then
 		"$(ls "$debs" 2>&1)"
 	exit 1
 fi
-if [ ! -e "/lib/modules/$kver/build/Makefile" ]; then
-	fail "the headers" "no /lib/modules/$kver/build: install linux-headers-$kver ('make deps')"
-	exit 1
-fi
-if dpkg -s hotlinectl >/dev/null 2>&1 || dpkg -s hotline-dkms >/dev/null 2>&1 ||
-	compgen -G '/usr/src/hotline-*' >/dev/null || hl_is_loaded; then
-	fail "the root starts without hotline" "the host has it installed or it is loaded: the test would prove nothing" \
-		"$(dpkg -l 'hotline*' 2>&1)"
-	exit 1
-fi
 ver=$(dpkg-deb -f "$ctl_deb" Version)
 modver=$(dpkg-deb --fsys-tarfile "$dkms_deb" |
 	tar -xOf - --wildcards './usr/src/hotline-*/dkms.conf' |
@@ -84,7 +88,7 @@ t_start=$(date '+%Y-%m-%d %H:%M:%S')
 journal() { journalctl --no-pager -o cat -u "$1" --since "$t_start" 2>&1; }
 names() { hotlinectl -j channel show | jq -r '.[].name' | sort | xargs; }
 # dpkg_timed TITLE ARGS...: dpkg, its time in the title and each line of
-# its output with the second it came (where a DKMS build's time goes)
+# its output with the second it came (where the time of a trigger goes)
 dpkg_timed() {
 	local title=$1 t0=$SECONDS rc
 	shift
@@ -110,11 +114,9 @@ modversion() { cat /sys/module/hotline/version 2>&1; }
 # man-db's trigger reindexes every manual page (minutes under TCG); the
 # index is not what is tested here
 rm -f /var/lib/man-db/auto-update
-for c in /boot/config-*; do
-	[ "$c" = "/boot/config-$kver" ] || rm -f "$c"
-done
-cp "$dkms_deb" "$ctl_deb" "$tmp/"
-dpkg_timed "dpkg -i hotline-dkms and hotlinectl $ver" -i "$tmp/${dkms_deb##*/}" "$tmp/${ctl_deb##*/}"
+check_eq "the root as the chroot left it: both packages installed at $ver" \
+	"install ok installed $ver|install ok installed $ver" \
+	"$(dpkg-query -W -f '${Status} ${Version}\n' hotline-dkms hotlinectl 2>&1 | paste -sd'|')"
 check_eq "dkms status: hotline $ver installed for $kver" 1 \
 	"$(dkms status hotline 2>&1 | grep -c "^hotline/$ver, $kver, [^:]*: installed")"
 check_eq "hotline.ko in /lib/modules/$kver/updates/dkms, version $modver" \
@@ -273,71 +275,36 @@ fi
 systemctl stop hotline-guard@wan0
 
 # ---- upgrade ----
-# next_deb DEB: DEB repacked as version $newver into $tmp. The version is
-# in the control file, the source directory's name, dkms.conf and the
-# maintainer scripts dh_dkms wrote; the module built from it reports
-# $newmod. hotlinectl's binary stays as it was (its version is compiled in).
-next_deb() {
-	local d=$tmp/repack f
-	rm -rf "$d"
-	dpkg-deb -R "$1" "$d" || return 1
-	# text files only (-I): the binaries do not hold the Debian version
-	grep -rlIF -- "$ver" "$d" | while IFS= read -r f; do
-		sed -i "s/${ver//./\\.}/$newver/g" "$f"
-	done
-	if [ -d "$d/usr/src/hotline-$ver" ]; then
-		mv "$d/usr/src/hotline-$ver" "$d/usr/src/hotline-$newver"
-		sed -i "s/HOTLINE_VERSION=[^ ]*/HOTLINE_VERSION=$newmod/" \
-			"$d/usr/src/hotline-$newver/dkms.conf"
-	fi
-	# md5sums keep the edited files' old sums: only debsums reads them
-	dpkg-deb -b "$d" "$tmp/" >/dev/null || return 1
-	rm -rf "$d"
-}
 newver=$ver.1
-newmod=$modver.next
 printf '# the admin was here\n' >>"$conf"
 sum_edited=$(md5sum <"$conf")
-if next_deb "$dkms_deb" && next_deb "$ctl_deb"; then
-	pass "the packages repacked as version $newver (module $newmod)"
+active_since=$(systemctl show -p ActiveEnterTimestampMonotonic --value hotline)
+if ctl_next=$("$HOTLINE_ROOT/selftests/systemd/nextdeb.sh" "$ctl_deb" "$newver" "$modver.next" "$tmp"); then
+	pass "hotlinectl repacked as version $newver"
 else
-	fail "the packages repacked as version $newver" "dpkg-deb failed"
+	fail "hotlinectl repacked as version $newver" "nextdeb.sh failed"
 	exit 1
 fi
-dpkg_timed "dpkg -i of $newver over $ver with the hotline running" -i \
-	"$tmp/hotline-dkms_${newver}_all.deb" "$tmp/hotlinectl_${newver}_$arch.deb"
-check_eq "dpkg: both packages at $newver" "$newver $newver" \
-	"$(dpkg-query -W -f '${Version} ' hotline-dkms hotlinectl | sed 's/ $//')"
+dpkg_timed "dpkg -i hotlinectl $newver over $ver with the hotline running" -i "$ctl_next"
+check_eq "dpkg: hotlinectl at $newver" "$newver" "$(dpkg-query -W -f '${Version}' hotlinectl)"
 check_eq "the upgrade kept the admin's edited hotline.conf" "$sum_edited" "$(md5sum <"$conf")"
-check_eq "the loaded module stayed $modver: no reload unasked" "$modver" "$(modversion)"
-check_eq "its channels kept running" "cert noc ops" "$(names)"
-check_eq "dkms: $newver installed for $kver, $ver gone" "1 0" \
-	"$(dkms status hotline | grep -c "^hotline/$newver, $kver, [^:]*: installed") $(dkms status hotline | grep -c "^hotline/$ver,")"
-check_eq "the new hotline.ko waits on disk ($newmod)" "$newmod" "$(modinfo -F version hotline 2>&1)"
-check_eq "hotline.service still enabled, not restarted by the upgrade" "enabled" \
-	"$(systemctl is-enabled hotline)"
-# asked, as docs/packaging.md tells the admin
-check "asked: rmmod hotline && systemctl restart hotline" sh -c 'rmmod hotline && systemctl restart hotline'
-check_eq "the new module runs ($newmod)" "$newmod" "$(modversion)"
-check_eq "with the file's channels" "cert noc ops" "$(names)"
+check_eq "hotline.service neither stopped nor restarted by the upgrade" \
+	"active $active_since enabled" \
+	"$(systemctl is-active hotline) $(systemctl show -p ActiveEnterTimestampMonotonic --value hotline) $(systemctl is-enabled hotline)"
+check_eq "the loaded module stayed $modver, its channels running" "$modver cert noc ops" \
+	"$(modversion) $(names)"
 
 # ---- purge ----
-dpkg_timed "dpkg --purge hotlinectl hotline-dkms" --purge hotlinectl hotline-dkms
+dpkg_timed "dpkg --purge hotlinectl" --purge hotlinectl
 check_eq "purge stops no unit: hotline.service still active, its channels running" \
 	"active cert noc ops" "$(systemctl is-active hotline) $("$HOTLINECTL" -j channel show | jq -r '.[].name' | sort | xargs)"
 systemctl stop hotline
-left=$(ls -d /usr/src/hotline-* /var/lib/dkms/hotline /etc/hotline /usr/sbin/hotlinectl \
-	/lib/systemd/system/hotline*.service /etc/systemd/system/multi-user.target.wants/hotline.service \
-	"/lib/modules/$kver/updates/dkms/hotline.ko"* 2>/dev/null)
-check_eq "purge removed the module, the DKMS tree, the sources, the config, the binary and the units" "" "$left"
-check_eq "dpkg knows no hotline package" "" \
-	"$(dpkg-query -W -f '${db:Status-Abbrev}${Package}\n' 'hotline*' 2>/dev/null | grep -v '^un')"
-if modprobe -n hotline >/dev/null 2>&1; then
-	fail "modprobe no longer finds hotline" "$(modinfo -n hotline 2>&1)"
-else
-	pass "modprobe no longer finds hotline"
-fi
-check_eq "the running module is left to the admin" "$newmod" "$(modversion)"
+left=$(ls -d /etc/hotline /usr/sbin/hotlinectl /lib/systemd/system/hotline*.service \
+	/lib/systemd/system-generators/hotline-generator \
+	/etc/systemd/system/multi-user.target.wants/hotline.service 2>/dev/null)
+check_eq "purge removed the config, the binary, the generator and the units" "" "$left"
+check_eq "dpkg: hotlinectl purged, hotline-dkms left installed" "hotline-dkms" \
+	"$(dpkg-query -W -f '${db:Status-Abbrev}${Package}\n' 'hotline*' 2>/dev/null | grep -v '^un' | awk '{ print $2 }')"
 "$HOTLINECTL" guard detach wan0 >/dev/null 2>&1
 tc qdisc del dev wan0 root 2>/dev/null
 ip link del wan0
