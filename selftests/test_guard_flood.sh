@@ -194,12 +194,19 @@ enforce_ok() {
 	[ "$flaps" = 0 ] && [ "$ring" = 0 ] && [ "$(g2 state)" = up ] &&
 		awk -v p="$loss_pct" 'BEGIN { exit !(p < 1) }'
 }
-phase "enforce" "$SECS"
-if ! enforce_ok && [ "$stall" -ge 30 ]; then
-	echo "# enforce: a CPU of the guest stood still $stall ms (30 ms or more: the host" \
-		"descheduled it), $flaps state changes, $ring ring drops: once more"
+# again_after_stall NAME WHAT: a round whose checks failed (WHAT) while
+# a CPU of the guest stood still 30 ms or more, half the detection time
+# (the host descheduled it), is run once more: says so, waits for the
+# hotline to be up; false when the guest ran throughout.
+again_after_stall() {
+	[ "$stall" -ge 30 ] || return 1
+	echo "# $1: a CPU of the guest stood still $stall ms (30 ms or more: the host" \
+		"descheduled it), $2: once more"
 	wait_for 30 up2
 	sleep 1
+}
+phase "enforce" "$SECS"
+if ! enforce_ok && again_after_stall enforce "$flaps state changes, $ring ring drops"; then
 	phase "enforce, again" "$SECS"
 fi
 if enforce_ok; then
@@ -353,13 +360,9 @@ report_verdicts() {
 }
 
 auto_round "auto"
-if [[ " ${v_kind[*]} " == *" fail "* ]] && [ "$stall" -ge 30 ]; then
-	echo "# auto: a CPU of the guest stood still $stall ms (30 ms or more: the host" \
-		"descheduled it) and a check failed:"
+if [[ " ${v_kind[*]} " == *" fail "* ]] &&
+	again_after_stall auto "a check failed (first round below)"; then
 	report_verdicts | sed 's/^/#   first round: /'
-	echo "# auto: once more"
-	wait_for 30 up2
-	sleep 1
 	auto_round "auto, again"
 fi
 report_verdicts

@@ -52,9 +52,14 @@ static bool instance_safe(const char *dev)
 	return true;
 }
 
+static bool guard_auto(const struct conf_iface *it)
+{
+	return it->guard && it->guard_mode == GUARD_MODE_AUTO;
+}
+
 static bool wants_watch(const struct conf_iface *it)
 {
-	return it->guard && it->guard_mode == GUARD_MODE_AUTO && instance_safe(it->dev);
+	return guard_auto(it) && instance_safe(it->dev);
 }
 
 static int write_dropin(const char *dir, const char *file, const struct conf *c)
@@ -131,8 +136,7 @@ int cmd_systemd_generator(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	for (i = 0; i < c.nifs; i++) {
-		if (c.ifs[i].guard && c.ifs[i].guard_mode == GUARD_MODE_AUTO &&
-		    !instance_safe(c.ifs[i].dev))
+		if (guard_auto(&c.ifs[i]) && !wants_watch(&c.ifs[i]))
 			errorf("systemd-generator: %s:%u: [Interface %s]: not a name "
 			       "hotline-guard@.service can carry (letters, digits, "
 			       "_ - . only); no guard watch for it",

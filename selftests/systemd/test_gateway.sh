@@ -86,6 +86,9 @@ modver=$(dpkg-deb --fsys-tarfile "$dkms_deb" |
 # journal UNIT: what UNIT logged since the test began
 t_start=$(date '+%Y-%m-%d %H:%M:%S')
 journal() { journalctl --no-pager -o cat -u "$1" --since "$t_start" 2>&1; }
+# journal_has UNIT REGEX: UNIT logged a line matching REGEX. journald
+# takes a unit's output through a stream: wait for it with wait_for.
+journal_has() { journal "$1" | grep -q -- "$2"; }
 names() { hotlinectl -j channel show | jq -r '.[].name' | sort | xargs; }
 # dpkg_timed TITLE ARGS...: dpkg, its time in the title and each line of
 # its output with the second it came (where the time of a trigger goes)
@@ -194,8 +197,7 @@ fi
 sed -i 's/^DSCP = af41$/DSCP = cs3/' "$conf"
 printf '\n[Channel ops]\nPeer = 203.0.113.0/24\n' >>"$conf"
 check "systemctl reload hotline (an edited file)" systemctl reload hotline
-# journald takes the unit's output through a stream: give it a moment
-wait_for 10 sh -c "journalctl -o cat -u hotline.service --since '$t_start' | grep -q '^+ add ops'"
+wait_for 10 journal_has hotline.service '^+ add ops'
 j=$(journal hotline.service)
 check_eq "reload applied only the changes" \
 	"~ set noc DSCP: af41 -> cs3|+ add ops peer 203.0.113.0/24 dscp ef priority 7" \
@@ -212,7 +214,7 @@ if systemctl reload hotline 2>/dev/null; then
 else
 	pass "reload of a broken file fails"
 fi
-wait_for 10 sh -c "journalctl -o cat -u hotline.service --since '$t_start' | grep -q '^$conf:$((line + 1)): '"
+wait_for 10 journal_has hotline.service "^$conf:$((line + 1)): "
 j=$(journal hotline.service)
 check_eq "the journal names each error by $conf:LINE" "2" \
 	"$(grep -cE "^$conf:($line|$((line + 1))): " <<<"$j")"
@@ -229,7 +231,7 @@ for i in $(seq 1 20); do
 	hotlinectl channel add "probe-me$i" peer 192.0.2.77/32 >/dev/null &&
 		hotlinectl channel del "probe-me$i" >/dev/null
 	sleep 1
-	if journal hotline-monitor | grep -q "config new probe-me$i "; then
+	if journal_has hotline-monitor "config new probe-me$i "; then
 		seen=$i
 		break
 	fi
@@ -242,7 +244,7 @@ fi
 
 # hotline-guard@wan0: the watch of the auto guard, started with hotline
 check_eq "hotline-guard@wan0 started with hotline.service" active "$(systemctl is-active hotline-guard@wan0)"
-if wait_for 20 sh -c 'journalctl -o cat -u hotline-guard@wan0 --since "'"$t_start"'" | grep -q "guard wan0 disarmed"'; then
+if wait_for 20 journal_has hotline-guard@wan0 'guard wan0 disarmed'; then
 	pass "hotline-guard@wan0 watches the guard (journal: $(journal hotline-guard@wan0 | grep -m1 'guard wan0 disarmed'))"
 else
 	fail "hotline-guard@wan0 watches the guard" "no 'disarmed' line" "$(journal hotline-guard@wan0)"
