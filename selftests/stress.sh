@@ -23,10 +23,11 @@ for k in $("$root/scripts/kernels.sh"); do
 		HL_FLOOD_SECONDS=30 \
 		"$root/selftests/run_all.sh" || failed=1
 	# the gateway from the packages, under systemd (selftests/systemd),
-	# on the root with them installed (selftests/systemd/pkgroot.sh)
+	# on the root with them installed (selftests/systemd/pkgroot.sh),
+	# hotline-dkms upgraded and purged in the guest too
 	case $k in *-hotline-debug) continue ;; esac
 	for t in "$root"/selftests/systemd/test_*.sh; do
-		bash "$t" --kver "$k" || failed=1
+		HOTLINE_GATEWAY_DKMS=1 bash "$t" --kver "$k" || failed=1
 	done
 done
 exit $failed

@@ -35,8 +35,9 @@
 #
 # hotline-dkms's own upgrade (DKMS building the new module for each
 # kernel, the old one removed) and purge are checked in the chroot, by
-# selftests/host/test_deb.sh: DKMS never unloads a module, and the
-# package that talks to systemd is hotlinectl.
+# selftests/host/test_deb.sh; make stress (HOTLINE_GATEWAY_DKMS=1) runs
+# them here as well, beside the loaded module: it stays until the admin
+# asks (rmmod, restart), the new one waiting on disk, then running.
 if [ ! -r /run/hotline-vm/root ]; then
 	self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 	echo "${0##*/}: not inside the selftest VM; running it there under systemd" >&2
@@ -277,27 +278,57 @@ fi
 systemctl stop hotline-guard@wan0
 
 # ---- upgrade ----
+# HOTLINE_GATEWAY_DKMS=1 (make stress) upgrades and purges hotline-dkms
+# here too, beside the loaded module: DKMS builds the new module in this
+# guest (two minutes under TCG, a minute for each depmod), so the root
+# shows only the running kernel's /boot/config (dh_dkms's postinst would
+# build for the newest kernel as well)
+dkms_too=${HOTLINE_GATEWAY_DKMS:-0}
 newver=$ver.1
+newmod=$modver.next
 printf '# the admin was here\n' >>"$conf"
 sum_edited=$(md5sum <"$conf")
 active_since=$(systemctl show -p ActiveEnterTimestampMonotonic --value hotline)
-if ctl_next=$("$HOTLINE_ROOT/selftests/systemd/nextdeb.sh" "$ctl_deb" "$newver" "$modver.next" "$tmp"); then
-	pass "hotlinectl repacked as version $newver"
+pkgs=hotlinectl
+if next=$("$HOTLINE_ROOT/selftests/systemd/nextdeb.sh" "$ctl_deb" "$newver" "$newmod" "$tmp") &&
+	{ [ "$dkms_too" != 1 ] ||
+	  { pkgs="hotline-dkms hotlinectl" &&
+	    dnext=$("$HOTLINE_ROOT/selftests/systemd/nextdeb.sh" "$dkms_deb" "$newver" "$newmod" "$tmp") &&
+	    next="$dnext $next"; }; }; then
+	pass "$pkgs repacked as version $newver"
 else
-	fail "hotlinectl repacked as version $newver" "nextdeb.sh failed"
+	fail "$pkgs repacked as version $newver" "nextdeb.sh failed"
 	exit 1
 fi
-dpkg_timed "dpkg -i hotlinectl $newver over $ver with the hotline running" -i "$ctl_next"
-check_eq "dpkg: hotlinectl at $newver" "$newver" "$(dpkg-query -W -f '${Version}' hotlinectl)"
+if [ "$dkms_too" = 1 ]; then
+	for c in /boot/config-*; do
+		[ "$c" = "/boot/config-$kver" ] || rm -f "$c"
+	done
+fi
+# shellcheck disable=SC2086 # one or two paths without spaces
+dpkg_timed "dpkg -i $pkgs $newver over $ver with the hotline running" -i $next
+# shellcheck disable=SC2086
+check_eq "dpkg: $pkgs at $newver" "$pkgs" \
+	"$(dpkg-query -W -f '${Package} ${Version}\n' $pkgs | awk -v v="$newver" '$2 == v { print $1 }' | xargs)"
 check_eq "the upgrade kept the admin's edited hotline.conf" "$sum_edited" "$(md5sum <"$conf")"
 check_eq "hotline.service neither stopped nor restarted by the upgrade" \
 	"active $active_since enabled" \
 	"$(systemctl is-active hotline) $(systemctl show -p ActiveEnterTimestampMonotonic --value hotline) $(systemctl is-enabled hotline)"
 check_eq "the loaded module stayed $modver, its channels running" "$modver cert noc ops" \
 	"$(modversion) $(names)"
+if [ "$dkms_too" = 1 ]; then
+	check_eq "dkms: $newver installed for $kver, $ver gone" "1 0" \
+		"$(dkms status hotline | grep -c "^hotline/$newver, $kver, [^:]*: installed") $(dkms status hotline | grep -c "^hotline/$ver,")"
+	check_eq "the new hotline.ko waits on disk ($newmod)" "$newmod" "$(modinfo -F version hotline 2>&1)"
+	# asked, as docs/packaging.md tells the admin
+	check "asked: rmmod hotline && systemctl restart hotline" sh -c 'rmmod hotline && systemctl restart hotline'
+	check_eq "the new module runs ($newmod) with the file's channels" "$newmod cert noc ops" \
+		"$(modversion) $(names)"
+fi
 
 # ---- purge ----
-dpkg_timed "dpkg --purge hotlinectl" --purge hotlinectl
+# shellcheck disable=SC2086
+dpkg_timed "dpkg --purge $pkgs" --purge $pkgs
 check_eq "purge stops no unit: hotline.service still active, its channels running" \
 	"active cert noc ops" "$(systemctl is-active hotline) $("$HOTLINECTL" -j channel show | jq -r '.[].name' | sort | xargs)"
 systemctl stop hotline
@@ -305,8 +336,18 @@ left=$(ls -d /etc/hotline /usr/sbin/hotlinectl /lib/systemd/system/hotline*.serv
 	/lib/systemd/system-generators/hotline-generator \
 	/etc/systemd/system/multi-user.target.wants/hotline.service 2>/dev/null)
 check_eq "purge removed the config, the binary, the generator and the units" "" "$left"
-check_eq "dpkg: hotlinectl purged, hotline-dkms left installed" "hotline-dkms" \
-	"$(dpkg-query -W -f '${db:Status-Abbrev}${Package}\n' 'hotline*' 2>/dev/null | grep -v '^un' | awk '{ print $2 }')"
+if [ "$dkms_too" = 1 ]; then
+	check_eq "purge removed the module, the DKMS tree and the sources" "" \
+		"$(ls -d /usr/src/hotline-* /var/lib/dkms/hotline "/lib/modules/$kver/updates/dkms/hotline.ko"* 2>/dev/null)"
+	check_eq "dpkg knows no hotline package" "" \
+		"$(dpkg-query -W -f '${db:Status-Abbrev}${Package}\n' 'hotline*' 2>/dev/null | grep -v '^un')"
+	check_eq "modprobe no longer finds hotline; the running module is left to the admin" \
+		"not found $newmod" \
+		"$(modprobe -n hotline >/dev/null 2>&1 && echo found || echo "not found") $(modversion)"
+else
+	check_eq "dpkg: hotlinectl purged, hotline-dkms left installed" "hotline-dkms" \
+		"$(dpkg-query -W -f '${db:Status-Abbrev}${Package}\n' 'hotline*' 2>/dev/null | grep -v '^un' | awk '{ print $2 }')"
+fi
 "$HOTLINECTL" guard detach wan0 >/dev/null 2>&1
 tc qdisc del dev wan0 root 2>/dev/null
 ip link del wan0
