@@ -17,9 +17,9 @@
 # kernel will not stack an overlay whose upper directory sits inside its
 # lower, and the host root is the lower. The chroot has its own /run (no
 # service manager in it: the maintainer scripts start nothing), the host's
-# /dev, /proc and /sys; the hotline-debug kernels' module trees are
-# hidden, as they are no Debian kernel an admin installs. LAYER/log is
-# everything CMD printed.
+# /dev, /proc and /sys; its /lib/modules holds the kernels the host has
+# when it starts but the hotline-debug ones, which are no Debian kernel
+# an admin installs. LAYER/log is everything CMD printed.
 #
 # --installed LAYER makes LAYER the host root with build/deb's
 # hotline-dkms and hotlinectl installed (dpkg -i), unless it already is:
@@ -41,7 +41,10 @@ if [ "${1:-}" = --installed ]; then
 	[ "$(wc -w <<<"$debs")" = 2 ] ||
 		die "build/deb holds no hotline-dkms and hotlinectl .deb (or more than one): run 'make deb'"
 	# shellcheck disable=SC2086 # two paths without spaces
-	stamp=$(md5sum $debs /var/lib/dpkg/status | sed 's| .*/| |'; ls /lib/modules)
+	stamp=$(md5sum $debs /var/lib/dpkg/status | sed 's| .*/| |'
+		for m in /lib/modules/*; do
+			case $m in *-hotline-debug) ;; *) echo "${m##*/}" ;; esac
+		done)
 	if [ -r "$layer/stamp" ] && [ "$(cat "$layer/stamp")" = "$stamp" ]; then
 		echo "pkgroot: $layer: the packages are installed there already"
 		exit 0
@@ -82,6 +85,10 @@ mount -t overlay -o "lowerdir=$lower,upperdir=$layer/upper,workdir=$layer/work" 
 	hotline-pkgroot "$layer/root" || die "cannot mount the overlay on $layer/root"
 r=$layer/root
 cleanup() {
+	local h
+	for h in "$layer"/hold/*; do
+		[ -d "$h" ] && umount "$h" 2>/dev/null
+	done
 	umount -R "$r" 2>/dev/null || umount -R -l "$r"
 }
 trap cleanup EXIT
@@ -89,8 +96,25 @@ mount --rbind /dev "$r/dev" && mount -t proc proc "$r/proc" &&
 	mount --rbind /sys "$r/sys" && mount -t tmpfs -o mode=0755 tmpfs "$r/run" ||
 	die "cannot mount /dev, /proc, /sys and /run in $r"
 mkdir -p "$r/run/lock"
-for m in "$r"/lib/modules/*-hotline-debug; do
-	[ -d "$m" ] && mount -t tmpfs -o ro,mode=0755 tmpfs "$m"
+# The chroot's /lib/modules: Debian's kernels as they are when it starts,
+# each still the overlay's (DKMS's writes land in the layer), in a tmpfs
+# of their own, so that a kernel the host installs meanwhile (make check
+# installs the debug kernel beside this) is not half seen
+hold=$layer/hold
+mkdir -p "$hold"
+kernels=()
+for m in "$r"/lib/modules/*; do
+	case $m in *-hotline-debug) continue ;; esac
+	[ -d "$m" ] || continue
+	k=${m##*/}
+	mkdir -p "$hold/$k" && mount --bind "$m" "$hold/$k" || die "cannot hold $m"
+	kernels+=("$k")
+done
+mount -t tmpfs -o mode=0755 tmpfs "$r/lib/modules" || die "cannot mount a tmpfs on $r/lib/modules"
+for k in "${kernels[@]}"; do
+	mkdir "$r/lib/modules/$k" && mount --bind "$hold/$k" "$r/lib/modules/$k" ||
+		die "cannot put /lib/modules/$k back"
+	umount "$hold/$k" && rmdir "$hold/$k"
 done
 # autoinstall_all_kernels: DKMS builds for every kernel of the root; in
 # a chroot it otherwise builds an upgrade for the newest kernel only
