@@ -31,6 +31,15 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 die() { echo "pkgroot: $*" >&2; exit 1; }
+# debian_kernels ROOT: the kernels of ROOT/lib/modules the chroot shows,
+# the hotline-debug test kernels left out
+debian_kernels() {
+	local m
+	for m in "$1"/lib/modules/*; do
+		case $m in *-hotline-debug) continue ;; esac
+		[ -d "$m" ] && echo "${m##*/}"
+	done
+}
 
 if [ "${1:-}" = --installed ]; then
 	[ $# -eq 2 ] || die "usage: pkgroot.sh --installed LAYER"
@@ -41,10 +50,7 @@ if [ "${1:-}" = --installed ]; then
 	[ "$(wc -w <<<"$debs")" = 2 ] ||
 		die "build/deb holds no hotline-dkms and hotlinectl .deb (or more than one): run 'make deb'"
 	# shellcheck disable=SC2086 # two paths without spaces
-	stamp=$(md5sum $debs /var/lib/dpkg/status | sed 's| .*/| |'
-		for m in /lib/modules/*; do
-			case $m in *-hotline-debug) ;; *) echo "${m##*/}" ;; esac
-		done)
+	stamp=$(md5sum $debs /var/lib/dpkg/status | sed 's| .*/| |'; debian_kernels "")
 	if [ -r "$layer/stamp" ] && [ "$(cat "$layer/stamp")" = "$stamp" ]; then
 		echo "pkgroot: $layer: the packages are installed there already"
 		exit 0
@@ -102,13 +108,10 @@ mkdir -p "$r/run/lock"
 # installs the debug kernel beside this) is not half seen
 hold=$layer/hold
 mkdir -p "$hold"
-kernels=()
-for m in "$r"/lib/modules/*; do
-	case $m in *-hotline-debug) continue ;; esac
-	[ -d "$m" ] || continue
-	k=${m##*/}
-	mkdir -p "$hold/$k" && mount --bind "$m" "$hold/$k" || die "cannot hold $m"
-	kernels+=("$k")
+mapfile -t kernels < <(debian_kernels "$r")
+for k in "${kernels[@]}"; do
+	mkdir -p "$hold/$k" && mount --bind "$r/lib/modules/$k" "$hold/$k" ||
+		die "cannot hold /lib/modules/$k"
 done
 mount -t tmpfs -o mode=0755 tmpfs "$r/lib/modules" || die "cannot mount a tmpfs on $r/lib/modules"
 for k in "${kernels[@]}"; do
