@@ -121,7 +121,8 @@ test_rmmod_traffic test_prefix_lookup"}
 # 106, channel_api 93, prefix_lookup 89, hostile 74, channel_scale 61 in
 # the second: 625 and 938 s with the boots, the lane 948 s). The first
 # now also holds prefix_lookup and channel_scale: 877 s and about 840 s
-# in a run of the lane alone afterwards (878 s).
+# in a run of the lane alone afterwards (878 s; HOTLINE_KVERS=<the debug
+# kernel> selftests/check.sh --vm-only).
 # Each test takes about a fifth longer beside the other guest; the lane
 # took 1,034 s as two guests (one boot stalled and was retried after
 # 180 s) on 12-02, against 1,450 s as one.
