@@ -8,12 +8,12 @@
 # the production kernels only, and the debug kernel (about 13 minutes from
 # nothing, cached after in /var/cache/hotline) builds while the host suites
 # that do not need it run: the unit tests, the BPF tests, the fuzzers,
-# and beside them the packages' test (BESIDE_BUILD). Then
-# it is installed, hotline.ko is built for it, and the rest runs (lint's
-# sparse, the instruction gate, the VM runner, the lanes).
-# Nothing that boots a guest shares the CPUs with the build. The VM lanes'
-# timing tests fail under a compiler, even an idle-class one (measured
-# 12-01). The instruction gate counts instructions, not time, yet a busy
+# and beside them the packages' test and the VM runner's (BESIDE_BUILD).
+# Then it is installed, hotline.ko is built for it, and the rest runs
+# (lint's sparse, the debug kernel's reports, the instruction gate, the
+# lanes). No timed or counted test shares the CPUs with the build. The
+# VM lanes' timing tests fail under a compiler, even an idle-class one
+# (measured 12-01). The instruction gate counts instructions, not time, yet a busy
 # machine moves the counts as well: beside the build 6.12's per-probe count
 # read 37,914 and 38,531 in two cold runs of 12-02 against a budget of
 # 34,400, and 31,672 alone; the gate's 12 minutes beside the build (4
@@ -307,13 +307,17 @@ host_tests() {
 	done
 }
 
-# BESIDE_BUILD: the host tests that run beside the debug kernel's build:
-# native builds and dpkg in a chroot, nothing timed, no guest, no debug
-# kernel (the chroot's /lib/modules is fixed when it starts). test_deb
-# took 122 s after the build in the cold run of 12-03; beside it, it
-# costs the build about half of that. test_install stays after: it
+# BESIDE_BUILD: the host tests that run beside the debug kernel's build,
+# one after the other: nothing in them is timed (test_vm_runner's hung
+# boot is given 30 s where a boot takes 8; its --icount check compares two
+# loops of one run, not a budget) and neither needs the debug
+# kernel (the chroot's /lib/modules is fixed when test_deb starts; the
+# runner's debug boots are test_debug_kernel's, after). test_deb took
+# 122 s and the runner 329 s after the build in the cold run of 12-03, on
+# the way to the lanes; beside it, each costs the build about half of
+# its time (a CPU it would have used). test_install stays after: it
 # installs hotline.ko for every test kernel, the debug one included.
-BESIDE_BUILD="test_deb"
+BESIDE_BUILD="test_deb test_vm_runner"
 
 # bg_host_tests NAMES: those selftests/host tests, one after the other, in
 # the background, their output and log lines kept apart until
