@@ -312,11 +312,13 @@ host_tests() {
 # boot is given 30 s where a boot takes 8; its --icount check compares two
 # loops of one run, not a budget) and neither needs the debug
 # kernel (the chroot's /lib/modules is fixed when test_deb starts; the
-# runner's debug boots are test_debug_kernel's, after). test_deb took
-# 122 s and the runner 329 s after the build in the cold run of 12-03, on
-# the way to the lanes; beside it, each costs the build about half of
-# its time (a CPU it would have used). test_install stays after: it
-# installs hotline.ko for every test kernel, the debug one included.
+# runner's debug boots are test_debug_kernel's, after). They gain less
+# than their time: the build wants both CPUs, and a runner's guest has
+# two vCPUs. Cold, 12-03: test_deb 122 s and the runner 329 s after a
+# 761 s build (lanes from 1,507 s); beside it, the build took 1,104 s
+# (the runner 398 s) and the lanes began at 1,531 s on a host that ran
+# everything about a tenth slower that evening. test_install stays after:
+# it installs hotline.ko for every test kernel, the debug one included.
 BESIDE_BUILD="test_deb test_vm_runner"
 
 # bg_host_tests NAMES: those selftests/host tests, one after the other, in
