@@ -2,15 +2,24 @@
 /*
  * `hotlinectl systemd-generator DIR [FILE]`: what the systemd generator
  * hotline-generator runs at boot and on every `systemctl daemon-reload`.
+ * It writes DIR/hotline.service.d/50-interfaces.conf, a drop-in that
+ * makes the file the one place the gateway is described:
  *
- * A guard in auto mode does nothing without `guard watch` beside it. An
- * [Interface DEV] section with `Guard = auto` in hotline.conf is enough
- * for the admin: this writes DIR/hotline.service.d/50-guard-watch.conf,
- * a drop-in that makes hotline.service want hotline-guard@DEV.service for
- * each such device, so the watch starts with the channels at boot and the
- * file stays the one place the gateway is described. A drop-in rather than
- * .wants/ links: it needs no path to the unit files, which differ between
- * `make install` and the packages.
+ * - hotline.service waits for the device of each [Interface DEV] section
+ *   (Wants= and After= its sys-subsystem-net-devices-DEV.device, which
+ *   udev announces once the device exists under its final name). The
+ *   service runs early, before network-pre.target, and apply changes
+ *   nothing when a device it names is missing: without the wait, a NIC
+ *   that udev had not yet announced would cost the gateway its channels
+ *   at boot, not only that interface's qdisc and guard. A device that
+ *   never comes holds the start for systemd's device timeout (90 s by
+ *   default), then apply fails naming it.
+ * - A guard in auto mode does nothing without `guard watch` beside it:
+ *   each [Interface DEV] with `Guard = auto` makes hotline.service want
+ *   hotline-guard@DEV.service, so the watch starts with the channels.
+ *
+ * A drop-in rather than .wants/ links: it needs no path to the unit
+ * files, which differ between `make install` and the packages.
  *
  * The file is parsed by the same code as `apply` (key files not read: a
  * generator runs before the file systems are all there, and the keys are
@@ -31,7 +40,8 @@
 
 #define GEN_DEFAULT_FILE	"/etc/hotline/hotline.conf"
 #define GEN_DROPIN_DIR		"hotline.service.d"
-#define GEN_DROPIN		"50-guard-watch.conf"
+#define GEN_DROPIN		"50-interfaces.conf"
+#define GEN_DEVICE_UNIT		"sys-subsystem-net-devices-"
 
 /*
  * hotline-guard@.service passes its instance with %i, unescaped: a name is
@@ -52,6 +62,33 @@ static bool instance_safe(const char *dev)
 	return true;
 }
 
+/*
+ * The device unit systemd makes of a network device: its sysfs alias
+ * /sys/subsystem/net/devices/DEV escaped as systemd-escape --path does
+ * (a byte other than a letter, a digit, ':', '_' or '.' as \xNN; '-'
+ * too, which stands for '/'). Interface names are at most 15 bytes.
+ */
+static void device_unit(const char *dev, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = (size_t)snprintf(out, size, "%s", GEN_DEVICE_UNIT);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)dev; *p && n + 5 < size; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == ':' || *p == '_' ||
+		    *p == '.') {
+			out[n++] = (char)*p;
+		} else {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 15];
+		}
+	}
+	snprintf(out + n, size - n, ".device");
+}
+
 static bool guard_auto(const struct conf_iface *it)
 {
 	return it->guard && it->guard_mode == GUARD_MODE_AUTO;
@@ -64,14 +101,12 @@ static bool wants_watch(const struct conf_iface *it)
 
 static int write_dropin(const char *dir, const char *file, const struct conf *c)
 {
-	char ddir[4096], path[4096 + 64], tmp[4096 + 64];
-	size_t i, n = 0;
+	char ddir[4096], path[4096 + 64], tmp[4096 + 64], unit[128];
+	size_t i;
 	FILE *f;
 	int fd, len;
 
-	for (i = 0; i < c->nifs; i++)
-		n += wants_watch(&c->ifs[i]);
-	if (!n)
+	if (!c->nifs)
 		return EXIT_OK;
 	len = snprintf(ddir, sizeof(ddir), "%s/%s", dir, GEN_DROPIN_DIR);
 	if (len < 0 || (size_t)len >= sizeof(ddir)) {
@@ -92,9 +127,14 @@ static int write_dropin(const char *dir, const char *file, const struct conf *c)
 			close(fd);
 		return EXIT_ERROR;
 	}
-	fprintf(f, "# Written by hotline-generator from %s: each [Interface DEV]\n"
-		"# there with Guard = auto gets its guard watch with the channels.\n"
+	fprintf(f, "# Written by hotline-generator from %s: the channels wait\n"
+		"# for each [Interface DEV]'s device; Guard = auto there gets\n"
+		"# its guard watch with them.\n"
 		"[Unit]\n", file);
+	for (i = 0; i < c->nifs; i++) {
+		device_unit(c->ifs[i].dev, unit, sizeof(unit));
+		fprintf(f, "Wants=%s\nAfter=%s\n", unit, unit);
+	}
 	for (i = 0; i < c->nifs; i++) {
 		if (wants_watch(&c->ifs[i]))
 			fprintf(f, "Wants=hotline-guard@%s.service\n", c->ifs[i].dev);
@@ -130,7 +170,7 @@ int cmd_systemd_generator(int argc, char **argv)
 	if (conf_load(file, 0, &c)) {
 		for (i = 0; i < c.nerrors; i++)
 			fprintf(stderr, "%s\n", c.errors[i]);
-		errorf("systemd-generator: %s: %zu error%s, no guard watch wanted",
+		errorf("systemd-generator: %s: %zu error%s, nothing wanted",
 		       file, c.nerrors, c.nerrors == 1 ? "" : "s");
 		conf_free(&c);
 		return EXIT_ERROR;

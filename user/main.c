@@ -183,10 +183,11 @@ static const struct command commands[] = {
 		"systemd-generator", cmd_systemd_generator,
 		"systemd-generator DIR [FILE]",
 		"  what the systemd generator hotline-generator runs: for each\n"
-		"  [Interface DEV] with Guard = auto in FILE (/etc/hotline/\n"
-		"  hotline.conf), makes hotline.service want hotline-guard@DEV\n"
-		"  (the drop-in DIR/hotline.service.d/50-guard-watch.conf); a file\n"
-		"  with errors wants nothing and they are printed\n"
+		"  [Interface DEV] in FILE (/etc/hotline/hotline.conf), makes\n"
+		"  hotline.service wait for DEV's device unit and, with Guard =\n"
+		"  auto, want hotline-guard@DEV (the drop-in DIR/hotline.service.d/\n"
+		"  50-interfaces.conf); a file with errors wants nothing and they\n"
+		"  are printed\n"
 	},
 	{
 		"version", cmd_version,

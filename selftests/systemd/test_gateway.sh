@@ -22,9 +22,11 @@
 #             hotline.service start hotline-guard@wan0 (hotline-generator),
 #             which watches the guard; stop leaves the hotline running
 #             (docs/packaging.md)
-#   boot      everything torn down (module, qdisc, guard), then hotline
-#             started from nothing as at boot: the file's channels, qdisc,
-#             guard and the guard's watch are back
+#   boot      everything torn down (module, qdisc, guard, wan0 itself),
+#             then hotline started from nothing as at boot: it waits for
+#             wan0's device unit (hotline-generator's After=) with nothing
+#             applied; wan0 made, the file's channels, qdisc, guard and the
+#             guard's watch are back
 #   upgrade   hotlinectl one version up (selftests/systemd/nextdeb.sh)
 #             over the running channels, its maintainer scripts talking to
 #             this systemd: hotline.service neither stopped nor
@@ -181,6 +183,9 @@ up_as_file() {
 check "systemctl daemon-reload (hotline-generator reads the file)" systemctl daemon-reload
 check_eq "hotline.service wants hotline-guard@wan0 (Guard = auto in the file)" 1 \
 	"$(systemctl show -p Wants --value hotline.service | tr ' ' '\n' | grep -cx 'hotline-guard@wan0.service')"
+check_eq "hotline.service waits for wan0's device unit ([Interface wan0] in the file)" "1 1" \
+	"$(for p in Wants After; do systemctl show -p $p --value hotline.service | tr ' ' '\n' |
+		grep -cx 'sys-subsystem-net-devices-wan0.device'; done | paste -sd ' ')"
 t0=$SECONDS
 check "systemctl start hotline" systemctl start hotline
 echo "    started in $((SECONDS - t0)) s"
@@ -267,13 +272,32 @@ if ! rmmod hotline; then
 	fail "everything torn down" "rmmod hotline failed"
 	exit 1
 fi
+# ...and wan0 not there yet, as when udev announces a NIC after the
+# service has been started: the start waits for it (the generator's
+# After= on its device unit) instead of an apply that would change
+# nothing for want of it
+ip link del wan0
 t0=$SECONDS
-check "systemctl start hotline (as at boot)" systemctl start hotline
-if up_as_file "cert noc ops" && [ "$(systemctl is-active hotline-guard@wan0)" = active ]; then
-	pass "from nothing, in $((SECONDS - t0)) s: channels, qdisc, guard and its watch as the file says"
+check "systemctl start --no-block hotline (as at boot, wan0 not there yet)" \
+	systemctl start --no-block hotline
+sleep 3
+jobs=$(systemctl list-jobs --no-legend 2>&1)
+if grep -Eq '^ *[0-9]+ +hotline\.service +start +waiting' <<<"$jobs" &&
+   grep -Eq '^ *[0-9]+ +sys-subsystem-net-devices-wan0\.device +start +running' <<<"$jobs" &&
+   ! hl_is_loaded; then
+	pass "the start waits for wan0's device unit, nothing applied (the module not even loaded)"
 else
-	fail "from nothing: channels, qdisc and guard as the file says" "channels '$(names)'" \
-		"$(tc qdisc show dev wan0; journal hotline.service)"
+	fail "the start waits for wan0's device unit, nothing applied" \
+		"module $(hl_is_loaded && echo loaded || echo 'not loaded')" "$jobs"
+fi
+t1=$SECONDS
+ip link add wan0 type veth peer name wan0p && ip link set wan0 up && ip link set wan0p up
+if wait_for 60 up_as_file "cert noc ops" &&
+   wait_for 20 sh -c '[ "$(systemctl is-active hotline hotline-guard@wan0 | paste -sd " ")" = "active active" ]'; then
+	pass "from nothing, wan0 made $((t1 - t0)) s after the start: up $((SECONDS - t1)) s later, channels, qdisc, guard and its watch as the file says"
+else
+	fail "from nothing: channels, qdisc and guard as the file says once wan0 is there" "channels '$(names)'" \
+		"$(systemctl list-jobs --no-legend; tc qdisc show dev wan0; journal hotline.service)"
 fi
 systemctl stop hotline-guard@wan0
 

@@ -47,6 +47,15 @@ exact() {
 	fi
 }
 
+# same NAME WANT GOT
+same() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got '$3', not '$2'"
+	fi
+}
+
 P=198.51.100.0/24
 "$ctl" genkey >"$tmp/good.key"
 exact "bad dscp names value and range" 2 \
@@ -219,9 +228,10 @@ fi
 expect "missing netns" 1 'network namespace "hotline-no-such-ns" not found' -- \
 	-N hotline-no-such-ns channel show
 
-# ---- systemd-generator: the drop-in that wants each auto guard's watch ----
+# ---- systemd-generator: the drop-in that waits for each interface's ----
+# ---- device and wants each auto guard's watch                         ----
 gen=$tmp/gen
-dropin=$gen/hotline.service.d/50-guard-watch.conf
+dropin=$gen/hotline.service.d/50-interfaces.conf
 expect "systemd-generator without DIR" 2 'systemd-generator needs DIR' -- systemd-generator
 expect "systemd-generator with too much" 2 'systemd-generator needs DIR' -- \
 	systemd-generator "$gen" "$tmp/x.conf" extra
@@ -239,30 +249,54 @@ no_dropin "systemd-generator: no file writes nothing"
 printf '[Channel c]\nPeer = %s\nProbe = 198.51.100.7\nKeyFile = %s\n\n[Interface wan0]\nGuard = auto\nGuardRate = 500\n\n[Interface lan0]\nQdisc = prio\nGuard = enforce\n\n[Interface wan-1.2]\nGuard = auto\n' \
 	"$P" "$tmp/no-such.key" >"$tmp/gen.conf"
 exact "systemd-generator: a good file (its key file unread)" 0 "" -- systemd-generator "$gen" "$tmp/gen.conf"
-want="# Written by hotline-generator from $tmp/gen.conf: each [Interface DEV]
-# there with Guard = auto gets its guard watch with the channels.
+want="# Written by hotline-generator from $tmp/gen.conf: the channels wait
+# for each [Interface DEV]'s device; Guard = auto there gets
+# its guard watch with them.
 [Unit]
+Wants=sys-subsystem-net-devices-wan0.device
+After=sys-subsystem-net-devices-wan0.device
+Wants=sys-subsystem-net-devices-lan0.device
+After=sys-subsystem-net-devices-lan0.device
+Wants=sys-subsystem-net-devices-wan\x2d1.2.device
+After=sys-subsystem-net-devices-wan\x2d1.2.device
 Wants=hotline-guard@wan0.service
 Wants=hotline-guard@wan-1.2.service"
 if [ "$(cat "$dropin" 2>&1)" = "$want" ]; then
-	pass "systemd-generator: hotline.service wants the watch of each auto guard, no other"
+	pass "systemd-generator: hotline.service waits for each interface's device, wants the watch of each auto guard, no other"
 else
-	fail "systemd-generator: hotline.service wants the watch of each auto guard" "$(cat "$dropin" 2>&1)"
+	fail "systemd-generator: hotline.service waits for each device, wants the watch of each auto guard" \
+		"$(diff <(echo "$want") "$dropin" 2>&1)"
+fi
+# the device units as systemd names them (systemd-escape --path)
+if command -v systemd-escape >/dev/null; then
+	got=$(sed -n 's/^After=//p' "$dropin" | paste -sd' ')
+	exp=$(for d in wan0 lan0 wan-1.2; do
+		echo "$(systemd-escape --path "/sys/subsystem/net/devices/$d").device"; done | paste -sd' ')
+	same "systemd-generator: device units named as systemd-escape names them" "$exp" "$got"
 fi
 rm -rf "$gen" && mkdir -p "$gen"
+printf '[Channel c]\nPeer = %s\n' "$P" >"$tmp/gen1.conf"
+exact "systemd-generator: no [Interface] section" 0 "" -- systemd-generator "$gen" "$tmp/gen1.conf"
+no_dropin "systemd-generator: no [Interface] section, no drop-in"
 printf '[Interface wan0]\nGuard = enforce\n' >"$tmp/gen2.conf"
 exact "systemd-generator: no auto guard" 0 "" -- systemd-generator "$gen" "$tmp/gen2.conf"
-no_dropin "systemd-generator: no auto guard, no drop-in"
+same "systemd-generator: no auto guard, the device waited for, no watch" \
+	"Wants=sys-subsystem-net-devices-wan0.device|After=sys-subsystem-net-devices-wan0.device" \
+	"$(grep -v '^#\|^\[' "$dropin" | paste -sd'|')"
+rm -rf "$gen" && mkdir -p "$gen"
 printf '[Interface wan0]\nGuard = auto\n\n[Interface lan0]\nGuard = sometimes\n' >"$tmp/gen3.conf"
 exact "systemd-generator: a broken file wants nothing, its errors printed" 1 \
 	"$tmp/gen3.conf:5: invalid Guard \"sometimes\": must be none (no guard) or a guard mode: off, monitor, enforce or auto
-hotlinectl: systemd-generator: $tmp/gen3.conf: 1 error, no guard watch wanted" -- \
+hotlinectl: systemd-generator: $tmp/gen3.conf: 1 error, nothing wanted" -- \
 	systemd-generator "$gen" "$tmp/gen3.conf"
 no_dropin "systemd-generator: a broken file writes nothing"
 printf '[Interface wan@1]\nGuard = auto\n' >"$tmp/gen4.conf"
 exact "systemd-generator: a name no unit instance carries is named and left out" 0 \
 	"hotlinectl: systemd-generator: $tmp/gen4.conf:1: [Interface wan@1]: not a name hotline-guard@.service can carry (letters, digits, _ - . only); no guard watch for it" -- \
 	systemd-generator "$gen" "$tmp/gen4.conf"
+same "systemd-generator: its device waited for all the same (escaped), no watch" \
+	'Wants=sys-subsystem-net-devices-wan\x401.device|After=sys-subsystem-net-devices-wan\x401.device' \
+	"$(grep -v '^#\|^\[' "$dropin" | paste -sd'|')"
 
 # Without the module: exit 1 and the hint. Skipped where it is loaded.
 if [ -e /sys/module/hotline ]; then
