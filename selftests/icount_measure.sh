@@ -14,20 +14,24 @@
 #                   20 unauthenticated sessions per gateway at 10 ms, all
 #                   vCPUs over a 5 s window, less the same window with no
 #                   sessions, over the probes both gateways sent in it;
-#                   the median of three such windows
+#                   the least of five such windows (HOTLINE_ICOUNT_WINDOWS)
 #
-# Environment: HOTLINE_ICOUNT_RUNS (3), HOTLINE_ICOUNT_PACKETS (20000).
+# Environment: HOTLINE_ICOUNT_RUNS (3), HOTLINE_ICOUNT_PACKETS (20000),
+# HOTLINE_ICOUNT_WINDOWS (5).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bench/forwarding_setup.sh"
 . "$(dirname "$0")/bench/probe_window.sh"
 
 RUNS=${HOTLINE_ICOUNT_RUNS:-3}
 N=${HOTLINE_ICOUNT_PACKETS:-20000}
+WINDOWS=${HOTLINE_ICOUNT_WINDOWS:-5}
 HLH=$HOTLINE_ROOT/selftests/hlhealth.py
 tmp=$(mktemp -d /tmp/icount_measure.XXXXXX)
 
 die() { echo "icount_measure: $*" >&2; exit 1; }
 
+[[ $WINDOWS =~ ^[1-9][0-9]*$ ]] ||
+	die "HOTLINE_ICOUNT_WINDOWS must be a count of windows (1 or more), got '$WINDOWS'"
 icount_read >/dev/null || die "no instruction counts: run under selftests/vm/run --icount"
 require_modules pktgen
 fwd_setup "$tmp" 1000 || die "cannot set up the topology"
@@ -57,14 +61,19 @@ ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW2_WAN4/32" "$G
 ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW1_WAN4/32" "$GW1_WAN4" 21000 11000 10 3 ||
 	die "cannot add gw2's sessions"
 sleep 2
-# The busy windows vary with how the host schedules the guest (how many
-# probes a softirq finds due at once): the median of three.
-for ((i = 0; i < 3; i++)); do
+# A busy host only adds to a window's count: the guest's timers fire late
+# and in bunches, its softirqs overrun their budget and go to ksoftirqd.
+# One boot of 12-03 read 32,266, 37,860 and 38,142 on 6.1 with nothing
+# else running on a host that was slow that day, and the median failed
+# the gate; beside the debug kernel's build it read 37,914 and 38,531
+# where a quiet host gives 30,500 to 31,700. So the least-disturbed
+# window, the least of five, is the count.
+for ((i = 0; i < WINDOWS; i++)); do
 	read -r busy probes < <(probe_window 5)
 	[ "$probes" -gt 0 ] || die "no probes were sent"
 	echo "icount_measure: idle window $idle, with 2 x 20 sessions $busy, $probes probes" >&2
 	echo $(( (busy - idle) / probes ))
 done >"$tmp/probe"
-echo "probe $(median_min_max <"$tmp/probe" | cut -d' ' -f1)"
+echo "probe $(median_min_max <"$tmp/probe" | cut -d' ' -f2)"
 echo "icount_measure: per probe (median min max): $(median_min_max <"$tmp/probe")" >&2
 rm -rf "$tmp"
