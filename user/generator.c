@@ -28,6 +28,7 @@
  * generator's messages in the journal. Nothing is written unless the
  * whole file is good.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@
 
 #include "config.h"
 #include "hotlinectl.h"
+#include "parse.h"
 
 #define GEN_DEFAULT_FILE	"/etc/hotline/hotline.conf"
 #define GEN_DROPIN_DIR		"hotline.service.d"
@@ -49,17 +51,7 @@
  */
 static bool instance_safe(const char *dev)
 {
-	const char *p;
-
-	if (!*dev || *dev == '.')
-		return false;
-	for (p = dev; *p; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
-		      *p == '.'))
-			return false;
-	}
-	return true;
+	return *dev != '.' && name_chars_valid(dev, IF_NAMESIZE - 1);
 }
 
 /*
@@ -75,9 +67,7 @@ static void device_unit(const char *dev, char *out, size_t size)
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)dev; *p && n + 5 < size; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == ':' || *p == '_' ||
-		    *p == '.') {
+		if (isalnum(*p) || *p == ':' || *p == '_' || *p == '.') {
 			out[n++] = (char)*p;
 		} else {
 			out[n++] = '\\';
