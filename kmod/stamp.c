@@ -18,6 +18,7 @@
 
 #include <linux/module.h>
 #include <linux/skbuff.h>
+#include <linux/timekeeping.h>
 #include <linux/udp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -74,21 +75,27 @@ static bool stamp_tstamp_is_real(const struct sk_buff *skb)
 
 static void stamp_rx_time(const struct sk_buff *skb, struct stamp_rx *rx)
 {
-	u64 mono = ktime_get_ns();
 	u64 real = ktime_get_real_ns();
+	/*
+	 * The clocks' offset, read under the timekeeper's own sequence
+	 * lock: two reads of the clocks, one after the other, can be
+	 * milliseconds apart when the CPU is taken between them (a vCPU
+	 * whose host thread is preempted, waiting on an emulated clock
+	 * device), and that gap went into the converted instant: an RTT of
+	 * 77.35 ms over netem's 80.
+	 */
+	u64 offs = ktime_to_ns(ktime_mono_to_real(0));
 	u64 ts = ktime_to_ns(skb->tstamp);
 
 	/*
 	 * A driver or the stack may have stamped the packet on arrival, well
 	 * before this softirq ran: use that instant on both clocks.
 	 */
-	if (ts && stamp_tstamp_is_real(skb) && ts <= real) {
+	if (ts && stamp_tstamp_is_real(skb) && ts <= real && ts >= offs)
 		rx->rx_real_ns = ts;
-		rx->rx_mono_ns = mono - (real - ts);
-	} else {
+	else
 		rx->rx_real_ns = real;
-		rx->rx_mono_ns = mono;
-	}
+	rx->rx_mono_ns = rx->rx_real_ns - offs;
 }
 
 static int stamp_encap_rcv(struct sock *sk, struct sk_buff *skb)

@@ -170,27 +170,35 @@ done
 # |D| between consecutive RTTs converges to about 4.5 ms. TCG adds its own
 # few ms (measured up to 6.5 ms with a fixed delay), so the estimate must
 # also follow a wider spread: 40ms 20ms gives about 18 ms.
-# jitter_of g1|g2: the median of five readings 0.8 s apart. The estimate
-# smooths over 16 samples (320 ms at 20 ms), so a guest stall lifts it for
-# about a second, and one reading can land there: gw2 read 10.5 ms once
-# on 6.1 (its RTT max in the phase before was 108 ms) where gw1 read 4.6.
-jitter_of() {
+# jitter_both: "GW1 GW2", each the median of five readings 0.8 s apart,
+# the two sides read in turn. The estimate smooths over 16 samples (320
+# ms at 20 ms), so a guest stall lifts it for about a second, and one
+# reading can land there: gw2 read 10.5 ms once on 6.1 (its RTT max in
+# the phase before was 108 ms) where gw1 read 4.6. After a change of
+# netem 150 new replies (3 s, nine of the estimate's time constants)
+# leave nothing of the spread before.
+jitter_both() {
 	local i
 	for i in 1 2 3 4 5; do
-		"$1" jitter
+		echo "$(g1 jitter) $(g2 jitter)"
 		[ "$i" = 5 ] || sleep 0.8
-	done | sort -n | sed -n 3p
+	done | awk '{ a[NR] = $1; b[NR] = $2 }
+		function med(v,  i, j, t) {
+			for (i = 1; i <= 5; i++)
+				for (j = i + 1; j <= 5; j++)
+					if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+			return v[3]
+		}
+		END { print med(a), med(b) }'
 }
 wan_netem "$NS_GW1" delay 40ms 5ms
 wan_netem "$NS_GW2" delay 40ms 5ms
-wait_new_samples 60 300 || fail "jitter samples" "fewer than 300 replies in 60 s"
-j5_1=$(jitter_of g1)
-j5_2=$(jitter_of g2)
+wait_new_samples 60 150 || fail "jitter samples" "fewer than 150 replies in 60 s"
+read -r j5_1 j5_2 <<<"$(jitter_both)"
 wan_netem "$NS_GW1" delay 40ms 20ms
 wan_netem "$NS_GW2" delay 40ms 20ms
-wait_new_samples 60 300 || fail "jitter samples" "fewer than 300 replies in 60 s"
-j20_1=$(jitter_of g1)
-j20_2=$(jitter_of g2)
+wait_new_samples 60 150 || fail "jitter samples" "fewer than 150 replies in 60 s"
+read -r j20_1 j20_2 <<<"$(jitter_both)"
 for side in 1 2; do
 	if [ $side = 1 ]; then j5=$j5_1 j20=$j20_1; else j5=$j5_2 j20=$j20_2; fi
 	if in_range "$j5" 1000000 10000000; then
