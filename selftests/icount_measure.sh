@@ -13,8 +13,10 @@
 #                   reflected and checked, both gateways in this guest):
 #                   20 unauthenticated sessions per gateway at 10 ms, all
 #                   vCPUs over a 5 s window, less the same window with no
-#                   sessions, over the probes both gateways sent in it;
-#                   the least of five such windows (HOTLINE_ICOUNT_WINDOWS)
+#                   sessions, over the probes sent in it (counted as the
+#                   packets gw1's wan0 sent: its probes and its reflections
+#                   of gw2's); the least of five such windows
+#                   (HOTLINE_ICOUNT_WINDOWS), back to back
 #
 # Environment: HOTLINE_ICOUNT_RUNS (3), HOTLINE_ICOUNT_PACKETS (20000),
 # HOTLINE_ICOUNT_WINDOWS (5).
@@ -55,25 +57,24 @@ with=$(per_packet)
 echo "forward $((with - base))"
 echo "icount_measure: per packet: no module $base, hotline 1,000 channels $with" >&2
 
-read -r idle _ < <(probe_window 5)
+read -r idle _ < <(probe_windows 1 5)
 ip netns exec "$NS_GW1" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW2_WAN4/32" "$GW2_WAN4" 11000 21000 10 3 ||
 	die "cannot add gw1's sessions"
 ip netns exec "$NS_GW2" /usr/bin/python3 "$HLH" bulk_add p 20 "$GW1_WAN4/32" "$GW1_WAN4" 21000 11000 10 3 ||
 	die "cannot add gw2's sessions"
 sleep 2
-# A busy host only adds to a window's count: the guest's timers fire late
-# and in bunches, its softirqs overrun their budget and go to ksoftirqd.
-# One boot of 12-03 read 32,266, 37,860 and 38,142 on 6.1 with nothing
-# else running on a host that was slow that day, and the median failed
-# the gate; beside the debug kernel's build it read 37,914 and 38,531
-# where a quiet host gives 30,500 to 31,700. So the least-disturbed
-# window, the least of five, is the count.
-for ((i = 0; i < WINDOWS; i++)); do
-	read -r busy probes < <(probe_window 5)
+# The least of five windows: one within a boot still reads up to a
+# fifth over another (16,502 to 20,539 on 6.12, 12-04), as the host
+# schedules the guest: how many probes a softirq finds due at once. The
+# windows of 12-03 and before read more still on a slow host (32,266 to
+# 38,142 on 6.1) because each counted a dump of every channel's
+# counters, seconds long, as instructions but half of it as probes.
+probe_windows "$WINDOWS" 5 | while read -r busy probes; do
 	[ "$probes" -gt 0 ] || die "no probes were sent"
 	echo "icount_measure: idle window $idle, with 2 x 20 sessions $busy, $probes probes" >&2
 	echo $(( (busy - idle) / probes ))
 done >"$tmp/probe"
+[ "$(wc -l <"$tmp/probe")" = "$WINDOWS" ] || die "$(wc -l <"$tmp/probe") of $WINDOWS windows measured"
 echo "probe $(median_min_max <"$tmp/probe" | cut -d' ' -f2)"
 echo "icount_measure: per probe (median min max): $(median_min_max <"$tmp/probe")" >&2
 rm -rf "$tmp"

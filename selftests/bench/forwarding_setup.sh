@@ -72,13 +72,7 @@ NFT
 	# more in the counted runs) until confirmed again, so runs counted
 	# later would pay for it and earlier ones not.
 	ns_a ping -c1 -W5 "$B4" >/dev/null
-	local ns ip dev mac
-	for ns in "$NS_A" "$NS_GW1" "$NS_GW2" "$NS_B"; do
-		ip -n "$ns" -4 neigh show | while read -r ip _ dev _ mac _; do
-			[ -n "$mac" ] && ip -n "$ns" neigh replace "$ip" lladdr "$mac" \
-				dev "$dev" nud permanent
-		done
-	done
+	pin_neighbours "$NS_A" "$NS_GW1" "$NS_GW2" "$NS_B"
 }
 
 fwd_rx_packets() { ns_b cat /sys/class/net/eth0/statistics/rx_packets; }

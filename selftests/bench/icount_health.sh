@@ -35,6 +35,10 @@ say() { echo "bench: $*" >&2; }
 
 icount_read >/dev/null || { say "no instruction counts: run under selftests/vm/run --icount"; exit 1; }
 topo_create v4
+# gw1's wan0 counts the probes (probe_window.sh: wan_probes), so they
+# must leave it in every setup, the one where gw2 drops all it receives
+ns_gw1 ping -c1 -W5 "$GW2_WAN4" >/dev/null
+pin_neighbours "$NS_GW1" "$NS_GW2"
 # A Debian gateway's udev loads the x86 SHA-256 (sha256_ssse3: AVX2 under
 # this guest's CPU) from the CPU's modalias; this guest has no udev, and
 # the keyed sessions would hash with the generic C code
@@ -44,7 +48,7 @@ hl_load
 # and packets take them, which is why every vCPU is counted
 taskset -p -c 1 $$ >/dev/null || { say "cannot move to CPU 1"; exit 1; }
 
-read -r idle _ < <(probe_window "$SECS" "$tmp/idle")
+read -r idle _ < <(probe_windows 1 "$SECS" "$tmp/idle")
 say "idle window: $idle kernel instructions"
 
 # sessions MODE add|del: 20 sessions each way, unauthenticated or keyed
@@ -69,7 +73,7 @@ for mode in $MODES; do
 	for ((rep = 1; rep <= REPS; rep++)); do
 		prof=
 		[ "$rep" = 1 ] && prof=$tmp/busy
-		read -r busy probes < <(probe_window "$SECS" "$prof")
+		read -r busy probes < <(probe_windows 1 "$SECS" "$prof")
 		if [ "$probes" -le 0 ]; then
 			say "$mode: no probes were sent"
 			continue
@@ -125,7 +129,7 @@ declare -A ROLE=()
 role_windows() { # role_windows MODE SETUP
 	local rep busy probes
 	for ((rep = 1; rep <= REPS; rep++)); do
-		read -r busy probes < <(probe_window "$SECS")
+		read -r busy probes < <(probe_windows 1 "$SECS")
 		[ "$probes" -gt 0 ] || { say "$1 $2: no probes were sent"; continue; }
 		ROLE[$1.$2]="${ROLE[$1.$2]:-} $(( (busy - idle) / probes ))"
 	done

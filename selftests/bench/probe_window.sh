@@ -4,27 +4,40 @@
 # What the per-probe instruction counts share (sourced, not a scenario):
 # selftests/icount_measure.sh (the gate) and selftests/bench/icount_health.sh.
 
-# probes_sent: the probes gw1 and gw2 have sent so far, all sessions.
-probes_sent() {
-	local ns
-	for ns in "$NS_GW1" "$NS_GW2"; do
-		"$HOTLINECTL" -N "$ns" -j show
-	done | jq -s '[.[][] | .status.probes_sent // 0] | add // 0'
-}
+# wan_probes: the packets gw1's wan0 has sent, which is the probes both
+# gateways have sent: each crosses it once, gw1's as sent, gw2's as gw1
+# reflects them (in the role setups of icount_health, where one side
+# drops at its tc ingress, gw2 has no sessions or probes once a minute).
+# Read in about a tenth of a second: the engine's own probes_sent, read
+# by dumping every channel of both gateways, took about 3 s under TCG
+# with 40 sessions probing and 1,000 channels to dump, and a read inside
+# a window shifts the probes' span against the instructions' by up to
+# half its time (the gate's five windows spread 14,842-21,162 on 6.12
+# with it).
+wan_probes() { ns_gw1 cat /sys/class/net/wan0/statistics/tx_packets; }
 
-# probe_window SECONDS [PROFILE]: "KERNEL PROBES", all vCPUs' kernel
-# instructions and the probes sent over SECONDS, the two counted over the
-# same span (the reads of the probe counters inside it cost the same with
-# sessions and without). With PROFILE, icount_profile snapshots
-# PROFILE.0 and PROFILE.1 bracket the window, outside the count.
-probe_window() {
-	local a b s0 s1
-	[ -n "${2:-}" ] && icount_profile snap "$2.0"
+# probe_windows N SECONDS [PROFILE]: N windows of SECONDS back to back, a
+# line "KERNEL PROBES" each: all vCPUs' kernel instructions and the probes
+# sent over the same span. Each count starts right after its reading and
+# a window ends with the same two reads in the same order, which the next
+# window starts from, so both spans are SECONDS and one read of each
+# long; the idle window to subtract (N = 1) holds the same reads. (Until
+# 12-04 the probe counters were read by a dump, seconds long, and both
+# dumps sat inside the instruction count but only half of each inside
+# the probe count: 25,400 a round trip on 6.12 where 18,000 is the cost,
+# and more on a slower host.) With PROFILE, icount_profile snapshots
+# PROFILE.0 and PROFILE.1 bracket the instruction count of all N.
+probe_windows() {
+	local i a b s0 s1
+	s0=$(wan_probes)
+	[ -n "${3:-}" ] && icount_profile snap "$3.0"
 	a=$(icount_read)
-	s0=$(probes_sent)
-	sleep "$1"
-	s1=$(probes_sent)
-	b=$(icount_read)
-	[ -n "${2:-}" ] && icount_profile snap "$2.1"
-	echo "$(( ${b#* } - ${a#* } )) $((s1 - s0))"
+	for ((i = 0; i < $1; i++)); do
+		sleep "$2"
+		s1=$(wan_probes)
+		b=$(icount_read)
+		echo "$(( ${b#* } - ${a#* } )) $((s1 - s0))"
+		a=$b s0=$s1
+	done
+	[ -n "${3:-}" ] && icount_profile snap "$3.1"
 }
