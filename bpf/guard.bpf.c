@@ -5,7 +5,9 @@
  * Order of decisions for each frame:
  *  1. not IP (ARP, LLDP, ...)            -> pass, NON_IP. ARP must live.
  *  2. IP source inside a hotline peer    -> pass, HOTLINE. Never limited,
- *     prefix (LPM tries peers4/peers6)      whatever the mode or the bucket.
+ *     prefix (slot tables slots4/6, or      whatever the mode or the bucket.
+ *     hash hosts4/6 for single addresses,
+ *     then LPM tries peers4/6)
  *  3. IP header broken or truncated      -> MALFORMED_DROPPED while the
  *                                           guard enforces (the stack would
  *                                           discard it anyway, and junk must
@@ -85,6 +87,57 @@ struct {
 } guard_peers6 SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HOTLINE_GUARD_MAX_PEERS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hotline_guard_host4);
+	__type(value, __u32);
+} guard_hosts4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HOTLINE_GUARD_MAX_PEERS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hotline_guard_host6);
+	__type(value, __u32);
+} guard_hosts6 SEC(".maps");
+
+/* What the loader swaps into guard_slots4/6 (include/hotline/guard.h). */
+struct guard_slot_table4 {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HOTLINE_GUARD_SLOT_ENTRIES);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+
+struct guard_slot_table6 {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HOTLINE_GUARD_SLOT_ENTRIES);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	/*
+	 * Sizes: clang gives BTF only a forward of the struct here, and the
+	 * kernel takes BTF for both key and value or neither.
+	 */
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct hotline_guard_slot6));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct guard_slot_table4);
+} guard_slots4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct guard_slot_table6);
+} guard_slots6 SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, HOTLINE_GUARD_STAT_MAX);
 	__type(key, __u32);
@@ -117,17 +170,92 @@ static __always_inline void guard_count(__u32 stat, __u64 bytes)
 	}
 }
 
+/* What a slot table says of an address. */
+enum guard_slot_answer {
+	GUARD_SLOT_PEER,	/* a single-address peer */
+	GUARD_SLOT_NO_HOST,	/* certainly none: an empty slot on its way */
+	GUARD_SLOT_ASK_HASH,	/* no table, or its probes all taken */
+};
+
+/*
+ * Probe table from home on for an IPv4 slot equal to hi (v6 false) or an
+ * IPv6 slot equal to hi, lo; an empty slot ends the search for good (see
+ * include/hotline/guard.h). hi | lo is never 0: that is the empty slot.
+ */
+static __always_inline enum guard_slot_answer guard_slot_probe(void *table, __u32 home,
+							     __u64 hi, __u64 lo,
+							     bool v6)
+{
+#pragma unroll
+	for (__u32 i = 0; i < HOTLINE_GUARD_SLOT_PROBES; i++) {
+		__u32 idx = home + i;
+		const __u64 *slot = bpf_map_lookup_elem(table, &idx);
+
+		if (!slot)
+			return GUARD_SLOT_ASK_HASH;
+		if (slot[0] == hi && (!v6 || slot[1] == lo))
+			return GUARD_SLOT_PEER;
+		if (!(slot[0] | (v6 ? slot[1] : 0)))
+			return GUARD_SLOT_NO_HOST;
+	}
+	return GUARD_SLOT_ASK_HASH;
+}
+
+static __always_inline enum guard_slot_answer guard_slot4(__u32 addr)
+{
+	__u32 zero = 0;
+	void *table = bpf_map_lookup_elem(&guard_slots4, &zero);
+
+	if (!table)
+		return GUARD_SLOT_ASK_HASH;
+	return guard_slot_probe(table, hotline_guard_home4(addr),
+				HOTLINE_GUARD_SLOT4_USED | addr, 0, false);
+}
+
+static __always_inline enum guard_slot_answer guard_slot6(const __u8 *addr)
+{
+	__u32 zero = 0;
+	__u64 hi, lo;
+	void *table;
+
+	__builtin_memcpy(&hi, addr, 8);
+	__builtin_memcpy(&lo, addr + 8, 8);
+	table = bpf_map_lookup_elem(&guard_slots6, &zero);
+	/* :: is the empty slot: the hash keeps it */
+	if (!table || !(hi | lo))
+		return GUARD_SLOT_ASK_HASH;
+	return guard_slot_probe(table, hotline_guard_home6(hi, lo), hi, lo, true);
+}
+
+/*
+ * A single-address peer from the slot table, or when it cannot say, the
+ * hash; only then the prefix trie.
+ */
 static __always_inline bool guard_is_peer(const struct hotline_flow *f)
 {
+	enum guard_slot_answer a;
+
 	if (f->family == HOTLINE_FLOW_IPV4) {
 		struct hotline_guard_key4 k = { .prefixlen = 32 };
 
+		a = guard_slot4(f->saddr.v4);
+		if (a == GUARD_SLOT_PEER)
+			return true;
+		if (a == GUARD_SLOT_ASK_HASH &&
+		    bpf_map_lookup_elem(&guard_hosts4, &f->saddr.v4))
+			return true;
 		__builtin_memcpy(k.addr, &f->saddr.v4, 4);
 		return bpf_map_lookup_elem(&guard_peers4, &k) != NULL;
 	}
 	if (f->family == HOTLINE_FLOW_IPV6) {
 		struct hotline_guard_key6 k = { .prefixlen = 128 };
 
+		a = guard_slot6(f->saddr.v6);
+		if (a == GUARD_SLOT_PEER)
+			return true;
+		if (a == GUARD_SLOT_ASK_HASH &&
+		    bpf_map_lookup_elem(&guard_hosts6, f->saddr.v6))
+			return true;
 		__builtin_memcpy(k.addr, f->saddr.v6, 16);
 		return bpf_map_lookup_elem(&guard_peers6, &k) != NULL;
 	}

@@ -3,7 +3,8 @@
  * hotline guard loader: attaches bpf/guard.bpf.c to a device with libbpf
  * and drives it through the maps it pins under
  * HOTLINE_GUARD_PIN_ROOT/<ifname>/ (link, config, bucket, peers4, peers6,
- * stats), so each hotlinectl invocation finds the guard by device name.
+ * hosts4, hosts6, slots4, slots6, stats), so each hotlinectl invocation
+ * finds the guard by device name.
  *
  * Every function returns 0 or a negative errno; on failure guard_error()
  * returns a one-line (or, for a verifier rejection, multi-line: the tail
@@ -90,7 +91,7 @@ int guard_set_mode(const char *ifname, enum guard_mode mode);
 int guard_set_limits(const char *ifname, const struct guard_limits *limits);
 /* ifname NULL: every device with a guard (none is not an error). */
 int guard_set_armed(const char *ifname, bool armed);
-/* Make the peer tries equal to list: add the missing, then drop the stale. */
+/* Make the peer maps equal to list: add the missing, then drop the stale. */
 int guard_sync_peers(const char *ifname, const struct guard_prefix *list,
 		     size_t n);
 int guard_read_stats(const char *ifname, struct guard_stats *st);
@@ -115,7 +116,14 @@ int guard_config_encode(enum guard_mode mode, bool armed,
 void guard_config_decode(const struct hotline_guard_config *cfg,
 			 struct guard_limits *limits);
 int guard_bucket_refill(int bucket_fd, const struct hotline_guard_config *cfg);
-int guard_sync_peers_fd(int fd4, int fd6,
+/*
+ * The peer maps of one guard; hosts4/hosts6 and slots4/slots6 -1 when it
+ * has none (every field must be set: 0 is an fd).
+ */
+struct guard_peer_fds {
+	int peers4, peers6, hosts4, hosts6, slots4, slots6;
+};
+int guard_sync_peers_fd(const struct guard_peer_fds *fds,
 			const struct guard_prefix *list, size_t n);
 int guard_read_stats_fd(int stats_fd, struct guard_stats *st);
 int guard_prefix_parse(const char *s, struct guard_prefix *p);

@@ -12,8 +12,18 @@
  *   bucket   ARRAY[1] of struct hotline_guard_bucket     token bucket state
  *            (each CPU's batch of tokens taken from it, struct
  *            hotline_guard_cache, is the program's own, not pinned)
- *   peers4   LPM_TRIE struct hotline_guard_key4 -> __u32  hotline peers
- *   peers6   LPM_TRIE struct hotline_guard_key6 -> __u32
+ *   peers4   LPM_TRIE struct hotline_guard_key4 -> __u32  hotline peer
+ *   peers6   LPM_TRIE struct hotline_guard_key6 -> __u32  prefixes
+ *   hosts4   HASH __u8[4] -> __u32     hotline peers that are one address
+ *   hosts6   HASH __u8[16] -> __u32    (/32, /128), found in one step
+ *
+ * A peer of 32 (128) bits goes to hosts4 (hosts6), every shorter prefix
+ * to the trie. A trie's walk grows with its size: a peer inside a table
+ * of 100,000 host peers costs ~80 ns more than one alone, while the
+ * hash's look-up stays what it is. A guard pinned without the hosts maps
+ * (attached by an older hotlinectl) keeps every peer in its tries.
+ *   slots4   ARRAY_OF_MAPS[1] -> the slot table of the hosts4 peers
+ *   slots6   ARRAY_OF_MAPS[1] -> ... of the hosts6 peers (see below)
  *   stats    PERCPU_ARRAY[HOTLINE_GUARD_STAT_MAX] of struct hotline_guard_counter
  *
  * A packet is "hotline" when its source address is inside a peer prefix:
@@ -118,6 +128,57 @@ struct hotline_guard_key6 {
 	__u32	prefixlen;
 	__u8	addr[16];
 };
+
+struct hotline_guard_host4 {
+	__u8	addr[4];	/* network order */
+};
+
+struct hotline_guard_host6 {
+	__u8	addr[16];
+};
+
+/*
+ * The slot tables: the hosts peers once more, in an open-addressed table
+ * of our own that the program reads with inlined array look-ups and one
+ * multiplication, where the kernel's hash map costs a jhash and a bucket
+ * walk behind a helper call. The hash maps stay the authoritative set.
+ *
+ * A table is an ARRAY of HOTLINE_GUARD_SLOT_ENTRIES slots. An address
+ * lives in one of the HOTLINE_GUARD_SLOT_PROBES slots from its home
+ * (hotline_guard_home4/6) on, without wrapping; one that finds them all
+ * taken stays in the hash map alone. Tables are never edited, only
+ * replaced: the loader fills a new one and swaps it into slots4/6
+ * (ARRAY_OF_MAPS[1]) in one step, so a reader sees the old set or the
+ * new, never a slot half written. With no deletions an empty slot ends a
+ * search for good: a host that overflowed had all its probes taken, so
+ * an empty one is on no host's way. Only a search that meets its probes
+ * all taken, none its own, asks the hash (as does one with no table).
+ */
+#define HOTLINE_GUARD_SLOT_BITS		19
+#define HOTLINE_GUARD_SLOTS		0x80000U	/* 2 ^ HOTLINE_GUARD_SLOT_BITS */
+#define HOTLINE_GUARD_SLOT_PROBES	4
+_Static_assert(HOTLINE_GUARD_SLOTS == 1ULL << HOTLINE_GUARD_SLOT_BITS, "slot bits");
+#define HOTLINE_GUARD_SLOT_ENTRIES	(HOTLINE_GUARD_SLOTS + HOTLINE_GUARD_SLOT_PROBES - 1)
+/* an IPv4 slot: this bit over the address as it sits in the packet */
+#define HOTLINE_GUARD_SLOT4_USED	0x100000000ULL
+
+struct hotline_guard_slot6 {
+	__u64	hi;		/* the address's first and last 8 bytes, */
+	__u64	lo;		/* as they sit in the packet; :: never */
+};
+
+/* Fibonacci hashing: the product's top bits, 0 .. HOTLINE_GUARD_SLOTS - 1. */
+static inline __u32 hotline_guard_home4(__u32 addr)
+{
+	return (addr * 0x9E3779B1U) >> (32 - HOTLINE_GUARD_SLOT_BITS);
+}
+
+static inline __u32 hotline_guard_home6(__u64 hi, __u64 lo)
+{
+	__u64 x = (hi ^ lo * 0x9E3779B97F4A7C15ULL) * 0x9E3779B97F4A7C15ULL;
+
+	return (__u32)(x >> (64 - HOTLINE_GUARD_SLOT_BITS));
+}
 
 struct hotline_guard_counter {
 	__u64	packets;

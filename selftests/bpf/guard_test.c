@@ -164,15 +164,29 @@ static const char *peer_list[] = {
 	"2001:db8:100::/48",
 };
 
+/* The skeleton's peer maps; without the hosts maps and slot tables, as a
+ * guard an older hotlinectl attached has them. */
+static struct guard_peer_fds peer_fds(bool hosts)
+{
+	return (struct guard_peer_fds){
+		.peers4 = bpf_map__fd(skel->maps.guard_peers4),
+		.peers6 = bpf_map__fd(skel->maps.guard_peers6),
+		.hosts4 = hosts ? bpf_map__fd(skel->maps.guard_hosts4) : -1,
+		.hosts6 = hosts ? bpf_map__fd(skel->maps.guard_hosts6) : -1,
+		.slots4 = hosts ? bpf_map__fd(skel->maps.guard_slots4) : -1,
+		.slots6 = hosts ? bpf_map__fd(skel->maps.guard_slots6) : -1,
+	};
+}
+
 static int sync_peers(const char *const *names, size_t n)
 {
+	struct guard_peer_fds fds = peer_fds(true);
 	struct guard_prefix p[16];
 
 	for (size_t i = 0; i < n; i++)
 		if (guard_prefix_parse(names[i], &p[i]))
 			return -EINVAL;
-	return guard_sync_peers_fd(bpf_map__fd(skel->maps.guard_peers4),
-				   bpf_map__fd(skel->maps.guard_peers6), p, n);
+	return guard_sync_peers_fd(&fds, p, n);
 }
 
 static size_t count_keys(struct bpf_map *m)
@@ -190,6 +204,17 @@ static size_t count_keys(struct bpf_map *m)
 		n++;
 	}
 	return n;
+}
+
+/* Peers of a family, in its trie and its hosts hash together. */
+static size_t peers4(void)
+{
+	return count_keys(skel->maps.guard_peers4) + count_keys(skel->maps.guard_hosts4);
+}
+
+static size_t peers6(void)
+{
+	return count_keys(skel->maps.guard_peers6) + count_keys(skel->maps.guard_hosts6);
 }
 
 static void test_hotline_always_passes(void)
@@ -589,14 +614,43 @@ static void test_counters_per_cpu(void)
 }
 
 /*
+ * How many peers test_peer_limit fills: HOTLINE_GUARD_TEST_PEERS, 100,000
+ * unless set. The debug kernel's lane sets 10,000 (selftests/
+ * test_guard.sh): there each of the ~500,000 map calls of a 100,000 fill,
+ * count and sync back costs half a millisecond under KASAN and lockdep,
+ * about four minutes for paths that 10,000 run as well.
+ */
+static size_t peers_fit;
+
+static size_t test_peers(void)
+{
+	const char *s = getenv("HOTLINE_GUARD_TEST_PEERS");
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return 100000;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > HOTLINE_GUARD_MAX_PEERS) {
+		fprintf(stderr, "guard_test: HOTLINE_GUARD_TEST_PEERS must be 1 to %d, got '%s'\n",
+			HOTLINE_GUARD_MAX_PEERS, s);
+		exit(2);
+	}
+	return v;
+}
+
+/*
  * A 100,000-channel table's peers fit (every one found by the program),
  * and one more than the tries hold is refused by name, changing nothing.
  */
 static void test_peer_limit(void)
 {
-	size_t n = HOTLINE_GUARD_MAX_PEERS + 1, before;
+	size_t n = HOTLINE_GUARD_MAX_PEERS + 1, fit = peers_fit, before;
+	struct guard_peer_fds fds = peer_fds(true);
 	struct guard_prefix *p = calloc(n, sizeof(*p));
 	struct frame f;
+	char last[16], name[64];
 	int err;
 
 	if (!p) {
@@ -611,21 +665,248 @@ static void test_peer_limit(void)
 		p[i].addr[2] = (unsigned char)(i >> 8);
 		p[i].addr[3] = (unsigned char)i;
 	}
-	err = guard_sync_peers_fd(bpf_map__fd(skel->maps.guard_peers4),
-				  bpf_map__fd(skel->maps.guard_peers6), p, 100000);
-	frame_udp4(&f, 0, "10.1.134.159", "192.0.2.1", 20);	/* peer 99,999 */
-	CHECK(!err && count_keys(skel->maps.guard_peers4) == 100000 && run(&f, 1) == XDP_PASS,
-	      "guard: 100,000 IPv4 peers fit, the last one passes",
-	      "err %d (%s), %zu keys", err, guard_error(), count_keys(skel->maps.guard_peers4));
-	before = count_keys(skel->maps.guard_peers4);
-	err = guard_sync_peers_fd(bpf_map__fd(skel->maps.guard_peers4),
-				  bpf_map__fd(skel->maps.guard_peers6), p, n);
+	err = guard_sync_peers_fd(&fds, p, fit);
+	snprintf(last, sizeof(last), "%u.%u.%u.%u", p[fit - 1].addr[0], p[fit - 1].addr[1],
+		 p[fit - 1].addr[2], p[fit - 1].addr[3]);
+	frame_udp4(&f, 0, last, "192.0.2.1", 20);
+	snprintf(name, sizeof(name), "guard: %zu IPv4 peers fit, the last one passes", fit);
+	CHECK(!err && peers4() == fit && run(&f, 1) == XDP_PASS,
+	      name, "err %d (%s), %zu keys", err, guard_error(),
+	      peers4());
+	before = peers4();
+	err = guard_sync_peers_fd(&fds, p, n);
 	CHECK(err == -E2BIG && strstr(guard_error(), "exceed the guard's") &&
-	      count_keys(skel->maps.guard_peers4) == before,
+	      peers4() == before,
 	      "guard: one peer more than the tries hold is refused, nothing changed",
 	      "err %d, '%s', %zu keys (had %zu)", err, guard_error(),
-	      count_keys(skel->maps.guard_peers4), before);
+	      peers4(), before);
 	free(p);
+}
+
+/* run() of a UDP frame from src (IPv4 or IPv6) */
+static __u32 run_from(const char *src)
+{
+	struct frame f;
+
+	if (strchr(src, ':'))
+		frame_udp6(&f, 0, src, "2001:db8:2::1", 20);
+	else
+		frame_udp4(&f, 0, src, "192.0.2.1", 20);
+	return run(&f, 1);
+}
+
+/*
+ * Single addresses go to the hosts hashes and prefixes to the tries; a
+ * guard without hosts maps (attached by an older hotlinectl) gets all of
+ * them in its tries, and a sync by a newer one moves the addresses over
+ * without a gap. Runs under a bucket that drops everything else.
+ */
+static void test_peer_maps(void)
+{
+	struct guard_peer_fds old = peer_fds(false), fds = peer_fds(true);
+	struct guard_prefix p[4];
+	int err;
+
+	for (size_t i = 0; i < 4; i++)
+		guard_prefix_parse(peer_list[i], &p[i]);
+	err = guard_sync_peers_fd(&fds, p, 0);
+	CHECK(!err && peers4() == 0 && peers6() == 0 &&
+	      run_from("198.51.100.7") == XDP_DROP,
+	      "guard: an empty list empties every peer map", "err %d, %zu/%zu", err,
+	      peers4(), peers6());
+	err = guard_sync_peers_fd(&old, p, 4);
+	CHECK(!err && count_keys(skel->maps.guard_peers4) == 2 &&
+	      count_keys(skel->maps.guard_peers6) == 2 &&
+	      count_keys(skel->maps.guard_hosts4) == 0 &&
+	      count_keys(skel->maps.guard_hosts6) == 0 &&
+	      run_from("198.51.100.7") == XDP_PASS && run_from("2001:db8:1::7") == XDP_PASS,
+	      "guard: without hosts maps every peer goes to the tries, and passes",
+	      "err %d", err);
+	err = guard_sync_peers_fd(&fds, p, 4);
+	CHECK(!err && count_keys(skel->maps.guard_peers4) == 1 &&
+	      count_keys(skel->maps.guard_peers6) == 1 &&
+	      count_keys(skel->maps.guard_hosts4) == 1 &&
+	      count_keys(skel->maps.guard_hosts6) == 1 &&
+	      run_from("198.51.100.7") == XDP_PASS && run_from("2001:db8:1::7") == XDP_PASS &&
+	      run_from("203.0.113.9") == XDP_PASS && run_from("2001:db8:100::9") == XDP_PASS,
+	      "guard: a sync moves /32 and /128 peers into the hosts hashes, prefixes stay in the tries",
+	      "err %d, tries %zu/%zu, hosts %zu/%zu", err, count_keys(skel->maps.guard_peers4),
+	      count_keys(skel->maps.guard_peers6), count_keys(skel->maps.guard_hosts4),
+	      count_keys(skel->maps.guard_hosts6));
+	CHECK(run_from("198.51.100.8") == XDP_DROP && run_from("2001:db8:1::8") == XDP_DROP &&
+	      run_from("203.0.114.1") == XDP_DROP,
+	      "guard: an address beside a host peer, or outside a prefix, is limited",
+	      "passed");
+	err = guard_sync_peers_fd(&fds, p + 1, 1);
+	CHECK(!err && peers4() == 1 && peers6() == 0 &&
+	      run_from("198.51.100.7") == XDP_DROP && run_from("2001:db8:1::7") == XDP_DROP &&
+	      run_from("203.0.113.9") == XDP_PASS,
+	      "guard: a host peer removed by sync leaves its hash and is limited again",
+	      "err %d, %zu/%zu", err, peers4(), peers6());
+}
+
+/*
+ * k addresses that share one home slot: 10.0.0.0/8 (family 4) or
+ * 2001:db8:5::/64 with the last 24 bits counted up (family 6), searched
+ * until some home has gathered k of them.
+ */
+static bool same_home(int family, struct guard_prefix *out, size_t k)
+{
+	unsigned char *count = calloc(HOTLINE_GUARD_SLOT_ENTRIES, 1);
+	__u32 found = 0, home;
+	size_t got = 0;
+
+	if (!count)
+		return false;
+	for (int pass = 0; pass < 2 && got < k; pass++) {
+		for (__u32 i = 1; i < 1U << 24 && got < k; i++) {
+			struct guard_prefix p = { .family = (unsigned char)family };
+			__u64 w[2];
+			__u32 a;
+
+			if (family == 4) {
+				p.len = 32;
+				p.addr[0] = 10;
+				p.addr[1] = (unsigned char)(i >> 16);
+				p.addr[2] = (unsigned char)(i >> 8);
+				p.addr[3] = (unsigned char)i;
+				memcpy(&a, p.addr, 4);
+				home = hotline_guard_home4(a);
+			} else {
+				p.len = 128;
+				inet_pton(AF_INET6, "2001:db8:5::", p.addr);
+				p.addr[13] = (unsigned char)(i >> 16);
+				p.addr[14] = (unsigned char)(i >> 8);
+				p.addr[15] = (unsigned char)i;
+				memcpy(w, p.addr, 16);
+				home = hotline_guard_home6(w[0], w[1]);
+			}
+			if (pass == 0 && ++count[home] == k)
+				found = home;
+			else if (pass == 1 && home == found)
+				out[got++] = p;
+		}
+	}
+	free(count);
+	return got == k;
+}
+
+/* The id of the table in a slots map, 0 for none. */
+static __u32 slot_table_id(int slots)
+{
+	__u32 id = 0;
+
+	if (bpf_map_lookup_elem(slots, &(__u32){ 0 }, &id))
+		return 0;
+	return id;
+}
+
+static void prefix_name(const struct guard_prefix *p, char *buf, size_t len)
+{
+	inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, buf, (socklen_t)len);
+}
+
+/*
+ * One family's slot table: it answers for the hosts alone (one deleted
+ * from the hash behind the loader's back still passes), a host that
+ * found its probes taken is still found, in the hash, and an address
+ * that shares their home but is no peer is limited. Without a table the
+ * hash answers. Runs under a bucket that drops everything else.
+ */
+static void slot_table_family(int family)
+{
+	struct guard_peer_fds fds = peer_fds(true);
+	int hosts = family == 4 ? fds.hosts4 : fds.hosts6;
+	int slots = family == 4 ? fds.slots4 : fds.slots6;
+	size_t k = HOTLINE_GUARD_SLOT_PROBES + 2;
+	struct guard_prefix p[HOTLINE_GUARD_SLOT_PROBES + 2], dup[2];
+	char first[INET6_ADDRSTRLEN], over[INET6_ADDRSTRLEN], beside[INET6_ADDRSTRLEN];
+	char name[160];
+	__u32 id0, id1;
+	int err;
+
+	if (!same_home(family, p, k)) {
+		CHECK(0, "guard: slot tables", "no %zu IPv%d addresses share a home", k, family);
+		return;
+	}
+	prefix_name(&p[0], first, sizeof(first));
+	prefix_name(&p[k - 2], over, sizeof(over));
+	prefix_name(&p[k - 1], beside, sizeof(beside));
+
+	/* the first peer alone: the table answers without the hash */
+	err = guard_sync_peers_fd(&fds, p, 1);
+	bpf_map_delete_elem(hosts, p[0].addr);
+	snprintf(name, sizeof(name),
+		 "guard: IPv%d slot table: %s passes from the table alone (hash entry gone)",
+		 family, first);
+	CHECK(!err && run_from(first) == XDP_PASS, name, "err %d (%s)", err, guard_error());
+	/* no table: the hash is the answer, and it has lost that peer */
+	bpf_map_delete_elem(slots, &(__u32){ 0 });
+	snprintf(name, sizeof(name),
+		 "guard: IPv%d without a slot table the hash answers (the peer deleted from it is limited)",
+		 family);
+	CHECK(run_from(first) == XDP_DROP, name, "passed");
+	err = guard_sync_peers_fd(&fds, p, 1);
+	bpf_map_delete_elem(slots, &(__u32){ 0 });
+	snprintf(name, sizeof(name), "guard: IPv%d without a slot table a hashed peer passes",
+		 family);
+	CHECK(!err && run_from(first) == XDP_PASS, name, "err %d", err);
+
+	/* a sync that changes no host keeps the table; one with none builds it */
+	id0 = slot_table_id(slots);
+	err = guard_sync_peers_fd(&fds, p, 1);
+	id1 = slot_table_id(slots);
+	snprintf(name, sizeof(name),
+		 "guard: IPv%d a sync with the hosts unchanged (one listed twice) keeps the table, one without a table builds it",
+		 family);
+	dup[0] = dup[1] = p[0];
+	CHECK(!err && id0 == 0 && id1 && slot_table_id(slots) == id1 &&
+	      !guard_sync_peers_fd(&fds, dup, 2) && slot_table_id(slots) == id1,
+	      name, "err %d, table ids %u, %u, %u", err, id0, id1, slot_table_id(slots));
+
+	/* k - 1 peers with one home: the last one overflows to the hash */
+	err = guard_sync_peers_fd(&fds, p, k - 1);
+	snprintf(name, sizeof(name),
+		 "guard: IPv%d %zu peers with one home all pass, the one beyond %d probes from the hash",
+		 family, k - 1, HOTLINE_GUARD_SLOT_PROBES);
+	CHECK(!err && run_from(first) == XDP_PASS && run_from(over) == XDP_PASS, name,
+	      "err %d (%s): %s %s, %s %s", err, guard_error(), first,
+	      verdict_name(run_from(first)), over, verdict_name(run_from(over)));
+	snprintf(name, sizeof(name),
+		 "guard: IPv%d %s, same home, no peer, is limited", family, beside);
+	CHECK(run_from(beside) == XDP_DROP, name, "passed");
+	bpf_map_delete_elem(hosts, p[k - 2].addr);
+	bpf_map_delete_elem(hosts, p[0].addr);
+	snprintf(name, sizeof(name),
+		 "guard: IPv%d the overflowed peer is the hash's alone, the others the table's",
+		 family);
+	CHECK(run_from(over) == XDP_DROP && run_from(first) == XDP_PASS, name,
+	      "%s %s, %s %s", over, verdict_name(run_from(over)), first,
+	      verdict_name(run_from(first)));
+
+	/* removal swaps in a table without it */
+	id0 = slot_table_id(slots);
+	err = guard_sync_peers_fd(&fds, p + 1, k - 2);
+	snprintf(name, sizeof(name),
+		 "guard: IPv%d a host removed by sync is gone from the table too", family);
+	CHECK(!err && run_from(first) == XDP_DROP && run_from(over) == XDP_PASS &&
+	      slot_table_id(slots) && slot_table_id(slots) != id0, name,
+	      "err %d: %s %s, table %u (was %u)", err, first, verdict_name(run_from(first)),
+	      slot_table_id(slots), id0);
+	err = guard_sync_peers_fd(&fds, p, 0);
+	CHECK(!err, "guard: slot tables emptied", "err %d", err);
+}
+
+static void test_slot_tables(void)
+{
+	struct guard_limits l = { .pps = 0, .pps_burst = 1 };
+	struct frame o;
+
+	configure(GUARD_MODE_ENFORCE, false, &l);
+	frame_udp4(&o, 0, "192.0.2.99", "192.0.2.1", 20);
+	run(&o, 1);
+	slot_table_family(4);
+	slot_table_family(6);
 }
 
 static void test_peer_sync(void)
@@ -634,6 +915,7 @@ static void test_peer_sync(void)
 		"198.51.100.7/32", "203.0.113.0/25", "2001:db8:100::/48",
 	};
 	struct guard_limits l = { .pps = 0, .pps_burst = 1 };
+	struct guard_peer_fds fds = peer_fds(true);
 	struct guard_prefix bad[2];
 	struct frame f, o;
 	int err;
@@ -642,11 +924,11 @@ static void test_peer_sync(void)
 	frame_udp4(&o, 0, "192.0.2.99", "192.0.2.1", 20);
 	run(&o, 1);
 	err = sync_peers(moved, 3);
-	CHECK(!err && count_keys(skel->maps.guard_peers4) == 2 &&
-	      count_keys(skel->maps.guard_peers6) == 1,
+	CHECK(!err && peers4() == 2 &&
+	      peers6() == 1,
 	      "guard: sync makes the tries equal to the list (2 IPv4, 1 IPv6)",
 	      "err %d (%s), %zu/%zu keys", err, guard_error(),
-	      count_keys(skel->maps.guard_peers4), count_keys(skel->maps.guard_peers6));
+	      peers4(), peers6());
 	frame_udp4(&f, 0, "203.0.113.200", "192.0.2.1", 20);
 	CHECK(run(&f, 1) == XDP_DROP, "guard: a peer removed by sync is limited again",
 	      "still passes");
@@ -663,13 +945,12 @@ static void test_peer_sync(void)
 	bad[1].len = 8;
 	bad[1].addr[0] = 10;
 	bad[1].addr[3] = 1;		/* host bits */
-	err = guard_sync_peers_fd(bpf_map__fd(skel->maps.guard_peers4),
-				  bpf_map__fd(skel->maps.guard_peers6), bad, 2);
+	err = guard_sync_peers_fd(&fds, bad, 2);
 	CHECK(err == -EINVAL && strstr(guard_error(), "host bits") &&
-	      count_keys(skel->maps.guard_peers4) == 2,
+	      peers4() == 2,
 	      "guard: a bad prefix is rejected by name and changes nothing",
 	      "err %d, '%s', %zu keys", err, guard_error(),
-	      count_keys(skel->maps.guard_peers4));
+	      peers4());
 	CHECK(guard_prefix_parse("198.51.100.7/24", &bad[0]) == -EINVAL &&
 	      guard_prefix_parse("2001:db8::/129", &bad[0]) == -EINVAL &&
 	      guard_prefix_parse("nonsense", &bad[0]) == -EINVAL &&
@@ -678,9 +959,11 @@ static void test_peer_sync(void)
 	      "'%s'", guard_error());
 
 	test_peer_limit();
+	test_peer_maps();
+	test_slot_tables();
 	err = sync_peers(peer_list, 4);
-	CHECK(!err && count_keys(skel->maps.guard_peers4) == 2 &&
-	      count_keys(skel->maps.guard_peers6) == 2,
+	CHECK(!err && peers4() == 2 &&
+	      peers6() == 2,
 	      "guard: sync back to the original list", "err %d", err);
 }
 
@@ -832,7 +1115,9 @@ static int attach_tests(const char *root)
 	err = guard_attach("hlg0", GUARD_MODE_MONITOR, &l, false);
 	CHECK(!err, "guard attach: attach to a veth", "%s", guard_error());
 	CHECK(pinned(root, "hlg0", "link") && pinned(root, "hlg0", "config") &&
-	      pinned(root, "hlg0", "peers4") && pinned(root, "hlg0", "stats"),
+	      pinned(root, "hlg0", "peers4") && pinned(root, "hlg0", "hosts4") &&
+	      pinned(root, "hlg0", "hosts6") && pinned(root, "hlg0", "slots4") &&
+	      pinned(root, "hlg0", "slots6") && pinned(root, "hlg0", "stats"),
 	      "guard attach: link and maps pinned under ROOT/hlg0", "missing pins");
 	err = guard_show("hlg0", &info);
 	CHECK(!err && info.mode == GUARD_MODE_MONITOR && info.prog_id &&
@@ -1004,6 +1289,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(silent);
+	peers_fit = test_peers();
 	if (argc > 1 && !strcmp(argv[1], "--verifier-only"))
 		return verifier_only();
 	if (argc > 2 && !strcmp(argv[1], "--attach")) {
