@@ -376,6 +376,22 @@ B4=10.2.0.2            B6=fd00:b::2
 ns_a()   { ip netns exec "$NS_A" "$@"; }
 ns_gw1() { ip netns exec "$NS_GW1" "$@"; }
 ns_gw2() { ip netns exec "$NS_GW2" "$@"; }
+
+# pin_neighbours NS...: each IPv4 neighbour those namespaces have resolved
+# made permanent. An entry left to age goes stale within a minute and is
+# probed again: a counted run pays for it at random, and a peer that
+# drops everything at its ingress (icount_health's role setups) stops
+# answering ARP, so the probes would stop at the neighbour table instead
+# of leaving.
+pin_neighbours() {
+	local ns ip dev mac
+	for ns in "$@"; do
+		ip -n "$ns" -4 neigh show | while read -r ip _ dev _ mac _; do
+			[ -n "$mac" ] && ip -n "$ns" neigh replace "$ip" lladdr "$mac" \
+				dev "$dev" nud permanent
+		done
+	done
+}
 ns_b()   { ip netns exec "$NS_B" "$@"; }
 
 _hl_topo=0

@@ -237,12 +237,38 @@ mon2=$!
 wait_for 30 grep -q subscribed "$TMP/ev1" && wait_for 30 grep -q subscribed "$TMP/ev2" ||
 	fail "monitors" "did not subscribe"
 
-c0=$(on_paths)
-stream "$CUT_SECS" "$TMP/s1" &
-spid=$!
-sleep 1
-paths_cut "$NS_R1"
-wait $spid
+# cut_stream: the stream with p1 cut a second into it. Both gateways must
+# be on p1 when it starts and still at the cut: a stall of the guest that
+# took p1 down in that second leaves the channel on p2 for the hold (as
+# steady_stream says), and the cut would find the stream on p2 already.
+# (Asked of hotlinectl, quick: the Python helper's start-up would eat
+# the stream's seconds. Away from p1 and back within the second cannot
+# be, the hold is 3 s.) Such a round is let run out and started again (at
+# most twice more); the cut happens once.
+cut_stream() {
+	local spid t0 secs
+	for _ in 1 2 3; do
+		wait_for 10 eval 'is_active 1 to-b p1 && is_active 2 to-a p1'
+		# the stream outlasts the cut by CUT_SECS - 1 s whatever the
+		# check before the cut takes (seconds on the debug kernel)
+		t0=${EPOCHREALTIME/./}
+		is_active 1 to-b p1 && is_active 2 to-a p1
+		secs=$((CUT_SECS + (${EPOCHREALTIME/./} - t0) / 1000000 + 1))
+		c0=$(on_paths)
+		stream "$secs" "$TMP/s1" &
+		spid=$!
+		sleep 1
+		if is_active 1 to-b p1 && is_active 2 to-a p1; then
+			paths_cut "$NS_R1"
+			wait "$spid"
+			return 0
+		fi
+		echo "# a gateway left p1 before the cut (gw1 on $(active 1 to-b), gw2 on $(active 2 to-a)): again"
+		wait "$spid"
+	done
+	paths_cut "$NS_R1"
+}
+cut_stream
 read -r g1p1 g1p2 g2p1 g2p2 <<<"$(moved "$c0" "$(on_paths)")"
 n=$(lost "$TMP/s1")
 # The cut fell inside the stream (part of it went on p1 first, a second
@@ -333,14 +359,34 @@ failback_trial() {
 	fi
 	! printf '%s\n' "$fb_events" | sed '/ switch p2 p1 failback$/,$d' | grep -q ' up down '
 }
-for try in 1 2 3; do
-	failback_trial && break
-	[ "$try" = 3 ] && break
-	echo "# a path went down in the fail-back window (a stall of the guest): again"
+# Each trial is watched by selftests/stallwatch (a real-time task per
+# CPU waking every 10 ms): a path that went down in the window while a
+# CPU stood still for the detection time or longer was taken down by the
+# machine, and the trial is made again, up to five times. When every
+# trial was spoiled so, the check is a SKIP with the stalls measured; a
+# path down with no such stall ends the trials, and the fail-back is
+# judged as it came (cold run of 12-04 on 6.1: three trials of three
+# spoiled, both paths down within 40 ms each time, and a FAIL then).
+detect_ms=$((IVAL * 3))
+spoiled=()
+for try in 1 2 3 4 5; do
+	stalls_start 60 10000
+	failback_trial
+	ok=$?
+	stalls_end
+	[ "$ok" = 0 ] && break
+	spoiled+=("${stall}")
+	[ "${stall:-0}" -ge "$detect_ms" ] || break
+	[ "$try" = 5 ] && break
+	echo "# a path went down in the fail-back window, a CPU stood still ${stall} ms (detection $detect_ms ms): again"
 	paths_cut "$NS_R1"
 	wait_for 10 is_active 1 to-b p2
 done
-if printf '%s\n' "$fb_events" | grep -q 'to-b switch p2 p1 failback' &&
+fb_spoiled=0
+if [ "$ok" != 0 ] && [ "${stall:-0}" -ge "$detect_ms" ]; then
+	fb_spoiled=1
+	skip "fail-back after the hold time" "every trial had a path taken down by the emulated machine: CPU stalls of ${spoiled[*]} ms against $detect_ms ms detection"
+elif printf '%s\n' "$fb_events" | grep -q 'to-b switch p2 p1 failback' &&
 	in_range "$held" "$HOLD_MIN" "$(awk -v h=$HOLD 'BEGIN { print h / 1000 + 1 }')"; then
 	pass "fail-back to p1 ${held}s after it came up (hold $((HOLD / 1000)) s), not before"
 else
@@ -350,7 +396,11 @@ else
 		"$(printf '%s\n' "$fb_events" | tail -n 40; dmesg | tail -n 15)"
 fi
 n=$(lost "$TMP/s2")
-check_eq "fail-back lost no packet of the stream" 0 "$n"
+if [ "$fb_spoiled" = 1 ]; then
+	skip "fail-back lost no packet of the stream" "the machine took the paths down in the window: $n lost"
+else
+	check_eq "fail-back lost no packet of the stream" 0 "$n"
+fi
 
 # ---- non-revertive ---------------------------------------------------------------
 if [ "$FULL" = 1 ]; then
