@@ -328,15 +328,18 @@ auto_round() {
 		ready && / guard wan0 armed: / { sub(/ guard wan0 armed: /, " "); print; exit }' "$tmp/watch")
 	if [ -n "$bad" ] && [ -n "$armed" ]; then
 		delay=$(( $(ms_of "${armed%% *}") - ${bad%% *} / 1000000 ))
-		# the event is read, the table dumped and the map written by a
-		# process the flood competes with, on a guest whose host may be
-		# busy: 61 ms was seen on 6.12 with another VM running. The bound
-		# is two detection times (60 ms each); the delay itself is printed
-		if [ "$delay" -ge 0 ] && [ "$delay" -le 120 ]; then
+		# the event is read and the map written by a process the flood
+		# competes with, on a guest whose host may be busy. When the
+		# watch dumped the channels and synced the peers first, 61 ms
+		# was seen on 6.12 with another VM running and 140 ms on 6.1 in
+		# CI; arming on the event itself took 3 ms. The bound is two
+		# detection times (60 ms each); the delay itself is printed
+		if [ "$delay" -ge 0 ] && [ "$delay" -le 120 ] &&
+			[[ "${armed#* }" =~ ^hl\ (down|degraded) ]]; then
 			verdict pass "auto: the guard armed ${delay} ms after the channel went ${bad#* } (within two 60 ms detection times): ${armed#* }"
 		else
-			verdict fail "auto: the guard armed within two detection times" \
-				"${delay} ms after the channel went ${bad#* }" "$(cat "$tmp/watch")"
+			verdict fail "auto: the guard armed within two detection times, naming the channel" \
+				"${delay} ms after the channel went ${bad#* }: '${armed#* }'" "$(cat "$tmp/watch")"
 		fi
 	else
 		verdict fail "auto: the flood degrades the hotline and the guard arms" \

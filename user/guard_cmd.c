@@ -19,7 +19,8 @@
  * dropped nothing for the hold time (default 30 s); each change is a line
  * with its reason. Every event triggers a fresh dump rather than an incremental
  * update: a dump is cheap, and a lost event (socket overrun) cannot leave
- * the guard wrong.
+ * the guard wrong. An event that takes a channel without paths down or
+ * degraded arms the guard before that dump.
  *
  * With -N NETNS the guard's pins live under
  * HOTLINE_GUARD_PIN_ROOT-ns/NETNS/ instead of HOTLINE_GUARD_PIN_ROOT/, so
@@ -43,6 +44,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/genetlink.h>
 
 #include "guard.h"
 #include "hotlinectl.h"
@@ -472,6 +475,17 @@ static int guard_drops(const char *dev, uint64_t *drops)
 	return 0;
 }
 
+/* "cert down (detect-expired)": one bad channel, after sep */
+static int bad_one(char *buf, size_t size, const char *sep,
+		   const struct hl_channel *ch, uint8_t state, uint8_t diag,
+		   bool no_path)
+{
+	return snprintf(buf, size, "%s%s %s%s%s%s%s", sep, ch->name,
+			health_state_name(state), no_path ? " (no path up)" : "",
+			diag ? " (" : "", diag ? health_diag_name(diag) : "",
+			diag ? ")" : "");
+}
+
 /* "cert down (detect-expired), b degraded (threshold)", as much as fits,
  * then "N more"; "" when every channel is up */
 static void bad_reason(const struct hl_channel_list *l, char *buf, size_t size)
@@ -483,17 +497,15 @@ static void bad_reason(const struct hl_channel_list *l, char *buf, size_t size)
 		const struct hl_channel *ch = &l->v[i];
 		/* a path's own session is not the channel: its traffic is */
 		uint8_t state = channel_state(ch), diag = ch->status.diag;
+		bool no_path = ch->npaths && !channel_active_path(ch);
 		int n;
 
 		if (!channel_has_status(ch) || !health_state_is_bad(state))
 			continue;
-		if (ch->npaths && !channel_active_path(ch))
+		if (no_path)
 			diag = HOTLINE_DIAG_NONE;	/* the status is one path's */
-		n = snprintf(buf + off, size - off, "%s%s %s%s%s%s%s", off ? ", " : "",
-			     ch->name, health_state_name(state),
-			     ch->npaths && !channel_active_path(ch) ? " (no path up)" : "",
-			     diag ? " (" : "", diag ? health_diag_name(diag) : "",
-			     diag ? ")" : "");
+		n = bad_one(buf + off, size - off, off ? ", " : "", ch, state, diag,
+			    no_path);
 		if (n < 0 || (size_t)n >= size - off - 16) {
 			buf[off] = '\0';
 			more++;
@@ -596,10 +608,45 @@ out:
 	return ret;
 }
 
+/*
+ * The channel an event takes bad, when the event alone says so: a channel
+ * without paths whose own session went down or degraded. A channel with
+ * paths is bad only when no path carries it, which the dump tells.
+ */
+static bool event_is_bad(const struct nlmsghdr *nlh, struct hl_health_event *ev)
+{
+	const struct genlmsghdr *g;
+	struct parse_error e;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return false;
+	g = mnl_nlmsg_get_payload(nlh);
+	if (g->cmd != HOTLINE_CMD_HEALTH_EVENT || health_event_decode(nlh, ev, &e))
+		return false;	/* the resync's dump reads it, or says why not */
+	return !ev->is_switch && !ev->path[0] && !ev->ch.npaths &&
+	       health_state_is_bad(ev->ch.status.state);
+}
+
 static int watch_event(const struct nlmsghdr *nlh, void *arg)
 {
 	struct watch *w = arg;
+	struct hl_health_event ev;
 
+	/*
+	 * A channel going bad arms the guard before anything else: under a
+	 * flood this process competes with the softirqs for the CPU, and
+	 * the dump and the peer sync that follow took the arm 140 ms past
+	 * the state change on a TCG guest. The resync then finds the other
+	 * channels' state and the peers as before.
+	 */
+	if (nlh && w->armed != 1 && event_is_bad(nlh, &ev)) {
+		if (watch_set(w, true))
+			return -1;
+		bad_one(w->reason, sizeof(w->reason), "", &ev.ch,
+			ev.ch.status.state, ev.ch.status.diag, false);
+		w->quiet_since = 0;
+		watch_say(w, "armed: %s", w->reason);
+	}
 	return watch_resync(w, nlh ? "event" : "events lost") ? -1 : 0;
 }
 
