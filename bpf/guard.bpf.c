@@ -220,9 +220,11 @@ static __always_inline enum guard_slot_answer guard_slot6(const __u8 *addr)
 
 	__builtin_memcpy(&hi, addr, 8);
 	__builtin_memcpy(&lo, addr + 8, 8);
-	table = bpf_map_lookup_elem(&guard_slots6, &zero);
 	/* :: is the empty slot: the hash keeps it */
-	if (!table || !(hi | lo))
+	if (!(hi | lo))
+		return GUARD_SLOT_ASK_HASH;
+	table = bpf_map_lookup_elem(&guard_slots6, &zero);
+	if (!table)
 		return GUARD_SLOT_ASK_HASH;
 	return guard_slot_probe(table, hotline_guard_home6(hi, lo), hi, lo, true);
 }

@@ -643,20 +643,31 @@ static int check_bpffs(void)
 }
 
 /* Open the pinned map (or link) `what` of the guard on ifname. */
+/*
+ * The pinned map what, or -1 when the guard has none (one an older
+ * hotlinectl attached).
+ */
+static int open_optional(const char *ifname, int what, int *fd)
+{
+	char path[512];
+
+	pin_path(path, sizeof(path), ifname, what);
+	*fd = bpf_obj_get(path);
+	if (*fd >= 0 || errno == ENOENT)
+		return 0;
+	return fail(-errno, "cannot open %s: %s", path, strerror(errno));
+}
+
 static int open_pin(const char *ifname, int what)
 {
 	char path[512];
-	int fd;
+	int fd, err;
 
+	err = open_optional(ifname, what, &fd);
+	if (err || fd >= 0)
+		return err ? err : fd;
 	pin_path(path, sizeof(path), ifname, what);
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return fail(-ENOENT, "no hotline guard on %s (no %s)",
-				    ifname, path);
-		return fail(-errno, "cannot open %s: %s", path, strerror(errno));
-	}
-	return fd;
+	return fail(-ENOENT, "no hotline guard on %s (no %s)", ifname, path);
 }
 
 static void unpin_all(const char *ifname)
@@ -1024,21 +1035,6 @@ int guard_set_armed(const char *ifname, bool armed)
 	return err ? err : set_armed_one(ifname, &armed);
 }
 
-/*
- * The pinned map what, or -1 when the guard has none (one an older
- * hotlinectl attached).
- */
-static int open_optional(const char *ifname, int what, int *fd)
-{
-	char path[512];
-
-	pin_path(path, sizeof(path), ifname, what);
-	*fd = bpf_obj_get(path);
-	if (*fd >= 0 || errno == ENOENT)
-		return 0;
-	return fail(-errno, "cannot open %s: %s", path, strerror(errno));
-}
-
 static void drop_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -1066,14 +1062,13 @@ static int open_hosts(const char *ifname, struct guard_peer_fds *fds)
 	return err;
 }
 
-static void close_peer_fds(const struct guard_peer_fds *fds)
+static void close_peer_fds(struct guard_peer_fds *fds)
 {
-	int fd[6] = { fds->peers4, fds->peers6, fds->hosts4, fds->hosts6,
-		      fds->slots4, fds->slots6 };
+	int *fd[6] = { &fds->peers4, &fds->peers6, &fds->hosts4, &fds->hosts6,
+		       &fds->slots4, &fds->slots6 };
 
 	for (int i = 0; i < 6; i++)
-		if (fd[i] >= 0)
-			close(fd[i]);
+		drop_fd(fd[i]);
 }
 
 int guard_sync_peers(const char *ifname, const struct guard_prefix *list,

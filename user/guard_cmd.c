@@ -20,7 +20,8 @@
  * with its reason. Every event triggers a fresh dump rather than an incremental
  * update: a dump is cheap, and a lost event (socket overrun) cannot leave
  * the guard wrong. An event that takes a channel without paths down or
- * degraded arms the guard before that dump.
+ * degraded arms the guard before that dump; any arm comes before the peer
+ * sync.
  *
  * With -N NETNS the guard's pins live under
  * HOTLINE_GUARD_PIN_ROOT-ns/NETNS/ instead of HOTLINE_GUARD_PIN_ROOT/, so
@@ -117,16 +118,13 @@ static size_t guard_peers(const struct hl_channel_list *l,
 	return n;
 }
 
-/* Fills the guard's peers from a fresh dump; *count gets their number. */
-static int sync_from(struct hl_nl *nl, const char *dev, struct hl_channel_list *l,
-		     size_t *count)
+/* Fills the guard's peers from the channels l; *count gets their number. */
+static int sync_list(const char *dev, const struct hl_channel_list *l, size_t *count)
 {
 	struct guard_prefix *peers = NULL;
 	size_t n;
 	int err;
 
-	if (channels_fetch(nl, NULL, l))
-		return EXIT_ERROR;
 	n = guard_peers(l, &peers);
 	err = guard_sync_peers(dev, peers, n);
 	free(peers);
@@ -135,6 +133,15 @@ static int sync_from(struct hl_nl *nl, const char *dev, struct hl_channel_list *
 	if (count)
 		*count = n;
 	return EXIT_OK;
+}
+
+/* The same from a fresh dump. */
+static int sync_from(struct hl_nl *nl, const char *dev, struct hl_channel_list *l,
+		     size_t *count)
+{
+	if (channels_fetch(nl, NULL, l))
+		return EXIT_ERROR;
+	return sync_list(dev, l, count);
 }
 
 void guard_pin_root_netns(bool create)
@@ -450,6 +457,7 @@ struct watch {
 	const char *dev;
 	size_t peers;
 	int armed;		/* -1: not known yet */
+	bool said_peers;	/* the first count of peers is said */
 	uint64_t hold_ns;
 	uint64_t quiet_since;	/* armed, all up, no drop since; 0: not quiet */
 	uint64_t drops;		/* the guard's drop counters when last read */
@@ -551,16 +559,12 @@ static int watch_resync(struct watch *w, const char *why)
 	size_t n = 0;
 	int ret;
 
-	/* The event socket is the dump socket: a dump reply never
-	 * interleaves with events, which are skipped by their port id. */
-	ret = sync_from(w->nl, w->dev, &l, &n);
-	if (ret)
+	if (channels_fetch(w->nl, NULL, &l)) {
+		ret = EXIT_ERROR;
 		goto out;
-	if (n != w->peers || w->armed < 0)
-		watch_say(w, "peers %zu (%s)", n, why);
-	w->peers = n;
+	}
+	/* armed before the peer sync: a flood starves this process */
 	bad_reason(&l, reason, sizeof(reason));
-	now = mono_ns();
 	if (reason[0]) {
 		w->quiet_since = 0;
 		if (w->armed != 1 || strcmp(reason, w->reason) != 0) {
@@ -570,8 +574,17 @@ static int watch_resync(struct watch *w, const char *why)
 			snprintf(w->reason, sizeof(w->reason), "%s", reason);
 			watch_say(w, "armed: %s", reason);
 		}
-		goto out;
 	}
+	ret = sync_list(w->dev, &l, &n);
+	if (ret)
+		goto out;
+	if (n != w->peers || !w->said_peers)
+		watch_say(w, "peers %zu (%s)", n, why);
+	w->peers = n;
+	w->said_peers = true;
+	if (reason[0])
+		goto out;
+	now = mono_ns();
 	if (w->armed != 1) {
 		if (w->armed < 0 && watch_set(w, false)) {
 			ret = EXIT_ERROR;
