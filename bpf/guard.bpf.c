@@ -212,14 +212,18 @@ static __always_inline enum guard_slot_answer guard_slot4(__u32 addr)
 				HOTLINE_GUARD_SLOT4_USED | addr, 0, false);
 }
 
-static __always_inline enum guard_slot_answer guard_slot6(const __u8 *addr)
+/*
+ * The slot's halves are the address's bytes 0-7 and 8-15 as a
+ * little-endian load reads them, as the loader (user/guard.c) stores them.
+ */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "slot halves are little-endian");
+
+static __always_inline enum guard_slot_answer guard_slot6(const __u32 *w)
 {
+	__u64 hi = (__u64)w[1] << 32 | w[0], lo = (__u64)w[3] << 32 | w[2];
 	__u32 zero = 0;
-	__u64 hi, lo;
 	void *table;
 
-	__builtin_memcpy(&hi, addr, 8);
-	__builtin_memcpy(&lo, addr + 8, 8);
 	/* :: is the empty slot: the hash keeps it */
 	if (!(hi | lo))
 		return GUARD_SLOT_ASK_HASH;
@@ -252,7 +256,7 @@ static __always_inline bool guard_is_peer(const struct hotline_flow *f)
 	if (f->family == HOTLINE_FLOW_IPV6) {
 		struct hotline_guard_key6 k = { .prefixlen = 128 };
 
-		a = guard_slot6(f->saddr.v6);
+		a = guard_slot6(f->saddr.w);
 		if (a == GUARD_SLOT_PEER)
 			return true;
 		if (a == GUARD_SLOT_ASK_HASH &&
@@ -394,19 +398,28 @@ int hotline_guard(struct xdp_md *ctx)
 	__u64 len = (__u64)ctx->data_end - ctx->data;
 	const struct hotline_guard_config *cfg;
 	struct hotline_flow f;
+	const __u8 *ip;
 	bool enforcing;
 	__u32 zero = 0;
 	int rc;
 
-	rc = hotline_parse_eth(data, data_end, &f);
+	/*
+	 * A peer is known by its source alone: the head of the parse
+	 * (the IP header checked, the source read) decides it, and only
+	 * other traffic pays for the rest. A head that failed left no
+	 * address, so the frame is no peer's.
+	 */
+	rc = hotline_parse_eth_head(data, data_end, &f, &ip);
 	if (rc == HOTLINE_PARSE_NOT_IP) {
 		guard_count(HOTLINE_GUARD_STAT_NON_IP, len);
 		return XDP_PASS;
 	}
-	/* The addresses are trustworthy as soon as family is set. */
-	if (guard_is_peer(&f)) {
-		guard_count(HOTLINE_GUARD_STAT_HOTLINE, len);
-		return XDP_PASS;
+	if (rc == HOTLINE_PARSE_OK) {
+		if (guard_is_peer(&f)) {
+			guard_count(HOTLINE_GUARD_STAT_HOTLINE, len);
+			return XDP_PASS;
+		}
+		rc = hotline_parse_tail(ip, data_end, &f);
 	}
 
 	cfg = bpf_map_lookup_elem(&guard_config, &zero);

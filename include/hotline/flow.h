@@ -10,6 +10,14 @@
  * IPv6. hotline_parse_ip(data, data_end, f) parses from the first byte of
  * the IP header; the version nibble picks IPv4 or IPv6.
  *
+ * Each also comes as two stages, hotline_parse_eth_head() or
+ * hotline_parse_ip_head() and then hotline_parse_tail(), for a reader
+ * that decides on the source address before it needs the rest (the
+ * guard): the head stops after the IP header's own checks, with family,
+ * saddr, l3_off and ip_len set when it returns HOTLINE_PARSE_OK; the tail
+ * fills the rest and returns what the whole parse would. Any other result
+ * of a head is the whole parse's result.
+ *
  *  - Nothing is read outside [data, data_end). Every access is checked
  *    against data_end right before it, in the shape the BPF verifier can
  *    follow (pointer + size compared to data_end), so the same code passes
@@ -79,6 +87,7 @@ struct hotline_flow {
 	union {
 		__be32	v4;
 		__u8	v6[16];
+		__u32	w[4];	/* v6 as words, for word loads */
 	} saddr, daddr;
 };
 
@@ -100,10 +109,35 @@ struct hotline_flow {
 #define HOTLINE_IPPROTO_SCTP	132
 #define HOTLINE_IPPROTO_UDPLITE	136
 
-/* Read a big-endian u16 at p; the caller has checked p + 2 <= end. */
+/*
+ * Loads from the packet; the caller has checked the bytes are there.
+ * clang compiles a read through a byte pointer, or a memcpy from one, into
+ * one BPF load per byte, as BPF has no load of its own for a word at any
+ * alignment. The verifier takes a misaligned load from a packet wherever
+ * the CPU does it (without BPF_F_STRICT_ALIGNMENT, on x86-64 and arm64,
+ * whose JITs emit a plain load), so BPF code loads the word; C elsewhere
+ * copies it, which is defined at any alignment and compiles to one load.
+ */
+static inline __u32 hotline_load32(const __u8 *p)
+{
+#if defined(__bpf__)
+	return *(const __u32 *)p;
+#else
+	__u32 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+#endif
+}
+
+/* A big-endian u16 at p, in host order. */
 static inline __u16 hotline_get_be16(const __u8 *p)
 {
+#if defined(__bpf__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap16(*(const __u16 *)p);
+#else
 	return (__u16)((__u16)p[0] << 8 | p[1]);
+#endif
 }
 
 /*
@@ -153,33 +187,49 @@ static inline int hotline_parse_l4(const __u8 *l4, __u32 l4_off, __u32 avail,
 	return HOTLINE_PARSE_OK;
 }
 
-static inline int hotline_parse_ipv4(const __u8 *ip, __u32 l3_off,
-				     const void *data_end,
-				     struct hotline_flow *f)
+/*
+ * Each IP parser comes in two stages. The head checks the IP header itself
+ * and reads the source address; on HOTLINE_PARSE_OK it has set family,
+ * saddr, l3_off and ip_len, and the tail parses the rest from the same
+ * header pointer. A reader that decides on the source alone (the guard's
+ * peers) stops after the head; head then tail is the whole parse.
+ */
+static inline int hotline_ipv4_head(const __u8 *ip, __u32 l3_off,
+				    const void *data_end,
+				    struct hotline_flow *f)
 {
 	const __u8 *end = (const __u8 *)data_end;
 	__u32 ihl, tot_len;
-	__u16 frag;
 
 	if (ip + 20 > end)
 		return HOTLINE_PARSE_TRUNCATED;
 	if ((ip[0] >> 4) != 4)
 		return HOTLINE_PARSE_MALFORMED;
-	ihl = hotline_bound((__u32)(ip[0] & 0x0f) * 4, 0x3c);
+	ihl = (__u32)(ip[0] & 0x0f) * 4;
 	tot_len = hotline_bound(hotline_get_be16(ip + 2), 0xffff);
 	if (ihl < 20 || tot_len < ihl)
 		return HOTLINE_PARSE_MALFORMED;
 	if (ip + tot_len > end)
 		return HOTLINE_PARSE_TRUNCATED;
-
 	f->l3_off = (__u16)l3_off;
 	f->ip_len = tot_len;
+	f->saddr.v4 = hotline_load32(ip + 12);
+	f->family = HOTLINE_FLOW_IPV4;
+	return HOTLINE_PARSE_OK;
+}
+
+/* After hotline_ipv4_head(): ip + ip_len is inside the buffer. */
+static inline int hotline_ipv4_tail(const __u8 *ip, const void *data_end,
+				    struct hotline_flow *f)
+{
+	const __u8 *end = (const __u8 *)data_end;
+	__u32 ihl, tot_len = f->ip_len;
+	__u16 frag;
+
+	ihl = hotline_bound((__u32)(ip[0] & 0x0f) * 4, 0x3c);
 	f->tos = ip[1];
 	f->proto = ip[9];
-	__builtin_memcpy(&f->saddr.v4, ip + 12, 4);
-	__builtin_memcpy(&f->daddr.v4, ip + 16, 4);
-	f->family = HOTLINE_FLOW_IPV4;
-
+	f->daddr.v4 = hotline_load32(ip + 16);
 	frag = hotline_get_be16(ip + 6);
 	if (frag & 0x3fff) {			/* MF set or offset != 0 */
 		f->flags |= HOTLINE_FLOW_F_FRAG;
@@ -187,7 +237,15 @@ static inline int hotline_parse_ipv4(const __u8 *ip, __u32 l3_off,
 			return HOTLINE_PARSE_OK;
 		f->flags |= HOTLINE_FLOW_F_FRAG_1ST;
 	}
-	return hotline_parse_l4(ip + ihl, l3_off + ihl, tot_len - ihl, end, f);
+	return hotline_parse_l4(ip + ihl, f->l3_off + ihl, tot_len - ihl, end, f);
+}
+
+static inline void hotline_load_addr6(__u32 *w, const __u8 *p)
+{
+	w[0] = hotline_load32(p);
+	w[1] = hotline_load32(p + 4);
+	w[2] = hotline_load32(p + 8);
+	w[3] = hotline_load32(p + 12);
 }
 
 static inline int hotline_ipv6_is_ext(__u8 nexthdr)
@@ -203,15 +261,12 @@ static inline int hotline_ipv6_is_ext(__u8 nexthdr)
  * A zero payload length (a jumbogram's, RFC 2675) is read literally as an
  * empty payload: jumbograms cannot cross the links hotline runs on.
  */
-static inline int hotline_parse_ipv6(const __u8 *ip, __u32 l3_off,
-				     const void *data_end,
-				     struct hotline_flow *f)
+static inline int hotline_ipv6_head(const __u8 *ip, __u32 l3_off,
+				    const void *data_end,
+				    struct hotline_flow *f)
 {
 	const __u8 *end = (const __u8 *)data_end;
-	const __u8 *p;
-	__u32 ip_len, off;
-	__u8 nexthdr;
-	int i;
+	__u32 ip_len;
 
 	if (ip + 40 > end)
 		return HOTLINE_PARSE_TRUNCATED;
@@ -220,17 +275,26 @@ static inline int hotline_parse_ipv6(const __u8 *ip, __u32 l3_off,
 	ip_len = 40 + hotline_bound(hotline_get_be16(ip + 4), 0xffff);
 	if (ip + ip_len > end)
 		return HOTLINE_PARSE_TRUNCATED;
-
 	f->l3_off = (__u16)l3_off;
 	f->ip_len = ip_len;
-	f->tos = (__u8)((ip[0] & 0x0f) << 4 | ip[1] >> 4);
-	__builtin_memcpy(f->saddr.v6, ip + 8, 16);
-	__builtin_memcpy(f->daddr.v6, ip + 24, 16);
+	hotline_load_addr6(f->saddr.w, ip + 8);
 	f->family = HOTLINE_FLOW_IPV6;
+	return HOTLINE_PARSE_OK;
+}
 
+/* After hotline_ipv6_head(): ip + ip_len is inside the buffer. */
+static inline int hotline_ipv6_tail(const __u8 *ip, const void *data_end,
+				    struct hotline_flow *f)
+{
+	const __u8 *end = (const __u8 *)data_end;
+	__u32 ip_len = hotline_bound(f->ip_len, 0x1ffff), off = 40;
+	const __u8 *p = ip + 40;
+	__u8 nexthdr;
+	int i;
+
+	f->tos = (__u8)((ip[0] & 0x0f) << 4 | ip[1] >> 4);
+	hotline_load_addr6(f->daddr.w, ip + 24);
 	nexthdr = ip[6];
-	p = ip + 40;
-	off = 40;
 	/* bounded, and unrolled by clang so BPF sees straight-line code */
 #ifdef __clang__
 #pragma unroll
@@ -266,32 +330,58 @@ static inline int hotline_parse_ipv6(const __u8 *ip, __u32 l3_off,
 	f->proto = nexthdr;
 	if (hotline_ipv6_is_ext(nexthdr))
 		return HOTLINE_PARSE_MALFORMED;	/* chain longer than we walk */
-	return hotline_parse_l4(p, l3_off + off, ip_len - off, end, f);
+	return hotline_parse_l4(p, f->l3_off + off, ip_len - off, end, f);
+}
+
+/* The rest of the parse after a head that returned HOTLINE_PARSE_OK. */
+static inline int hotline_parse_tail(const __u8 *ip, const void *data_end,
+				     struct hotline_flow *f)
+{
+	if (f->family == HOTLINE_FLOW_IPV4)
+		return hotline_ipv4_tail(ip, data_end, f);
+	return hotline_ipv6_tail(ip, data_end, f);
+}
+
+/*
+ * The head of hotline_parse_ip(): on HOTLINE_PARSE_OK *ip is the IP
+ * header, for hotline_parse_tail(); any other result is final.
+ */
+static inline int hotline_parse_ip_head(const void *data, const void *data_end,
+					struct hotline_flow *f, const __u8 **ip)
+{
+	const __u8 *p = (const __u8 *)data;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	*ip = p;
+	if (p + 1 > (const __u8 *)data_end)
+		return HOTLINE_PARSE_TRUNCATED;
+	switch (p[0] >> 4) {
+	case 4:
+		f->ethertype = HOTLINE_ETH_P_IP;
+		return hotline_ipv4_head(p, 0, data_end, f);
+	case 6:
+		f->ethertype = HOTLINE_ETH_P_IPV6;
+		return hotline_ipv6_head(p, 0, data_end, f);
+	}
+	return HOTLINE_PARSE_MALFORMED;
 }
 
 /* Parse from the IP header; the version nibble chooses the family. */
 static inline int hotline_parse_ip(const void *data, const void *data_end,
 				   struct hotline_flow *f)
 {
-	const __u8 *ip = (const __u8 *)data;
+	const __u8 *ip;
+	int rc = hotline_parse_ip_head(data, data_end, f, &ip);
 
-	__builtin_memset(f, 0, sizeof(*f));
-	if (ip + 1 > (const __u8 *)data_end)
-		return HOTLINE_PARSE_TRUNCATED;
-	switch (ip[0] >> 4) {
-	case 4:
-		f->ethertype = HOTLINE_ETH_P_IP;
-		return hotline_parse_ipv4(ip, 0, data_end, f);
-	case 6:
-		f->ethertype = HOTLINE_ETH_P_IPV6;
-		return hotline_parse_ipv6(ip, 0, data_end, f);
-	}
-	return HOTLINE_PARSE_MALFORMED;
+	return rc == HOTLINE_PARSE_OK ? hotline_parse_tail(ip, data_end, f) : rc;
 }
 
-/* Parse an Ethernet frame (with up to two VLAN tags). */
-static inline int hotline_parse_eth(const void *data, const void *data_end,
-				    struct hotline_flow *f)
+/*
+ * The head of hotline_parse_eth(): the link header (up to two VLAN tags),
+ * then the IP header's head; as hotline_parse_ip_head().
+ */
+static inline int hotline_parse_eth_head(const void *data, const void *data_end,
+					 struct hotline_flow *f, const __u8 **ip)
 {
 	const __u8 *end = (const __u8 *)data_end;
 	const __u8 *p = (const __u8 *)data;
@@ -300,11 +390,12 @@ static inline int hotline_parse_eth(const void *data, const void *data_end,
 	int i;
 
 	__builtin_memset(f, 0, sizeof(*f));
+	*ip = p;
 	if (p + HOTLINE_ETH_HLEN > end)
 		return HOTLINE_PARSE_TRUNCATED;
 	proto = hotline_get_be16(p + 12);
 	p += HOTLINE_ETH_HLEN;
-	/* bounded; unrolled for BPF as in hotline_parse_ipv6() */
+	/* bounded; unrolled for BPF as in hotline_ipv6_tail() */
 #ifdef __clang__
 #pragma unroll
 #endif
@@ -321,12 +412,23 @@ static inline int hotline_parse_eth(const void *data, const void *data_end,
 		off += HOTLINE_VLAN_HLEN;
 	}
 	f->ethertype = proto;
+	*ip = p;
 	if (proto == HOTLINE_ETH_P_IP)
-		return hotline_parse_ipv4(p, off, data_end, f);
+		return hotline_ipv4_head(p, off, data_end, f);
 	if (proto == HOTLINE_ETH_P_IPV6)
-		return hotline_parse_ipv6(p, off, data_end, f);
+		return hotline_ipv6_head(p, off, data_end, f);
 	/* A third tag is deeper than we walk: not IP to us either. */
 	return HOTLINE_PARSE_NOT_IP;
+}
+
+/* Parse an Ethernet frame (with up to two VLAN tags). */
+static inline int hotline_parse_eth(const void *data, const void *data_end,
+				    struct hotline_flow *f)
+{
+	const __u8 *ip;
+	int rc = hotline_parse_eth_head(data, data_end, f, &ip);
+
+	return rc == HOTLINE_PARSE_OK ? hotline_parse_tail(ip, data_end, f) : rc;
 }
 
 #endif /* _HOTLINE_FLOW_H */

@@ -173,9 +173,15 @@ static inline __u32 hotline_guard_home4(__u32 addr)
 	return (addr * 0x9E3779B1U) >> (32 - HOTLINE_GUARD_SLOT_BITS);
 }
 
+/*
+ * One multiplication, on the address's halves folded: every bit of the
+ * fold reaches the product's top bits. Folding lets pairs of addresses
+ * share a home (the same hi ^ lo); they share only their first probes,
+ * and the table is built from configured peers, not from what arrives.
+ */
 static inline __u32 hotline_guard_home6(__u64 hi, __u64 lo)
 {
-	__u64 x = (hi ^ lo * 0x9E3779B97F4A7C15ULL) * 0x9E3779B97F4A7C15ULL;
+	__u64 x = (hi ^ lo) * 0x9E3779B97F4A7C15ULL;
 
 	return (__u32)(x >> (64 - HOTLINE_GUARD_SLOT_BITS));
 }

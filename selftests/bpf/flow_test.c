@@ -40,6 +40,43 @@ static const char *rc_name(int rc)
 	return "?";
 }
 
+/* Frames parsed, and those where the staged parse disagreed. */
+static unsigned long staged_seen, staged_bad;
+static char staged_first[160];
+
+/*
+ * The head of the same parse (hotline_parse_*_head), as the guard runs it,
+ * must agree with the whole parse: a result other than OK is the whole
+ * result with the same flow; on OK the family, source, l3_off and ip_len
+ * are the whole parse's, and head then tail is the whole parse.
+ */
+static void staged_check(const uint8_t *copy, size_t len, bool from_ip,
+			 int rc, const struct hotline_flow *whole)
+{
+	struct hotline_flow h;
+	const uint8_t *ip;
+	int hrc, trc = -1;
+	bool ok;
+
+	hrc = from_ip ? hotline_parse_ip_head(copy, copy + len, &h, &ip) :
+			hotline_parse_eth_head(copy, copy + len, &h, &ip);
+	if (hrc != HOTLINE_PARSE_OK) {
+		ok = hrc == rc && !memcmp(&h, whole, sizeof(h));
+	} else {
+		ok = h.family == whole->family && h.l3_off == whole->l3_off &&
+		     h.ip_len == whole->ip_len &&
+		     !memcmp(&h.saddr, &whole->saddr, sizeof(h.saddr)) &&
+		     ip == copy + h.l3_off;
+		trc = hotline_parse_tail(ip, copy + len, &h);
+		ok = ok && trc == rc && !memcmp(&h, whole, sizeof(h));
+	}
+	staged_seen++;
+	if (!ok && !staged_bad++)
+		snprintf(staged_first, sizeof(staged_first),
+			 "first: %zu bytes, whole %s, head %s, tail %s",
+			 len, rc_name(rc), rc_name(hrc), trc < 0 ? "-" : rc_name(trc));
+}
+
 /* Parse len bytes of f from an exact-size heap copy. */
 static int parse_exact(const uint8_t *b, size_t len, struct hotline_flow *fl,
 		       bool from_ip)
@@ -50,6 +87,7 @@ static int parse_exact(const uint8_t *b, size_t len, struct hotline_flow *fl,
 	memcpy(copy, b, len);
 	rc = from_ip ? hotline_parse_ip(copy, copy + len, fl) :
 		       hotline_parse_eth(copy, copy + len, fl);
+	staged_check(copy, len, from_ip, rc, fl);
 	free(copy);
 	return rc;
 }
@@ -335,6 +373,9 @@ int main(void)
 	test_l2();
 	test_broken();
 	test_fuzz();
+	CHECK("flow the staged parse (head, tail) agrees with the whole parse",
+	      staged_seen > 200000 && !staged_bad, "%lu of %lu frames disagree (%s)",
+	      staged_bad, staged_seen, staged_first);
 	printf("# flow_test: %d passed, %d failed\n", passes, failures);
 	return failures ? 1 : 0;
 }
