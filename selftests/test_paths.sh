@@ -477,16 +477,25 @@ P2ONLY=$(chan "$P1_GW1" "$P1_GW2" "$P2_GW1" "$P2_GW2" "$NET_B4" | /usr/bin/pytho
 import json, sys
 c = json.load(sys.stdin)
 print(json.dumps({"paths": [c["paths"][1]]}))')
+# The change must find p1 active: p1 taken down after the restores (the
+# emulated machine stalling past the detection time, as steady_stream
+# says) leaves the channel on p2 for the hold, and removing p1 then
+# switches nothing. Seen once on 6.12 (12-04).
+wait_for 10 is_active 1 to-b p1
+mark=$(wc -l <"$TMP/ev1")
 stream 3 "$TMP/s3" &
 spid=$!
 sleep 1
 check "gw1 removes the active path p1" h1 set to-b "$P2ONLY"
 wait $spid
 check_eq "removing the active path moves traffic at once" p2 "$(active 1 to-b)"
-if wait_for 3 grep -q 'to-b switch p1 p2 config' "$TMP/ev1"; then
+if wait_for 3 eval 'tail -n +$((mark + 1)) "$TMP/ev1" | grep -q "to-b switch p1 p2 config"'; then
 	pass "removing the active path: switch event (reason config)"
+elif tail -n +$((mark + 1)) "$TMP/ev1" | grep -q 'to-b switch p1 p2 down'; then
+	skip "removing the active path: switch event" \
+		"p1 went down before the change (the emulated machine): $(tail -n +$((mark + 1)) "$TMP/ev1" | grep switch | tr '\n' ';')"
 else
-	fail "removing the active path: switch event" "$(grep switch "$TMP/ev1")"
+	fail "removing the active path: switch event" "$(tail -n +$((mark + 1)) "$TMP/ev1" | grep switch)"
 fi
 n=$(lost "$TMP/s3")
 if [ "$n" -le 2 ]; then
