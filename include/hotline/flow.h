@@ -187,13 +187,7 @@ static inline int hotline_parse_l4(const __u8 *l4, __u32 l4_off, __u32 avail,
 	return HOTLINE_PARSE_OK;
 }
 
-/*
- * Each IP parser comes in two stages. The head checks the IP header itself
- * and reads the source address; on HOTLINE_PARSE_OK it has set family,
- * saddr, l3_off and ip_len, and the tail parses the rest from the same
- * header pointer. A reader that decides on the source alone (the guard's
- * peers) stops after the head; head then tail is the whole parse.
- */
+/* The IP parsers' heads and tails: see "two stages" in the contract above. */
 static inline int hotline_ipv4_head(const __u8 *ip, __u32 l3_off,
 				    const void *data_end,
 				    struct hotline_flow *f)
