@@ -22,8 +22,17 @@
 # for longer than the detection time (selftests/stallwatch, a real-time
 # task per CPU waking every 10 ms, measures it until the states are read:
 # both gateways and their probes live in one guest, so a paused vCPU
-# silences every peer whose packets it carries). A flap while the rate
-# was met and no CPU paused that long is a FAIL.
+# silences every peer whose packets it carries). So is a flap when every
+# probe declared lost was in fact answered late or dropped by the guest's
+# own receive backlog: a reply is late when it comes after its probe's
+# loss timeout (never shorter than the detection time), and both peers
+# are in this guest, one veth apart, so only the guest's CPUs can have
+# held it that long. A CI run saw that: sessions down at once with
+# probes sent at 96% of the rate and no CPU paused over 25 ms, each with
+# one late reply, its softirqs at 79% of a CPU (receive backlogs drained
+# behind the timers that judged them). A flap with a probe that never
+# came back, or with no late reply, while the rate was met and no CPU
+# paused that long, is a FAIL.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -57,6 +66,20 @@ with Hotline() as hl:
               for c in hl.dump().channels if c["name"].startswith("s")), t)' \
 		"$HOTLINE_ROOT/selftests"
 }
+# "LOST LATE" of NS's s* sessions: the probes they declared lost and the
+# replies that came after that, all-time sums
+lost_late() {
+	"$HOTLINECTL" -N "$1" -j show | jq -r '[.[] | select(.name | startswith("s")) |
+		.status // {}] | "\(map(.lost // 0) | add // 0) \(map(.late // 0) | add // 0)"'
+}
+# the packets this guest's receive backlogs dropped since boot (every CPU)
+backlog_drops() {
+	local n=0 d
+	while read -r _ d _; do
+		n=$((n + 16#$d))
+	done </proc/net/softnet_stat
+	echo "$n"
+}
 emulated() {
 	grep -q '^flags.* hypervisor' /proc/cpuinfo && ! dmesg | grep -q 'Hypervisor detected: KVM'
 }
@@ -79,20 +102,28 @@ else
 	fail "all 2 x $N sessions up" "gw1: $(hl_states "$NS_GW1" s | tr '\n' ' '), gw2: $(hl_states "$NS_GW2" s | tr '\n' ' ')"
 fi
 
+# The watch covers every moment whose state changes are counted: from
+# before the first reading to after the last. 10 ms wake-ups: cheap
+# beside the sessions, a tenth of the shortest detection time here.
+stalls_start $((SECS + 120)) 10000
 f1=$(hl_states "$NS_GW1" s | awk '$1 == "flaps" { print $2 }')
 f2=$(hl_states "$NS_GW2" s | awk '$1 == "flaps" { print $2 }')
+read -r lo1 la1 <<<"$(lost_late "$NS_GW1")"
+read -r lo2 la2 <<<"$(lost_late "$NS_GW2")"
+d0=$(backlog_drops)
 read -r s1 m1 <<<"$(sent "$NS_GW1")"
 t0=$SECONDS
-# 10 ms wake-ups: cheap beside the sessions, a tenth of the shortest
-# detection time here
-stalls_start $((SECS + 120)) 10000
 read -r cpu _ <<<"$(cpu_share "$SECS")"
 dt=$((SECONDS - t0))
 # the states first, then the watch ends: a stall that explains a state
 # change is one the watch saw
 g1=$(hl_states "$NS_GW1" s | tr '\n' ' ')
 g2=$(hl_states "$NS_GW2" s | tr '\n' ' ')
+read -r lo1b la1b <<<"$(lost_late "$NS_GW1")"
+read -r lo2b la2b <<<"$(lost_late "$NS_GW2")"
+drops=$(($(backlog_drops) - d0))
 stalls_end
+lost=$((lo1b - lo1 + lo2b - lo2)) late=$((la1b - la1 + la2b - la2))
 detect=$((IVAL * 3))
 read -r s1b m1b <<<"$(sent "$NS_GW1")"
 f1b=$(echo "$g1" | awk '{ for (i = 1; i < NF; i++) if ($i == "flaps") print $(i + 1) }')
@@ -103,12 +134,15 @@ rate=$(awk -v s=$((s1b - s1)) -v n="$N" -v a="$m1" -v b="$m1b" 'BEGIN { printf "
 want=$(awk -v i=$IVAL 'BEGIN { printf "%.1f", 1000 / (i * 0.875) }')
 echo "# $SECS s: gw1 sent $rate probes/s per session (configured ~$want), softirq+irq $cpu% of one CPU, longest CPU stall ${stall:-?} ms"
 echo "# gw1: $g1; gw2: $g2"
+echo "# both: $lost probes declared lost, $late replies after that, $drops packets dropped by the guest's receive backlogs"
 if [ "$flaps" -eq 0 ]; then
 	pass "2 x $N sessions at $IVAL ms stay up for $dt s: no state change"
 elif emulated && awk -v r="$rate" -v w="$want" 'BEGIN { exit !(r < 0.9 * w) }'; then
 	skip "2 x $N sessions at $IVAL ms stay up" "emulated CPU starved the timers: $rate probes/s per session sent of ~$want configured, $flaps state changes"
 elif emulated && [ "${stall:-0}" -ge "$detect" ]; then
 	skip "2 x $N sessions at $IVAL ms stay up" "a CPU of the emulated guest stood still for $stall ms, longer than the $detect ms detection time: $flaps state changes at $rate probes/s per session"
+elif emulated && [ "$late" -gt 0 ] && [ "$lost" -le $((late + drops)) ]; then
+	skip "2 x $N sessions at $IVAL ms stay up" "every probe declared lost was answered late ($late replies, each at least the $detect ms detection time after its probe) or dropped by the emulated guest's own receive backlog ($drops): the guest held the packets, no peer fell silent; $lost lost, $flaps state changes at $rate probes/s per session, longest CPU stall ${stall:-?} ms"
 else
 	fail "2 x $N sessions at $IVAL ms stay up" "$flaps state changes in $dt s at $rate probes/s per session (~$want configured), longest CPU stall ${stall:-?} ms"
 	# the sessions that changed state, as their gateways see them now
