@@ -318,13 +318,19 @@ hl_status() {
 }
 
 # hl_states NS PREFIX: how many of the PREFIX* channels in namespace NS
-# are in each health state ("up 100", a line each, by state name) and
-# their state changes together ("flaps N", last).
+# are in each health state ("up 100", a line each, by state name), then
+# their sums, from the same dump: state changes ("flaps N"), probes
+# declared lost ("lost N") and replies that came after that ("late N").
 hl_states() {
 	"$HOTLINECTL" -N "$1" -j show | jq -r --arg p "$2" '
 		[.[] | select(.name | startswith($p)) | .status // {}] |
 		(group_by(.state)[] | "\(.[0].state) \(length)"),
-		"flaps \(map(.flaps // 0) | add // 0)"'
+		(("flaps", "lost", "late") as $k | "\($k) \(map(.[$k] // 0) | add // 0)")'
+}
+# hl_state_of KEY STATES: the figure after KEY in hl_states' output,
+# its lines kept or joined into one
+hl_state_of() {
+	tr '\n' ' ' <<<"$2" | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
 }
 
 # hl_load [PARAM=VALUE...]: insmod hotline.ko; the script cannot go on

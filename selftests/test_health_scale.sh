@@ -66,12 +66,6 @@ with Hotline() as hl:
               for c in hl.dump().channels if c["name"].startswith("s")), t)' \
 		"$HOTLINE_ROOT/selftests"
 }
-# "LOST LATE" of NS's s* sessions: the probes they declared lost and the
-# replies that came after that, all-time sums
-lost_late() {
-	"$HOTLINECTL" -N "$1" -j show | jq -r '[.[] | select(.name | startswith("s")) |
-		.status // {}] | "\(map(.lost // 0) | add // 0) \(map(.late // 0) | add // 0)"'
-}
 # the packets this guest's receive backlogs dropped since boot (every CPU)
 backlog_drops() {
 	local n=0 d
@@ -106,10 +100,8 @@ fi
 # before the first reading to after the last. 10 ms wake-ups: cheap
 # beside the sessions, a tenth of the shortest detection time here.
 stalls_start $((SECS + 120)) 10000
-f1=$(hl_states "$NS_GW1" s | awk '$1 == "flaps" { print $2 }')
-f2=$(hl_states "$NS_GW2" s | awk '$1 == "flaps" { print $2 }')
-read -r lo1 la1 <<<"$(lost_late "$NS_GW1")"
-read -r lo2 la2 <<<"$(lost_late "$NS_GW2")"
+b1=$(hl_states "$NS_GW1" s)
+b2=$(hl_states "$NS_GW2" s)
 d0=$(backlog_drops)
 read -r s1 m1 <<<"$(sent "$NS_GW1")"
 t0=$SECONDS
@@ -119,16 +111,16 @@ dt=$((SECONDS - t0))
 # change is one the watch saw
 g1=$(hl_states "$NS_GW1" s | tr '\n' ' ')
 g2=$(hl_states "$NS_GW2" s | tr '\n' ' ')
-read -r lo1b la1b <<<"$(lost_late "$NS_GW1")"
-read -r lo2b la2b <<<"$(lost_late "$NS_GW2")"
 drops=$(($(backlog_drops) - d0))
 stalls_end
-lost=$((lo1b - lo1 + lo2b - lo2)) late=$((la1b - la1 + la2b - la2))
+# KEY's growth over the window, both gateways together
+grown() {
+	echo $(($(hl_state_of "$1" "$g1") - $(hl_state_of "$1" "$b1") +
+		$(hl_state_of "$1" "$g2") - $(hl_state_of "$1" "$b2")))
+}
+flaps=$(grown flaps) lost=$(grown lost) late=$(grown late)
 detect=$((IVAL * 3))
 read -r s1b m1b <<<"$(sent "$NS_GW1")"
-f1b=$(echo "$g1" | awk '{ for (i = 1; i < NF; i++) if ($i == "flaps") print $(i + 1) }')
-f2b=$(echo "$g2" | awk '{ for (i = 1; i < NF; i++) if ($i == "flaps") print $(i + 1) }')
-flaps=$((f1b - f1 + f2b - f2))
 # interval less a uniform 0-25%: 1 / 17.5 ms on average
 rate=$(awk -v s=$((s1b - s1)) -v n="$N" -v a="$m1" -v b="$m1b" 'BEGIN { printf "%.1f", s / n / (b - a) }')
 want=$(awk -v i=$IVAL 'BEGIN { printf "%.1f", 1000 / (i * 0.875) }')

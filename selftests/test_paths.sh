@@ -330,6 +330,7 @@ fi
 failback_trial() {
 	local mark after
 	mark=$(wc -l <"$TMP/ev1")
+new_switches() { tail -n +$((mark + 1)) "$TMP/ev1" | grep switch; }
 	stream 8 "$TMP/s2" &
 	spid=$!
 	sleep 1
@@ -483,19 +484,20 @@ print(json.dumps({"paths": [c["paths"][1]]}))')
 # switches nothing. Seen once on 6.12 (12-04).
 wait_for 10 is_active 1 to-b p1
 mark=$(wc -l <"$TMP/ev1")
+new_switches() { tail -n +$((mark + 1)) "$TMP/ev1" | grep switch; }
 stream 3 "$TMP/s3" &
 spid=$!
 sleep 1
 check "gw1 removes the active path p1" h1 set to-b "$P2ONLY"
 wait $spid
 check_eq "removing the active path moves traffic at once" p2 "$(active 1 to-b)"
-if wait_for 3 eval 'tail -n +$((mark + 1)) "$TMP/ev1" | grep -q "to-b switch p1 p2 config"'; then
+if wait_for 3 eval 'new_switches | grep -q "to-b switch p1 p2 config"'; then
 	pass "removing the active path: switch event (reason config)"
-elif tail -n +$((mark + 1)) "$TMP/ev1" | grep -q 'to-b switch p1 p2 down'; then
+elif new_switches | grep -q 'to-b switch p1 p2 down'; then
 	skip "removing the active path: switch event" \
-		"p1 went down before the change (the emulated machine): $(tail -n +$((mark + 1)) "$TMP/ev1" | grep switch | tr '\n' ';')"
+		"p1 went down before the change (the emulated machine): $(new_switches | tr '\n' ';')"
 else
-	fail "removing the active path: switch event" "$(tail -n +$((mark + 1)) "$TMP/ev1" | grep switch)"
+	fail "removing the active path: switch event" "$(new_switches)"
 fi
 n=$(lost "$TMP/s3")
 if [ "$n" -le 2 ]; then
