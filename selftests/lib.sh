@@ -278,6 +278,21 @@ stalls_end() {
 	rm -rf "$stall_dir"
 }
 
+# emulated: true under TCG (a hypervisor flag, and not KVM), where a vCPU
+# the host deschedules stands still and the guest's packets wait for it.
+emulated() {
+	grep -q '^flags.* hypervisor' /proc/cpuinfo && ! dmesg | grep -q 'Hypervisor detected: KVM'
+}
+# backlog_drops: the packets this guest's receive backlogs dropped since
+# boot (every CPU), read before and after a window for the difference
+backlog_drops() {
+	local n=0 d
+	while read -r _ d _; do
+		n=$((n + 16#$d))
+	done </proc/net/softnet_stat
+	echo "$n"
+}
+
 # wan_netem_idle NS...: an idle netem as wan0's root qdisc in each NS, for
 # wan_netem to change in place later. Deleting or adding a root qdisc
 # deactivates the device: until the swap's RCU grace period ends, every

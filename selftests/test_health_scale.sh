@@ -66,18 +66,6 @@ with Hotline() as hl:
               for c in hl.dump().channels if c["name"].startswith("s")), t)' \
 		"$HOTLINE_ROOT/selftests"
 }
-# the packets this guest's receive backlogs dropped since boot (every CPU)
-backlog_drops() {
-	local n=0 d
-	while read -r _ d _; do
-		n=$((n + 16#$d))
-	done </proc/net/softnet_stat
-	echo "$n"
-}
-emulated() {
-	grep -q '^flags.* hypervisor' /proc/cpuinfo && ! dmesg | grep -q 'Hypervisor detected: KVM'
-}
-
 topo_create v4
 hl_load
 

@@ -847,25 +847,67 @@ fi
 # ---- a path slower than its detection time ------------------------------------------
 # At 10 ms x 3, p2's RTT (50 ms) is longer than the detection time (30 ms):
 # its replies must still count (the loss timeout follows the RTT), so it
-# stays up and its replies are not written off (2 lost allowed in 200
-# for a stall of the guest).
+# stays up and its replies are not written off (2 lost allowed in ~230
+# for a stall of the guest). Every probe is overdue before its reply
+# comes, so a 30 ms gap between two replies takes p2 down, as detection
+# must: a vCPU standing still 20 ms (one interval short of detection)
+# makes that gap. As for the fail-back, each 2 s trial is watched; a
+# flap in a trial the emulated machine spoiled (a CPU stalled 20 ms or
+# more, or every probe declared lost was answered late or dropped by the
+# guest's receive backlog) is tried again, up to three times. A CI run
+# of 5012006 on 6.1 flapped p2 once with one probe lost (p2 was then
+# still at the 40 ms the apply test gave it, and is now set back).
 if [ "$FULL" = 1 ]; then
-	p2f() { c1 -j show to-b | jq -r --arg f "$1" '.[0].paths[] | select(.name == "p2") | .status[$f]'; }
+	# p2's counters in one reading: flaps lost late probes_recv state rtt_p50_ns
+	p2s() {
+		c1 -j show to-b | jq -r '.[0].paths[] | select(.name == "p2") | .status |
+			"\(.flaps) \(.lost) \(.late) \(.probes_recv) \(.state) \(.rtt_p50_ns)"'
+	}
 	check "gw1 probes both paths at 10 ms x 3" h1 set to-b \
 		"{\"health\": {\"interval\": 10, \"detect_mult\": 3, \"key\": [$KEY]}}"
-	if wait_for 10 eval '[ "$(paths_up 1 to-b)" = 2 ]'; then
-		f0=$(p2f flaps) l0=$(p2f lost) r0=$(p2f probes_recv)
-		sleep 2
-		f1=$(p2f flaps) l1=$(p2f lost) r1=$(p2f probes_recv)
-		if [ "$(p2f state)" = up ] && [ "$f1" = "$f0" ] && [ $((l1 - l0)) -le 2 ] &&
-			[ $((r1 - r0)) -ge 50 ]; then
-			pass "p2 (RTT $(ms "$(p2f rtt_p50_ns)") ms) stays up at 10 ms x 3: $((r1 - r0)) replies in 2 s, $((l1 - l0)) lost"
-		else
-			fail "p2 stays up at 10 ms x 3" "state $(p2f state), flaps $f0 -> $f1, lost $l0 -> $l1, replies $r0 -> $r1"
+	# the apply above left p2 an interval of its own: back to the channel's
+	check "path set to-b p2 interval default: p2 follows the channel's 10 ms" \
+		eval 'c1 path set to-b p2 interval default &&
+			[ "$(c1 -j show to-b | jq -r ".[0].paths[] | select(.name == \"p2\") | .interval_ms")" = null ]'
+	slow_spoiled=()
+	for try in 1 2 3; do
+		if ! wait_for 10 eval '[ "$(paths_up 1 to-b)" = 2 ]'; then
+			slow_ok=none
+			break
 		fi
-	else
-		fail "both paths up at 10 ms x 3" "$(h1 paths to-b | tr '\n' ';')"
-	fi
+		d0=$(backlog_drops)
+		stalls_start 30 10000
+		read -r f0 l0 t0 r0 _ <<<"$(p2s)"
+		w0=$EPOCHREALTIME
+		sleep 2
+		read -r f1 l1 t1 r1 st rtt <<<"$(p2s)"
+		secs=$(awk -v a="$w0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+		stalls_end
+		drops=$(($(backlog_drops) - d0))
+		lost=$((l1 - l0)) late=$((t1 - t0))
+		slow_why="state $st, flaps $f0 -> $f1, lost $lost, late $late, replies $((r1 - r0)) in $secs s, guest backlog drops $drops, longest CPU stall ${stall:-?} ms"
+		if [ "$st" = up ] && [ "$f1" = "$f0" ] && [ "$lost" -le 2 ] &&
+			[ $((r1 - r0)) -ge 150 ]; then
+			slow_ok=1
+			break
+		fi
+		slow_ok=0
+		emulated || break
+		if [ "${stall:-0}" -ge 20 ] ||
+			{ [ "$late" -gt 0 ] && [ "$lost" -le $((late + drops)) ]; }; then
+			slow_spoiled+=("($slow_why)")
+			echo "# trial $try spoiled by the emulated machine: $slow_why"
+			slow_ok=spoiled
+			continue
+		fi
+		break
+	done
+	case $slow_ok in
+	1) pass "p2 (RTT $(ms "$rtt") ms) stays up at 10 ms x 3: $((r1 - r0)) replies in $secs s, $lost lost, $late late" ;;
+	none) fail "both paths up at 10 ms x 3" "$(h1 paths to-b | tr '\n' ';')" ;;
+	spoiled) skip "p2 stays up at 10 ms x 3" "every trial spoiled by the emulated machine: ${slow_spoiled[*]}" ;;
+	*) fail "p2 stays up at 10 ms x 3" "$slow_why" ;;
+	esac
 fi
 
 # ---- rmmod with every path probing -------------------------------------------------
