@@ -112,15 +112,19 @@ else
 fi
 forget_run "$tmp/err"
 # A boot that never starts the command (the seam stalls init) is killed
-# after HOTLINE_VM_BOOT_LIMIT seconds and booted again.
-HOTLINE_VM_BOOT_HANGS=1 HOTLINE_VM_BOOT_LIMIT=30 "$run" --kver "$first" --timeout 300 -- \
+# and booted again: the first, silent, once its console has said nothing
+# for HOTLINE_VM_BOOT_SILENCE seconds; the second, writing a line a
+# second, at HOTLINE_VM_BOOT_LIMIT seconds; the third starts the command.
+HOTLINE_VM_BOOT_HANGS=2 HOTLINE_VM_BOOT_SILENCE=10 HOTLINE_VM_BOOT_LIMIT=25 \
+	"$run" --kver "$first" --timeout 300 -- \
 	sh -c 'echo after-boot-hang' >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = after-boot-hang ] &&
-   grep -q 'the boot hung (the guest had not started the command 30s after boot).*attempt 2 of 3' "$tmp/err"; then
-	pass "[$first] a boot that hangs before the command is killed and booted again"
+   grep -q "the boot hung (the guest's console was silent for 10s before it started the command, [0-9]*s after boot).*attempt 2 of 3" "$tmp/err" &&
+   grep -q 'the boot hung (the guest had not started the command 25s after boot).*attempt 3 of 3' "$tmp/err"; then
+	pass "[$first] a boot that hangs before the command is killed and booted again: silent 10 s, or not started in 25 s"
 else
-	fail "[$first] a boot that hangs before the command is booted again" \
+	fail "[$first] a boot that hangs before the command is booted again (silent, then talking)" \
 		"exit $rc, stdout '$(cat "$tmp/out")'" "$(grep '^vm:' "$tmp/err")"
 fi
 forget_run "$tmp/err"
@@ -130,6 +134,13 @@ if [ "$rc" -eq 125 ] && grep -q 'HOTLINE_VM_BOOT_HANGS' "$tmp/err"; then
 	pass "bad HOTLINE_VM_BOOT_HANGS refused"
 else
 	fail "bad HOTLINE_VM_BOOT_HANGS refused" "exit $rc" "$(cat "$tmp/err")"
+fi
+HOTLINE_VM_BOOT_SILENCE=0x "$run" --kver "$first" -- true >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'HOTLINE_VM_BOOT_SILENCE' "$tmp/err"; then
+	pass "bad HOTLINE_VM_BOOT_SILENCE refused"
+else
+	fail "bad HOTLINE_VM_BOOT_SILENCE refused" "exit $rc" "$(cat "$tmp/err")"
 fi
 HOTLINE_VM_BOOT_FAULTS=x "$run" --kver "$first" -- true >"$tmp/out" 2>"$tmp/err"
 rc=$?
