@@ -292,6 +292,13 @@ backlog_drops() {
 	done </proc/net/softnet_stat
 	echo "$n"
 }
+# guest_held LOST LATE DROPS: true when some reply came late and every
+# probe declared lost was answered late or dropped by this guest's receive
+# backlog. With both peers in this guest, only its CPUs can hold a reply
+# past its loss timeout: the emulated machine's doing, no silent peer.
+guest_held() {
+	[ "$2" -gt 0 ] && [ "$1" -le $(($2 + $3)) ]
+}
 
 # wan_netem_idle NS...: an idle netem as wan0's root qdisc in each NS, for
 # wan_netem to change in place later. Deleting or adding a root qdisc

@@ -327,16 +327,17 @@ fi
 # t_restore. Fails when a path went down in the window: nothing here cuts
 # one, so that is a stall of the guest longer than the detection time,
 # which takes both paths down and brings p1 back as "up", not "failback".
+# new_switches: gw1's switch events after line $mark of its event log
+new_switches() { tail -n +$((mark + 1)) "$TMP/ev1" | grep switch; }
 failback_trial() {
 	local mark after
 	mark=$(wc -l <"$TMP/ev1")
-new_switches() { tail -n +$((mark + 1)) "$TMP/ev1" | grep switch; }
 	stream 8 "$TMP/s2" &
 	spid=$!
 	sleep 1
 	paths_restore "$NS_R1"
 	t_restore=$(awk '{ print $1 }' /proc/uptime)
-	wait_for 15 eval 'tail -n +$((mark + 1)) "$TMP/ev1" | grep -q "to-b switch p2 p1 failback"'
+	wait_for 15 eval 'new_switches | grep -q "to-b switch p2 p1 failback"'
 	# by the kernel's own stamps, read at once (a stall of the guest later
 	# in the stream may take both paths down and bring p1 back, which moves
 	# them both: seen once): when p1 last came up (its status) and when the
@@ -484,7 +485,6 @@ print(json.dumps({"paths": [c["paths"][1]]}))')
 # switches nothing. Seen once on 6.12 (12-04).
 wait_for 10 is_active 1 to-b p1
 mark=$(wc -l <"$TMP/ev1")
-new_switches() { tail -n +$((mark + 1)) "$TMP/ev1" | grep switch; }
 stream 3 "$TMP/s3" &
 spid=$!
 sleep 1
@@ -893,8 +893,7 @@ if [ "$FULL" = 1 ]; then
 		fi
 		slow_ok=0
 		emulated || break
-		if [ "${stall:-0}" -ge 20 ] ||
-			{ [ "$late" -gt 0 ] && [ "$lost" -le $((late + drops)) ]; }; then
+		if [ "${stall:-0}" -ge 20 ] || guest_held "$lost" "$late" "$drops"; then
 			slow_spoiled+=("($slow_why)")
 			echo "# trial $try spoiled by the emulated machine: $slow_why"
 			slow_ok=spoiled
