@@ -62,28 +62,53 @@ h1 monitor 120 >"$TMP/ev" 2>&1 &
 mon=$!
 wait_for 30 listening || fail "monitor" "hlhealth.py monitor did not subscribe within 30 s"
 read -r flaps0 sent0 <<<"$(h1 get st flaps probes_sent)"
+# A flap is a failure unless a CPU of this emulated guest stood still for
+# the detection time (the shorter of before and after the change): then
+# the machine took the session down, the check is a SKIP with the stall,
+# and the next change starts from the session up again.
+det_ms=200
+spoiled=
 for change in "interval 30" "detect-mult 12" "dscp af41" "priority 6" \
 	"max-rtt 500" "max-loss 50" "interval 20 detect-mult 10"; do
+	case $change in
+	"interval 30") new_ms=300 ;;
+	"detect-mult 12") new_ms=360 ;;
+	"interval 20 detect-mult 10") new_ms=200 ;;
+	*) new_ms=$det_ms ;;
+	esac
+	short_ms=$((new_ms < det_ms ? new_ms : det_ms))
+	det_ms=$new_ms
+	stalls_start 20 10000
 	# shellcheck disable=SC2086
 	if ! c1 channel set st $change; then
+		stalls_end
 		fail "channel set st $change" "refused"
 		continue
 	fi
 	sleep 0.5
 	read -r st flaps sent <<<"$(h1 get st state flaps probes_sent)"
+	stalls_end
 	if [ "$st" = up ] && [ "$flaps" = "$flaps0" ] && [ "$sent" -gt "$sent0" ]; then
 		pass "set $change: still up, no flap, probes_sent went on ($sent0 -> $sent)"
+	elif emulated && [ "${stall:-0}" -ge "$short_ms" ]; then
+		skip "set $change keeps the session" "a CPU stood still $stall ms (detection $short_ms ms): state $st, flaps $flaps0 -> $flaps"
+		spoiled+=" $change"
+		wait_for 20 state_is up || fail "up again after the stall" "$(h1 get st state diag)"
+		read -r flaps sent <<<"$(h1 get st flaps probes_sent)"
+		flaps0=$flaps
 	else
-		fail "set $change keeps the session" "state $st, flaps $flaps0 -> $flaps, probes_sent $sent0 -> $sent"
+		fail "set $change keeps the session" "state $st, flaps $flaps0 -> $flaps, probes_sent $sent0 -> $sent, longest CPU stall $stall ms"
 	fi
 	sent0=$sent
 done
 pkill -f "$HLH monitor"
 wait $mon 2>/dev/null
-if awk '$2 == "st"' "$TMP/ev" | grep -q .; then
-	fail "no health event while only settings changed" "$(cat "$TMP/ev")"
-else
+if ! awk '$2 == "st"' "$TMP/ev" | grep -q .; then
 	pass "no health event while only settings changed"
+elif [ -n "$spoiled" ]; then
+	skip "no health event while only settings changed" "the emulated machine stalled a session down (set$spoiled): $(tr '\n' ' ' <"$TMP/ev")"
+else
+	fail "no health event while only settings changed" "$(cat "$TMP/ev")"
 fi
 
 # ---- degraded by RTT ----------------------------------------------------------
