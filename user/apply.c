@@ -617,6 +617,13 @@ static int apply_kernel(struct hl_nl *nl, const struct plan *p)
 		       "send (net.core.wmem_max); nothing was changed", p->n);
 		return EXIT_ERROR;
 	}
+	if (err && nl->answer_lost) {
+		hlnl_perror(nl, err);
+		errorf("the kernel's answer to the apply was lost: the plan of %zu steps "
+		       "may have been carried out whole or not at all; 'hotlinectl showconf' "
+		       "shows which, and applying the file again completes it", p->n);
+		return EXIT_ERROR;
+	}
 	if (err) {
 		hlnl_perror(nl, err);
 		if (at < p->n)
@@ -645,7 +652,9 @@ static int apply_run(struct hl_nl *nl, const struct plan *p, struct nl_sock *rt,
 		return EXIT_ERROR;
 	}
 	if (apply_kernel(nl, p)) {
-		routes_restore(rt, have);
+		/* a lost answer may hide channels that use the new routes */
+		if (!nl->answer_lost)
+			routes_restore(rt, have);
 		return EXIT_ERROR;
 	}
 	if (routes_remove(rt, have, want)) {

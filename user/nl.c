@@ -104,8 +104,11 @@ static int hlnl_recv(struct hl_nl *nl, uint32_t seq, hlnl_data_fn fn, void *data
 		const struct nlmsghdr *nlh = (const void *)nl->rx;
 		int len = (int)n;
 
-		if (n < 0)
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				nl->answer_lost = true;
 			return errno == ENOSPC ? -EMSGSIZE : -errno;
+		}
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
 				continue;	/* left over from an earlier try */
@@ -150,6 +153,7 @@ static int hlnl_send(struct hl_nl *nl, struct nlmsghdr *req)
 	req->nlmsg_seq = ++nl->seq;
 	nl->ext_msg[0] = '\0';
 	nl->reported = false;
+	nl->answer_lost = false;
 	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0)
 		return -errno;
 	return 0;

@@ -21,6 +21,9 @@ struct hl_nl {
 	uint32_t ext_offs;		/* and the offset of the attribute it
 					 * is about in the request; 0: none */
 	bool reported;			/* the last error was printed already */
+	bool answer_lost;		/* the request went out, its answer did
+					 * not come back (the socket overran):
+					 * whether it took effect is unknown */
 	char *req;			/* request being built */
 	char *rx;
 };
