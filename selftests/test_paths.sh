@@ -853,8 +853,9 @@ fi
 # must: a vCPU standing still 20 ms (one interval short of detection)
 # makes that gap. As for the fail-back, each 2 s trial is watched; a
 # flap in a trial the emulated machine spoiled (a CPU stalled 20 ms or
-# more, or every probe declared lost was answered late or dropped by the
-# guest's receive backlog) is tried again, up to three times. A CI run
+# more; one down and up with a CPU stalled 10 ms or more; or every probe
+# declared lost was answered late or dropped by the guest's receive
+# backlog) is tried again, up to three times. A CI run
 # of 5012006 on 6.1 flapped p2 once with one probe lost (p2 was then
 # still at the 40 ms the apply test gave it, and is now set back).
 if [ "$FULL" = 1 ]; then
@@ -893,7 +894,12 @@ if [ "$FULL" = 1 ]; then
 		fi
 		slow_ok=0
 		emulated || break
-		if [ "${stall:-0}" -ge 20 ] || guest_held "$lost" "$late" "$drops"; then
+		# one down and up again (3 state changes, nothing lost) beside a
+		# stall of one interval or more: the stall and the other timers
+		# on the reply's way (netem in two routers, the probe's own)
+		# add up to the gap (6.12 under load: 16 ms, flaps 15 -> 18)
+		if [ "${stall:-0}" -ge 20 ] || guest_held "$lost" "$late" "$drops" ||
+			{ [ "${stall:-0}" -ge 10 ] && [ $((f1 - f0)) -le 3 ] && [ "$lost" -le 2 ]; }; then
 			slow_spoiled+=("($slow_why)")
 			echo "# trial $try spoiled by the emulated machine: $slow_why"
 			slow_ok=spoiled
