@@ -66,18 +66,17 @@ read -r flaps0 sent0 <<<"$(h1 get st flaps probes_sent)"
 # the detection time (the shorter of before and after the change): then
 # the machine took the session down, the check is a SKIP with the stall,
 # and the next change starts from the session up again.
-det_ms=200
+# detect_ms: gw1's detection time for st as the module holds it, in $det
+detect_ms() {
+	det=$(c1 -j show st | jq -r '.[0].health | .interval_ms * .detect_mult')
+	[[ $det =~ ^[1-9][0-9]*$ ]] || fail "st's detection time from hotlinectl -j show" "read '$det'"
+}
+detect_ms
+det_ms=$det
+echo "# st's detection time: $det_ms ms"
 spoiled=
 for change in "interval 30" "detect-mult 12" "dscp af41" "priority 6" \
 	"max-rtt 500" "max-loss 50" "interval 20 detect-mult 10"; do
-	case $change in
-	"interval 30") new_ms=300 ;;
-	"detect-mult 12") new_ms=360 ;;
-	"interval 20 detect-mult 10") new_ms=200 ;;
-	*) new_ms=$det_ms ;;
-	esac
-	short_ms=$((new_ms < det_ms ? new_ms : det_ms))
-	det_ms=$new_ms
 	stalls_start 20 10000
 	# shellcheck disable=SC2086
 	if ! c1 channel set st $change; then
@@ -88,6 +87,11 @@ for change in "interval 30" "detect-mult 12" "dscp af41" "priority 6" \
 	sleep 0.5
 	read -r st flaps sent <<<"$(h1 get st state flaps probes_sent)"
 	stalls_end
+	detect_ms
+	new_ms=$det
+	echo "# set $change: detection $det_ms -> $new_ms ms"
+	short_ms=$((new_ms < det_ms ? new_ms : det_ms))
+	det_ms=$new_ms
 	if [ "$st" = up ] && [ "$flaps" = "$flaps0" ] && [ "$sent" -gt "$sent0" ]; then
 		pass "set $change: still up, no flap, probes_sent went on ($sent0 -> $sent)"
 	elif emulated && [ "${stall:-0}" -ge "$short_ms" ]; then
