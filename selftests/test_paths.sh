@@ -543,13 +543,30 @@ if [ "$FULL" = 1 ]; then
 	else
 		fail "hotlinectl stats --prometheus has per-path metrics" "$(printf '%s\n' "$prom" | grep -E 'path|switch' | head -20)"
 	fi
-	# pref 5 makes p2 the preferred path: it has been up for long, so the
-	# channel moves to it at once (reason config); back with pref 20
+	# pref 5 makes p2 the preferred path: up for longer than the hold, the
+	# channel moves to it at once (reason config); back with pref 20. A
+	# stall of the emulated machine after the restores can have taken p2
+	# down and up again (CI 12-05, 6.1: the switch came as a fail-back
+	# 3 s later): what is left of its hold is waited out first, and a p2
+	# that goes down and up around the change spoils the check.
+	p2_since() { c1 -j show to-b | jq -r '.[0].paths[] | select(.name == "p2") | .status | select(.state == "up") | .since_ns'; }
+	p2_held() {
+		local s
+		s=$(p2_since)
+		[ -n "$s" ] && [ $((($(date +%s%N) - s) / 1000000)) -ge $((HOLD + 300)) ]
+	}
+	wait_for 10 eval 'p2_held && is_active 1 to-b p1' ||
+		fail "p1 active, p2 up for the hold before the preference change" "$(c1 show to-b 2>&1)"
+	p2s=$(p2_since)
+	mark=$(wc -l <"$TMP/ev1")
 	check "hotlinectl path set: p2 preferred" c1 path set to-b p2 pref 5
-	if wait_for 3 is_active 1 to-b p2 && wait_for 3 grep -q 'to-b switch p1 p2 config' "$TMP/ev1"; then
+	if wait_for 3 is_active 1 to-b p2 && wait_for 3 eval 'new_switches | grep -q "to-b switch p1 p2 config"'; then
 		pass "a preference changed: traffic moves to the now preferred path (reason config)"
+	elif [ "$(p2_since)" != "$p2s" ] || new_switches | grep -q ' down$'; then
+		skip "a preference changed: traffic moves" \
+			"a path went down around the change (the emulated machine): $(new_switches | tr '\n' ';')"
 	else
-		fail "a preference changed: traffic moves" "active $(active 1 to-b)" "$(grep switch "$TMP/ev1" | tail -3)"
+		fail "a preference changed: traffic moves" "active $(active 1 to-b)" "$(new_switches)"
 	fi
 	check "hotlinectl path set: p2 back to 20" c1 path set to-b p2 pref 20
 	check_fails "hotlinectl path add refuses a second p1" c1 path add to-b p1 local "$P1_GW1" probe "$P1_GW2" mark 0x300/0xff00
