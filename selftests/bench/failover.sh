@@ -27,7 +27,8 @@
 #             after 3 replies), on both gateways
 #   hotline100, hotline10
 #             hotline's failover: a channel on each gateway with two
-#             keyed paths probing at 100 ms or 10 ms x 3, steering by
+#             keyed paths probing at 100 ms or 10 ms x 3 (hotlineMS[xMULT]:
+#             any interval and detect-mult, as hotline10x2), steering by
 #             mark (fwmark -> the path's table; the main table sends
 #             the far LAN over path 2), fail-back hold 2 s
 # Setups are interleaved cut by cut; medians and maxima over the cuts.
@@ -51,9 +52,21 @@ declare -A LABEL=(
 	[single]="one path, no failover"
 	[multipath]="kernel multipath, use_neigh=1"
 	[tracker]="ping tracker, 1 s x 3"
-	[hotline100]="hotline, 100 ms x 3"
-	[hotline10]="hotline, 10 ms x 3"
 )
+for s in $SETUPS; do
+	case $s in
+	single | multipath | tracker) ;;
+	hotline[1-9]*)
+		if [[ $s =~ ^hotline([1-9][0-9]*)(x([1-9][0-9]?))?$ ]]; then
+			LABEL[$s]="hotline, ${BASH_REMATCH[1]} ms x ${BASH_REMATCH[3]:-3}"
+		else
+			echo "bench: setup '$s' is not hotlineMS nor hotlineMSxMULT" >&2
+			rm -rf "$tmp"
+			exit 1
+		fi ;;
+	*) echo "bench: unknown setup '$s' in HOTLINE_BENCH_SETUPS (single multipath tracker hotlineMS[xMULT])" >&2; rm -rf "$tmp"; exit 1 ;;
+	esac
+done
 HLH=$HOTLINE_ROOT/selftests/hlhealth.py
 HOLD=2000
 
@@ -79,7 +92,7 @@ route_by_mark() { # NS VIA1 VIA2
 route_by_mark "$NS_GW1" "$P1_R1A" "$P2_R2A" && route_by_mark "$NS_GW2" "$P1_R1B" "$P2_R2B" ||
 	{ say "cannot install the path rules"; exit 1; }
 KEY=$(od -An -tu1 -N32 /dev/urandom | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
-# hotline_start IVAL: the channels on both gateways, both paths up
+# hotline_start IVAL MULT: the channels on both gateways, both paths up
 hotline_start() {
 	local side ns l1 p1 l2 p2 peer
 	for side in 1 2; do
@@ -89,7 +102,7 @@ hotline_start() {
 			ns=$NS_GW2 l1=$P1_GW2 p1=$P1_GW1 l2=$P2_GW2 p2=$P2_GW1 peer=$NET_A4
 		fi
 		ip netns exec "$ns" /usr/bin/python3 "$HLH" add bench "{\"peer\": \"$peer\",
- \"failback\": $HOLD, \"health\": {\"interval\": $1, \"detect_mult\": 3, \"key\": [$KEY]},
+ \"failback\": $HOLD, \"health\": {\"interval\": $1, \"detect_mult\": $2, \"key\": [$KEY]},
  \"paths\": [{\"name\": \"p1\", \"pref\": 10, \"mark\": 256, \"mark_mask\": 65280, \"local\": \"$l1\", \"probe\": \"$p1\"},
   {\"name\": \"p2\", \"pref\": 20, \"mark\": 512, \"mark_mask\": 65280, \"local\": \"$l2\", \"probe\": \"$p2\"}]}" \
 			>/dev/null || return 1
@@ -152,8 +165,10 @@ cut_once() {
 	single)    paths_lan_route 1 ;;
 	multipath) paths_lan_route multi ;;
 	tracker)   paths_lan_route 1 && tracker_start ;;
-	hotline100) paths_lan_route 2 && hotline_start 100 || say "hotline paths not ready" ;;
-	hotline10) paths_lan_route 2 && hotline_start 10 || say "hotline paths not ready" ;;
+	hotline*) # hotlineMS or hotlineMSxMULT
+		local spec=${setup#hotline}
+		paths_lan_route 2 && hotline_start "${spec%x*}" "$([[ $spec == *x* ]] && echo "${spec#*x}" || echo 3)" ||
+			say "hotline paths not ready" ;;
 	esac
 	sleep 1
 	r=$(which_router)

@@ -42,4 +42,12 @@ for tool in stamp_peer hostile stallwatch bench/probe_stream; do
 		status=1
 	fi
 done
+# hotlinectl with the kernel's answer to an apply lost (test_paths)
+if ${CC:-gcc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fPIC -shared -I$top/include/uapi \
+	-o "$top/build/selftests/lose_answer.so" "$top/selftests/lose_answer.c" -ldl; then
+	echo "PASS: lose_answer_build_vm"
+else
+	echo "FAIL: lose_answer_build_vm: does not compile"
+	status=1
+fi
 exit $status
