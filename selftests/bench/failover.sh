@@ -53,12 +53,14 @@ declare -A LABEL=(
 	[multipath]="kernel multipath, use_neigh=1"
 	[tracker]="ping tracker, 1 s x 3"
 )
+declare -A IVAL MULT	# a hotline setup's interval (ms) and detect-mult
 for s in $SETUPS; do
 	case $s in
 	single | multipath | tracker) ;;
 	hotline[1-9]*)
 		if [[ $s =~ ^hotline([1-9][0-9]*)(x([1-9][0-9]?))?$ ]]; then
-			LABEL[$s]="hotline, ${BASH_REMATCH[1]} ms x ${BASH_REMATCH[3]:-3}"
+			IVAL[$s]=${BASH_REMATCH[1]} MULT[$s]=${BASH_REMATCH[3]:-3}
+			LABEL[$s]="hotline, ${IVAL[$s]} ms x ${MULT[$s]}"
 		else
 			echo "bench: setup '$s' is not hotlineMS nor hotlineMSxMULT" >&2
 			rm -rf "$tmp"
@@ -165,9 +167,7 @@ cut_once() {
 	single)    paths_lan_route 1 ;;
 	multipath) paths_lan_route multi ;;
 	tracker)   paths_lan_route 1 && tracker_start ;;
-	hotline*) # hotlineMS or hotlineMSxMULT
-		local spec=${setup#hotline}
-		paths_lan_route 2 && hotline_start "${spec%x*}" "$([[ $spec == *x* ]] && echo "${spec#*x}" || echo 3)" ||
+	hotline*) paths_lan_route 2 && hotline_start "${IVAL[$setup]}" "${MULT[$setup]}" ||
 			say "hotline paths not ready" ;;
 	esac
 	sleep 1
