@@ -26,8 +26,16 @@ set yrange [0.4:20000]
 set grid xtics ytics
 set key outside right center
 
-plot cuts("single")     using 1:2 with linespoints lw 2 pt 7 lc rgb "black"   title "one path", \
-     cuts("multipath")  using 1:2 with linespoints lw 2 pt 5 lc rgb "#7f7f7f" title "kernel multipath", \
-     cuts("tracker")    using 1:2 with linespoints lw 2 pt 9 lc rgb "#d62728" title "ping tracker 1 s x 3", \
-     cuts("hotline100") using 1:2 with linespoints lw 2 pt 11 lc rgb "#1f77b4" title "hotline 100 ms x 3", \
-     cuts("hotline10")  using 1:2 with linespoints lw 3 pt 13 lc rgb "#2ca02c" title "hotline 10 ms x 3"
+# the setups the run printed, in its order; a run narrowed by
+# HOTLINE_BENCH_SETUPS plots what it ran (hotline10x2 as well)
+setups = system(sprintf("awk '/^Per cut/ { on = 1; next } on && /^  [a-z0-9]+:/ { sub(/:.*/, \"\"); printf \"%%s \", $1 }' %s", in))
+if (words(setups) == 0) { print sprintf("no per-cut lines in %s", in); exit status 1 }
+title_of(s) = s eq "single" ? "one path" : s eq "multipath" ? "kernel multipath" : \
+	s eq "tracker" ? "ping tracker 1 s x 3" : \
+	strstrt(s, "x") ? sprintf("hotline %s ms x %s", s[8:strstrt(s, "x") - 1], s[strstrt(s, "x") + 1:]) : \
+	sprintf("hotline %s ms x 3", s[8:])
+colour_of(s) = s eq "single" ? 0x000000 : s eq "multipath" ? 0x7f7f7f : s eq "tracker" ? 0xd62728 : \
+	s eq "hotline100" ? 0x1f77b4 : s eq "hotline10" ? 0x2ca02c : 0x9467bd
+
+plot for [i = 1:words(setups)] cuts(word(setups, i)) using 1:2 with linespoints lw 2 pt (5 + 2 * i) \
+	lc rgb colour_of(word(setups, i)) title title_of(word(setups, i))
