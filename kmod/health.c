@@ -106,6 +106,7 @@ struct hotline_health {
 	u64 since_mono_ns;		/* the same instant; READ_ONCE() outside */
 	u64 last_valid_ns;		/* CLOCK_MONOTONIC */
 	u64 last_tx_ns;			/* CLOCK_MONOTONIC */
+	u64 silence_ns;			/* at the last down, see health_expire() */
 	u32 refl_seq;
 	u64 auth_failures;
 	u64 malformed;
@@ -162,6 +163,13 @@ static bool health_expire(struct hotline_health *h, u64 now)
 					      health_loss_ns(h)));
 	if (now - h->last_valid_ns < detect || !hl_fsm_expired(&h->fsm))
 		return false;
+	/*
+	 * Kept so an admin can tell a timely down (the detection time, or up
+	 * to one interval more when no probe was in flight) from one this
+	 * host noticed late: the excess is timer and softirq latency, and
+	 * the traffic lost it too.
+	 */
+	h->silence_ns = now - h->last_valid_ns;
 	h->since_ns = ktime_get_real_ns();
 	WRITE_ONCE(h->since_mono_ns, now);
 	return true;
@@ -633,6 +641,7 @@ static void health_reset(struct hotline_health *h,
 	h->last_valid_ns = ktime_get_ns();
 	WRITE_ONCE(h->since_mono_ns, h->last_valid_ns);
 	h->last_tx_ns = h->last_valid_ns;
+	h->silence_ns = 0;
 	h->refl_seq = 0;
 	h->auth_failures = 0;
 	h->malformed = 0;
@@ -933,6 +942,7 @@ void health_get_status(const struct hotline_health *ch,
 	st->malformed = h->malformed;
 	st->reflected = h->reflected;
 	st->reflect_limited = h->refl_limited;
+	st->silence_ns = h->silence_ns;
 	st->loss_ppm = hl_probes_loss_ppm(&h->probes);
 	st->window = hl_probes_window(&h->probes);
 	spin_unlock_bh(&h->lock);
@@ -950,7 +960,7 @@ size_t health_status_size(void)
 {
 	return nla_total_size(0) +			/* the nest */
 	       2 * nla_total_size(sizeof(u8)) +		/* STATE, DIAG */
-	       19 * nla_total_size_64bit(sizeof(u64)) +	/* SINCE .. JITTER, REFL. */
+	       20 * nla_total_size_64bit(sizeof(u64)) +	/* SINCE .. SILENCE */
 	       3 * nla_total_size(sizeof(u32));		/* FLAPS, LOSS_PPM, WINDOW */
 }
 
@@ -994,6 +1004,8 @@ int health_fill_status_as(struct sk_buff *skb, const struct hotline_health *h,
 			      HOTLINE_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_REFLECT_LIMITED,
 			      st.reflect_limited, HOTLINE_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_SILENCE, st.silence_ns,
+			      HOTLINE_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_RTT_LAST, st.rtt_last,
 			      HOTLINE_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(skb, HOTLINE_A_STATUS_RTT_MIN, st.rtt_min,

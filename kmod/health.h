@@ -162,6 +162,7 @@ struct hotline_health_status {
 	u64 jitter;			/* ns */
 	u32 loss_ppm;
 	u32 window;			/* resolved probes behind loss_ppm */
+	u64 silence_ns;			/* no valid reply for that long at the last down */
 };
 
 /* Snapshot of the session's metrics; any context, never sleeps. */

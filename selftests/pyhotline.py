@@ -132,7 +132,8 @@ ST = _Enum('HOTLINE_A_STATUS_', [
     None, 'STATE', 'DIAG', 'SINCE', 'FLAPS', 'PROBES_SENT', 'PROBES_RECV',
     'LOST', 'DUPLICATES', 'REORDERED', 'LATE', 'AUTH_FAILURES', 'MALFORMED',
     'REFLECTED', 'RTT_LAST', 'RTT_MIN', 'RTT_MAX', 'RTT_MEAN', 'RTT_P50',
-    'RTT_P90', 'RTT_P99', 'JITTER', 'LOSS_PPM', 'WINDOW', 'PAD', 'REFLECT_LIMITED'])
+    'RTT_P90', 'RTT_P99', 'JITTER', 'LOSS_PPM', 'WINDOW', 'PAD', 'REFLECT_LIMITED',
+    'SILENCE'])
 
 PROTOS = ['any', 'tcp', 'udp', 'icmp', 'sctp']
 STATES = ['admin-down', 'down', 'init', 'up', 'degraded']

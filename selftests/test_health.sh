@@ -287,6 +287,17 @@ if in_range "$det" 0.15 0.55; then
 else
 	fail "link cut: gw1 reports down in time" "after '${det}' s, want 0.15..0.55"
 fi
+# The silence the kernel measured at that down: never below the detection
+# time (300 ms), by design at most one interval more (the first probe
+# left unanswered may leave an interval after the last reply), plus the
+# same 150 ms TCG allowance.
+read -r st sil <<<"$(g1 state silence_ns)"
+if [ "$st" = down ] && [[ $sil =~ ^[0-9]+$ ]] && [ "$sil" -ge 300000000 ] &&
+	[ "$sil" -le 550000000 ]; then
+	pass "link cut: gw1's silence at the down $(ms "$sil") ms (300..550)"
+else
+	fail "link cut: gw1's silence at the down" "state '$st', silence_ns '$sil', want down and 300..550 ms"
+fi
 sleep 1
 ip -n "$NS_GW1" link set wan0 up
 wait_up_both 10

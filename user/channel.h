@@ -87,6 +87,7 @@ struct hl_status {
 	uint64_t rtt_last, rtt_min, rtt_max, rtt_mean, rtt_p50, rtt_p90, rtt_p99;
 	uint64_t jitter;
 	uint32_t loss_ppm, window;
+	uint64_t silence_ns;	/* no valid reply for that long at the last down */
 };
 
 /* One way to reach the peer gateway (HOTLINE_A_PATHS_PATH). */

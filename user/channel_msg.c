@@ -305,6 +305,7 @@ static int status_attr(const struct nlattr *a, void *data, struct parse_error *e
 	case HOTLINE_A_STATUS_RTT_P90: d64 = &s->rtt_p90; break;
 	case HOTLINE_A_STATUS_RTT_P99: d64 = &s->rtt_p99; break;
 	case HOTLINE_A_STATUS_JITTER: d64 = &s->jitter; break;
+	case HOTLINE_A_STATUS_SILENCE: d64 = &s->silence_ns; break;
 	default: return 0;
 	}
 	if (d32) {

@@ -19,6 +19,10 @@
  *                                                        counter
  *   hotline_health_transitions_total                     counter (flaps)
  *   hotline_health_last_change_timestamp_seconds         gauge, Unix time
+ *   hotline_health_down_silence_seconds                  gauge, how long no
+ *       valid reply had come at the last down (0 before any): above the
+ *       detection time plus one interval, the host noticed late (timers,
+ *       softirqs)
  *
  * Paths (a channel's failover sessions) get the same health families under
  * hotline_path_ instead of hotline_health_ (hotline_path_state,
@@ -77,6 +81,7 @@ SGETTER(reflected, s->reflected)
 SGETTER(reflect_limited, s->reflect_limited)
 SGETTER(flaps, s->flaps)
 SGETTER(since, s->since_ns)
+SGETTER(silence, s->silence_ns)
 
 static const struct family channel_families[] = {
 	{ "hotline_channel_rx_packets_total", "counter",
@@ -131,6 +136,9 @@ static const struct family health_families[] = {
 	  "Health state changes.", U_COUNT, NULL, flaps },
 	{ "last_change_timestamp_seconds", "gauge",
 	  "Unix time of the last health state change.", U_NS, NULL, since },
+	{ "down_silence_seconds", "gauge",
+	  "How long no valid reply had come at the last down: the detection time, up to one interval more, and how late the host noticed.",
+	  U_NS, NULL, silence },
 };
 
 void prometheus_label_escape(const char *s, char *buf, size_t len)

@@ -15,7 +15,8 @@
  *     "malformed": 0, "reflected": 10, "reflect_limited": 0,
  *     "rtt_last_ns": ..., "rtt_min_ns": ..., "rtt_max_ns": ...,
  *     "rtt_mean_ns": ..., "rtt_p50_ns": ..., "rtt_p90_ns": ...,
- *     "rtt_p99_ns": ..., "jitter_ns": ..., "loss_ppm": 0, "window": 10
+ *     "rtt_p99_ns": ..., "jitter_ns": ..., "loss_ppm": 0, "window": 10,
+ *     "silence_ns": 0  (no valid reply for that long at the last down)
  *   }
  */
 #include <stdio.h>
@@ -224,6 +225,7 @@ json_object *status_json(const struct hl_status *s)
 	add_u64(o, "jitter_ns", s->jitter);
 	add_u64(o, "loss_ppm", s->loss_ppm);
 	add_u64(o, "window", s->window);
+	add_u64(o, "silence_ns", s->silence_ns);
 	return o;
 }
 

@@ -32,7 +32,7 @@ static void channels(struct hl_channel ch[3])
 		.malformed = 5, .reflected = 98, .reflect_limited = 7, .rtt_min = 1000000,
 		.rtt_max = 25000000, .rtt_mean = 2500000, .rtt_p50 = 2000000,
 		.rtt_p90 = 12345678, .rtt_p99 = 20000001, .jitter = 1500,
-		.loss_ppm = 10000, .window = 100,
+		.loss_ppm = 10000, .window = 100, .silence_ns = 31250000,
 	};
 
 	channel_init(&ch[1]);
@@ -162,7 +162,11 @@ static const char expected[] =
 "# HELP hotline_health_last_change_timestamp_seconds Unix time of the last health state change.\n"
 "# TYPE hotline_health_last_change_timestamp_seconds gauge\n"
 "hotline_health_last_change_timestamp_seconds{channel=\"cert\",peer=\"198.51.100.0/24\"} 1764195212.123456789\n"
-"hotline_health_last_change_timestamp_seconds{channel=\"B_2\",peer=\"2001:db8:ffff::1/128\"} 0\n";
+"hotline_health_last_change_timestamp_seconds{channel=\"B_2\",peer=\"2001:db8:ffff::1/128\"} 0\n"
+"# HELP hotline_health_down_silence_seconds How long no valid reply had come at the last down: the detection time, up to one interval more, and how late the host noticed.\n"
+"# TYPE hotline_health_down_silence_seconds gauge\n"
+"hotline_health_down_silence_seconds{channel=\"cert\",peer=\"198.51.100.0/24\"} 0.03125\n"
+"hotline_health_down_silence_seconds{channel=\"B_2\",peer=\"2001:db8:ffff::1/128\"} 0\n";
 
 static char *render(const struct hl_channel *ch, size_t n)
 {

@@ -77,6 +77,7 @@ static struct nlmsghdr *build(enum variant v)
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_MALFORMED, 6);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_REFLECTED, 995);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_REFLECT_LIMITED, 17);
+		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_SILENCE, 31250000);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_RTT_LAST, 20100000);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_RTT_MIN, 19000000);
 		mnl_attr_put_u64(nlh, HOTLINE_A_STATUS_RTT_MAX, 45000000);
@@ -130,7 +131,7 @@ static void test_good(void)
 	CHECK(s->probes_sent == 1000 && s->probes_recv == 990 && s->lost == 10 &&
 	      s->duplicates == 1 && s->reordered == 2 && s->late == 3 &&
 	      s->auth_failures == 5 && s->malformed == 6 && s->reflected == 995 &&
-	      s->reflect_limited == 17,
+	      s->reflect_limited == 17 && s->silence_ns == 31250000,
 	      "status counters", "sent %llu recv %llu",
 	      (unsigned long long)s->probes_sent, (unsigned long long)s->probes_recv);
 	CHECK(s->rtt_last == 20100000 && s->rtt_min == 19000000 &&
@@ -301,7 +302,8 @@ static void test_json(void)
 		"\"rtt_min_ns\":19000000,\"rtt_max_ns\":45000000,"
 		"\"rtt_mean_ns\":20500000,\"rtt_p50_ns\":20250000,"
 		"\"rtt_p90_ns\":30000000,\"rtt_p99_ns\":44321000,"
-		"\"jitter_ns\":1234567,\"loss_ppm\":10000,\"window\":1000}";
+		"\"jitter_ns\":1234567,\"loss_ppm\":10000,\"window\":1000,"
+		"\"silence_ns\":31250000}";
 
 	if (health_event_decode(build(V_GOOD), &ev, &e)) {
 		CHECK(0, "status JSON", "decode: %s", e.why);

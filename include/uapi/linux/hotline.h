@@ -109,6 +109,13 @@
  *       HOTLINE_A_STATUS_LOSS_PPM:  u32, lost probes per million over the
  *                                   window
  *       HOTLINE_A_STATUS_WINDOW:    u32, probes the window covers now
+ *       HOTLINE_A_STATUS_SILENCE:   u64, ns: how long no valid reply had
+ *                                   come when the session last went down:
+ *                                   the detection time, up to one
+ *                                   interval more (a probe must also go
+ *                                   unanswered that long), and how late
+ *                                   this host noticed; 0 until it first
+ *                                   goes down
  *
  *   With paths, also (reply-only):
  *   HOTLINE_A_CHANNEL_ACTIVE_PATH: string, the path the channel's traffic
@@ -363,6 +370,7 @@ enum hotline_status_attr {
 	HOTLINE_A_STATUS_WINDOW,
 	HOTLINE_A_STATUS_PAD,
 	HOTLINE_A_STATUS_REFLECT_LIMITED,
+	HOTLINE_A_STATUS_SILENCE,
 	__HOTLINE_A_STATUS_MAX
 };
 
