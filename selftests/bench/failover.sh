@@ -121,6 +121,12 @@ hotline_ready() {
 			return 1
 	done
 }
+# hl_path_field NS PATH FIELD: a field of the path's row in hotlinectl -j show
+hl_path_field() {
+	"$HOTLINECTL" -N "$1" -j show bench |
+		jq -r --arg p "$2" ".[0].paths[] | select(.name == \$p) | $3"
+}
+hl_active() { "$HOTLINECTL" -N "$1" -j show bench | jq -r '.[0].active_path // "none"'; }
 hotline_stop() {
 	ip netns exec "$NS_GW1" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
 	ip netns exec "$NS_GW2" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
@@ -184,9 +190,23 @@ cut_once() {
 	ns_b "$PROBE" oneway "$A4" $((PORT + 2)) "$PPS" "$secs" >/dev/null &
 	sender="$sender $!"
 	sleep "$LEAD"
+	# which path each gateway sent on as the cut came: a gateway already
+	# off the cut path loses nothing one way
+	local act=
+	[[ $setup != hotline* ]] || act="$(hl_active "$NS_GW1") $(hl_active "$NS_GW2")"
 	t0=${EPOCHREALTIME/./}
 	paths_cut "$r"
 	sleep "$DOWN"
+	if [[ $setup == hotline* ]]; then
+		# the kernel's silence at the cut path's down, on each gateway
+		local p=p2 ns sil
+		[ "$r" = "$NS_R1" ] && p=p1
+		for ns in "$NS_GW1" "$NS_GW2"; do
+			sil=$(hl_path_field "$ns" "$p" '.status.silence_ns')
+			act+=" $(awk -v n="$sil" 'BEGIN { printf "%.1f", n / 1e6 }')"
+		done
+		echo "$act" >"$tmp/$setup.$n.hl"
+	fi
 	paths_restore "$r"
 	# from before the cut began to after the restore took effect
 	window_us=$((${EPOCHREALTIME/./} - t0))
@@ -242,11 +262,50 @@ for ((n = 1; n <= CUTS; n++)); do
 	for s in $SETUPS; do
 		cut_once "$s" "$n"
 		analyse "$s" "$n" >>"$tmp/$s.res"
+		[ ! -f "$tmp/$s.$n.hl" ] || cat "$tmp/$s.$n.hl" >>"$tmp/$s.hl"
 	done
 done
 
 # stat_col FILE C: "MEDIAN MAX" of column C of FILE
 stat_col() { cut -d' ' -f"$2" "$1" | median_min_max | cut -d' ' -f1,3; }
+
+# hotline_detail: what each hotline cut's loss is made of. A gateway's
+# kernel takes the cut path down the detection time after its last valid
+# reply (HOTLINE_A_STATUS_SILENCE; here probes are always in flight, the
+# path's RTT being over the interval), and that reply came at most the
+# path's one-way delay after the cut: a one-way stream loses at most
+# detection + one-way delay by design. What the silence shows beyond the
+# detection time is the guest noticing late; the last column takes it
+# off the loss, cut by cut, leaving what the design itself lost.
+hotline_detail() {
+	local s d f m x
+	for s in $SETUPS; do
+		[ -f "$tmp/$s.hl" ] || continue
+		d=$((IVAL[$s] * MULT[$s]))
+		echo
+		echo "${LABEL[$s]}, per cut: the active paths of gw1 and gw2 as the cut came, the kernel's"
+		echo "silence at the cut path's down (ms; detection $d ms), one-way loss, and that loss less the"
+		echo "silence beyond the detection time (A -> B: gw1's, B -> A: gw2's):"
+		paste -d' ' "$tmp/$s.hl" "$tmp/$s.res" | awk -v d="$d" '
+		function late(x) { return x > d ? x - d : 0 }
+		{
+			ab = $8; ba = $9
+			printf "  %s %s  silence %s / %s  lost %d / %d  design %.0f / %.0f\n",
+				$1, $2, $3, $4, ab, ba, ab - late($3), ba - late($4)
+			print ab - late($3) >"'"$tmp/$s.dab"'"
+			print ba - late($4) >"'"$tmp/$s.dba"'"
+			print late($3) >"'"$tmp/$s.lab"'"
+			print late($4) >"'"$tmp/$s.lba"'"
+		}'
+		local -A v=()
+		for f in lab lba dab dba; do
+			read -r m _ x < <(median_min_max <"$tmp/$s.$f")
+			v[$f]="$m / $x"
+		done
+		echo "  late, median / max: gw1 ${v[lab]} ms, gw2 ${v[lba]} ms;" \
+			"loss less it: A -> B ${v[dab]}, B -> A ${v[dba]}"
+	done
+}
 
 echo "Failover: $PPS packets/s each stream, $CUTS cuts of ${DOWN} s beyond the first hop, path 1 ${P1_DELAY_MS} ms / path 2 ${P2_DELAY_MS} ms each way"
 echo "Packets lost per cut, median / max: the round trip hostA -> hostB -> hostA, one-way hostA -> hostB"
@@ -269,4 +328,5 @@ echo "Per cut (round_trip_lost outage_ms failback_lost a_to_b_lost b_to_a_lost):
 for s in $SETUPS; do
 	echo "  $s: $(tr '\n' ',' <"$tmp/$s.res" | sed 's/,$//; s/,/; /g')"
 done
+hotline_detail
 rm -rf "$tmp"
