@@ -187,7 +187,7 @@ cut_once() {
 	ns_a "$PROBE" trace "$B4" $((PORT + 1)) "$PPS" "$secs" \
 		"$tmp/$setup.$n" >"$tmp/$setup.$n.sum" &
 	local sender=$!
-	ns_b "$PROBE" oneway "$A4" $((PORT + 2)) "$PPS" "$secs" >/dev/null &
+	ns_b "$PROBE" oneway "$A4" $((PORT + 2)) "$PPS" "$secs" "$tmp/$setup.$n.bat" >/dev/null &
 	sender="$sender $!"
 	sleep "$LEAD"
 	# which path each gateway sent on as the cut came: a gateway already
@@ -217,27 +217,36 @@ cut_once() {
 	say "$setup cut $n of $CUTS on ${r%-*}: $(cat "$tmp/$setup.$n.sum")"
 }
 
-# window_loss: reads the sequence numbers of one stream's lost packets,
-# prints "LOST OUTAGE_MS FAILBACK_LOST" for its cut. The cut begins at
-# the first lost packet; what is lost later than the cut's whole window
-# (cut_once's window_us, which includes the time nft took to cut and to
-# restore) after it is fail-back loss.
+# window_loss TIMES: reads the sequence numbers of one stream's lost
+# packets, prints "LOST OUTAGE_MS FAILBACK_LOST DARK_MS" for its cut. The
+# cut begins at the first lost packet; what is lost later than the cut's
+# whole window (cut_once's window_us, which includes the time nft took to
+# cut and to restore) after it is fail-back loss. DARK_MS is the same cut
+# loss in the sender's time (TIMES: "SEQ ... SENT_MS" a line): from the
+# last packet sent before it to the first sent after it, less one gap,
+# so it equals the packets lost while the sender keeps its schedule, and
+# is less where it fell behind and sent the backlog into the dead path.
 window_loss() {
 	awk -v pps="$PPS" -v win="$window_us" '
+	FNR == NR { t[$1] = $NF; next }
 	{ lost[$1] = 1; if (first == "") first = $1 }
 	END {
-		if (first == "") { print 0, 0, 0; exit }
+		if (first == "") { print 0, 0, 0, 0; exit }
 		back = first + int(win * pps / 1e6) + 1
+		last = first
 		for (s in lost) {
 			s += 0
-			if (s < back) cut++; else fb++
+			if (s < back) { cut++; if (s > last) last = s } else fb++
 		}
 		run = 0; best = 0
 		for (s = first; s < back + 10 * pps; s++) {
 			if (s in lost) { run++; if (run > best) best = run } else run = 0
 		}
-		printf "%d %.0f %d\n", cut + fb, best * 1000 / pps, fb
-	}'
+		dark = -1
+		if ((first - 1) in t && (last + 1) in t)
+			dark = t[last + 1] - t[first - 1] - 1000 / pps
+		printf "%d %.0f %d %.1f\n", cut + fb, best * 1000 / pps, fb, dark
+	}' "$1" -
 }
 
 # missing LOG: the sequence numbers a one-way stream sent that LOG lacks
@@ -247,15 +256,16 @@ missing() {
 	END { for (s = 0; s < total; s++) if (!(s in got)) print s }' "$1"
 }
 
-# analyse SETUP N: "RT_LOST RT_OUTAGE_MS FAILBACK_LOST AB_LOST BA_LOST" for
-# one cut, the fail-back loss of all three streams together
+# analyse SETUP N: "RT_LOST RT_OUTAGE_MS FAILBACK_LOST AB_LOST BA_LOST
+# AB_DARK_MS BA_DARK_MS" for one cut, the fail-back loss of all three
+# streams together
 analyse() {
 	local rt ab ba
-	rt=$(awk '$2 == "lost" { print $1 }' "$tmp/$1.$2" | window_loss)
-	ab=$(missing "$tmp/$1.$2.ab" | window_loss)
-	ba=$(missing "$tmp/$1.$2.ba" | window_loss)
+	rt=$(awk '$2 == "lost" { print $1 }' "$tmp/$1.$2" | window_loss "$tmp/$1.$2")
+	ab=$(missing "$tmp/$1.$2.ab" | window_loss "$tmp/$1.$2")
+	ba=$(missing "$tmp/$1.$2.ba" | window_loss "$tmp/$1.$2.bat")
 	set -- $rt $ab $ba
-	echo "$1 $2 $(($3 + $6 + $9)) $4 $7"
+	echo "$1 $2 $(($3 + $7 + ${11})) $5 $9 $8 ${12}"
 }
 
 for ((n = 1; n <= CUTS; n++)); do
@@ -274,36 +284,38 @@ stat_col() { cut -d' ' -f"$2" "$1" | median_min_max | cut -d' ' -f1,3; }
 # reply (HOTLINE_A_STATUS_SILENCE; here probes are always in flight, the
 # path's RTT being over the interval), and that reply came at most the
 # path's one-way delay after the cut: a one-way stream loses at most
-# detection + one-way delay by design. What the silence shows beyond the
-# detection time is the guest noticing late; the last column takes it
-# off the loss, cut by cut, leaving what the design itself lost.
+# detection + one-way delay by design. A loss counted in packets also
+# holds what a sender that fell behind sent late, all at once, into the
+# dead path; in the sender's time (ms) it does not. What the silence
+# shows beyond the detection time is the guest noticing late; the last
+# column takes it off the loss in ms, cut by cut, leaving the design's.
 hotline_detail() {
 	local s d f m x
+	local -A v
 	for s in $SETUPS; do
 		[ -f "$tmp/$s.hl" ] || continue
 		d=$((IVAL[$s] * MULT[$s]))
 		echo
-		echo "${LABEL[$s]}, per cut: the active paths of gw1 and gw2 as the cut came, the kernel's"
-		echo "silence at the cut path's down (ms; detection $d ms), one-way loss, and that loss less the"
-		echo "silence beyond the detection time (A -> B: gw1's, B -> A: gw2's):"
-		paste -d' ' "$tmp/$s.hl" "$tmp/$s.res" | awk -v d="$d" '
+		echo "${LABEL[$s]}, per cut (A -> B / B -> A): the active paths of gw1 and gw2 as the cut"
+		echo "came, the kernel's silence at the cut path's down on gw1 / gw2 (detection $d ms), the"
+		echo "one-way losses in packets and in the sender's ms, and those ms less the silence beyond"
+		echo "the detection time:"
+		paste -d' ' "$tmp/$s.hl" "$tmp/$s.res" | awk -v d="$d" -v o="$tmp/$s" '
 		function late(x) { return x > d ? x - d : 0 }
 		{
-			ab = $8; ba = $9
-			printf "  %s %s  silence %s / %s  lost %d / %d  design %.0f / %.0f\n",
-				$1, $2, $3, $4, ab, ba, ab - late($3), ba - late($4)
-			print ab - late($3) >"'"$tmp/$s.dab"'"
-			print ba - late($4) >"'"$tmp/$s.dba"'"
-			print late($3) >"'"$tmp/$s.lab"'"
-			print late($4) >"'"$tmp/$s.lba"'"
+			printf "  %s %s  silence %s / %s  lost %d / %d  ms %s / %s  design %.1f / %.1f\n",
+				$1, $2, $3, $4, $8, $9, $10, $11,
+				$10 - late($3), $11 - late($4)
+			print late($3) >(o ".lab"); print late($4) >(o ".lba")
+			print $10 >(o ".mab"); print $11 >(o ".mba")
+			print $10 - late($3) >(o ".dab"); print $11 - late($4) >(o ".dba")
 		}'
-		local -A v=()
-		for f in lab lba dab dba; do
+		for f in lab lba mab mba dab dba; do
 			read -r m _ x < <(median_min_max <"$tmp/$s.$f")
 			v[$f]="$m / $x"
 		done
-		echo "  late, median / max: gw1 ${v[lab]} ms, gw2 ${v[lba]} ms;" \
-			"loss less it: A -> B ${v[dab]}, B -> A ${v[dba]}"
+		echo "  median / max: late gw1 ${v[lab]}, gw2 ${v[lba]} ms; lost in ms A -> B ${v[mab]}," \
+			"B -> A ${v[mba]}; less the lateness A -> B ${v[dab]}, B -> A ${v[dba]}"
 	done
 }
 
@@ -324,7 +336,8 @@ for s in $SETUPS; do
 	printf '| %-30s | %13s | %13s | %13s | %13s | %13s |\n' "${LABEL[$s]}" "${cols[@]}"
 done
 echo
-echo "Per cut (round_trip_lost outage_ms failback_lost a_to_b_lost b_to_a_lost):"
+echo "Per cut (round_trip_lost outage_ms failback_lost a_to_b_lost b_to_a_lost a_to_b_ms b_to_a_ms;"
+echo "the last two: the one-way losses in the sender's time, -1 where it could not be told):"
 for s in $SETUPS; do
 	echo "  $s: $(tr '\n' ',' <"$tmp/$s.res" | sed 's/,$//; s/,/; /g')"
 done

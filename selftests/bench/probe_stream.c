@@ -19,13 +19,15 @@
  *	to SAMPLES_FILE ("-": none).
  *   probe_stream trace ADDR PORT PPS SECONDS TRACE_FILE [SIZE]
  *	the same stream and summary, but TRACE_FILE gets one line per
- *	packet sent, "SEQ RTT_MS", with "lost" for a packet whose echo never
- *	came: packet SEQ left SEQ/PPS seconds after the first, so the file
- *	shows when an outage began, how long it lasted, and (by the RTT)
- *	which path carried each packet.
- *   probe_stream oneway ADDR PORT PPS SECONDS
+ *	packet sent, "SEQ RTT_MS SENT_MS", with "lost" for the RTT of a
+ *	packet whose echo never came and SENT_MS the ms since the first
+ *	packet left: packet SEQ is due SEQ/PPS seconds after the first, so
+ *	the file shows when an outage began, how long it lasted (in packets
+ *	and in time, which differ where the sender fell behind and caught
+ *	up), and (by the RTT) which path carried each packet.
+ *   probe_stream oneway ADDR PORT PPS SECONDS [TIMES_FILE]
  *	the same paced stream to a sink, waiting for nothing; prints
- *	"sent=N".
+ *	"sent=N" and writes "SEQ SENT_MS" a line to TIMES_FILE.
  *
  * The send times come from the sending process's own clock, so the RTT
  * covers both directions and everything queued on the way; a packet whose
@@ -74,7 +76,7 @@ static int usage(void)
 		"       probe_stream sink PORT SECONDS LOG_FILE\n"
 		"       probe_stream send ADDR PORT PPS SECONDS [SAMPLES_FILE [SIZE]]\n"
 		"       probe_stream trace ADDR PORT PPS SECONDS TRACE_FILE [SIZE]\n"
-		"       probe_stream oneway ADDR PORT PPS SECONDS\n");
+		"       probe_stream oneway ADDR PORT PPS SECONDS [TIMES_FILE]\n");
 	return 2;
 }
 
@@ -279,7 +281,7 @@ static int do_send(int argc, char **argv, enum send_mode mode)
 	struct addrinfo *ai;
 	uint32_t total, seq;
 	size_t nrecv = 0, i, k;
-	uint64_t start, gap, next, end;
+	uint64_t start, gap, next, end, *sent;
 	double *rtt, *sorted;
 	char buf[PROBE_MAX];
 	FILE *f = NULL;
@@ -288,7 +290,8 @@ static int do_send(int argc, char **argv, enum send_mode mode)
 	if (parse_uint("PPS", argv[4], 10000, &pps) ||
 	    parse_uint("SECONDS", argv[5], 3600, &secs))
 		return 2;
-	if (argc > 7 && parse_uint("SIZE", argv[7], PROBE_MAX, &size))
+	if (mode != SEND_ONEWAY && argc > 7 &&
+	    parse_uint("SIZE", argv[7], PROBE_MAX, &size))
 		return 2;
 	if (size < sizeof(struct probe)) {
 		fprintf(stderr, "probe_stream: SIZE must be at least %zu\n",
@@ -315,7 +318,8 @@ static int do_send(int argc, char **argv, enum send_mode mode)
 	total = (uint32_t)(pps * secs);
 	rtt = malloc(total * sizeof(*rtt));
 	sorted = malloc(total * sizeof(*sorted));
-	if (!rtt || !sorted) {
+	sent = calloc(total, sizeof(*sent));
+	if (!rtt || !sorted || !sent) {
 		fprintf(stderr, "probe_stream: out of memory\n");
 		return 1;
 	}
@@ -338,6 +342,7 @@ static int do_send(int argc, char **argv, enum send_mode mode)
 		if (seq < total && t >= next) {
 			struct probe p = { PROBE_MAGIC, seq, now_ns() };
 
+			sent[seq] = p.sent_ns - start;
 			memcpy(buf, &p, sizeof(p));
 			/* a refused send (ICMP error, full queue) is a loss */
 			send(fd, buf, size, 0);
@@ -350,6 +355,10 @@ static int do_send(int argc, char **argv, enum send_mode mode)
 		if (seq == total && (t >= end || nrecv == total))
 			break;
 		until = seq < total ? next : end;
+		/*
+		 * A ms timeout: gaps under 1 ms are spun through, which keeps
+		 * the schedule where a sleep's wakeup under emulation would not.
+		 */
 		poll(&pfd, 1, until > t ? (int)((until - t) / 1000000) : 0);
 		/* recv also takes a pending ICMP error, which poll reports */
 		if (pfd.revents & (POLLIN | POLLERR))
@@ -357,21 +366,30 @@ static int do_send(int argc, char **argv, enum send_mode mode)
 	}
 
 	if (mode == SEND_ONEWAY) {
-		printf("sent=%u\n", total);
+		for (i = 0; f && i < total; i++)
+			fprintf(f, "%zu %.3f\n", i, (double)sent[i] / 1e6);
 		free(rtt);
 		free(sorted);
+		free(sent);
 		close(fd);
+		if (f && fclose(f)) {
+			fprintf(stderr, "probe_stream: writing %s failed\n", argv[6]);
+			return 1;
+		}
+		printf("sent=%u\n", total);
 		return 0;
 	}
 	for (i = 0, k = 0; i < total; i++) {
 		if (rtt[i] < 0) {
 			if (f && mode == SEND_TRACE)
-				fprintf(f, "%zu lost\n", i);
+				fprintf(f, "%zu lost %.3f\n", i,
+					(double)sent[i] / 1e6);
 			continue;
 		}
 		sorted[k++] = rtt[i];
 		if (f && mode == SEND_TRACE)
-			fprintf(f, "%zu %.3f\n", i, rtt[i]);
+			fprintf(f, "%zu %.3f %.3f\n", i, rtt[i],
+				(double)sent[i] / 1e6);
 		else if (f)
 			fprintf(f, "%.3f\n", rtt[i]);
 	}
@@ -386,6 +404,7 @@ static int do_send(int argc, char **argv, enum send_mode mode)
 	       (double)k * (double)size * 8 / (double)secs / 1e6);
 	free(rtt);
 	free(sorted);
+	free(sent);
 	close(fd);
 	return 0;
 }
@@ -401,7 +420,7 @@ int main(int argc, char **argv)
 	if (argc >= 7 && argc <= 8 && !strcmp(argv[1], "trace") &&
 	    strcmp(argv[6], "-"))
 		return do_send(argc, argv, SEND_TRACE);
-	if (argc == 6 && !strcmp(argv[1], "oneway"))
+	if (argc >= 6 && argc <= 7 && !strcmp(argv[1], "oneway"))
 		return do_send(argc, argv, SEND_ONEWAY);
 	return usage();
 }
