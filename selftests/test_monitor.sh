@@ -141,6 +141,27 @@ if wait_for 10 hp_up; then
 	check_eq "show: the state column" "up" "$(gw1 show hp | awk 'NR == 2 { print $3 }')"
 	check_eq "stats --prometheus: the state series" "1" \
 		"$(gw1 stats hp -p | sed -n 's/^hotline_health_state{channel="hp",peer="10\.12\.0\.2\/32",state="up"} //p')"
+	# the peer's reflector goes: down after 150 ms (50 ms x 3) without a
+	# reply, which the down event says, in text and in JSON
+	hl -N "$NS_GW2" channel del hp
+	hp_down() {
+		jq -e -s 'map(select(.event == "health" and .name == "hp" and .state == "down")) | length >= 1' "$outj" >/dev/null &&
+		grep -Eq ' health hp up -> down diag .* silent [0-9.]+ ms$' "$outt"
+	}
+	if wait_for 5 hp_down; then
+		sil_t=$(grep -E ' health hp up -> down ' "$outt" | tail -n 1 | sed -n 's/.* silent \([0-9.]*\) ms$/\1/p')
+		sil_j=$(jq -r 'select(.event == "health" and .name == "hp" and .state == "down") | .status.silence_ns' "$outj" | tail -n 1)
+		# at least the detection time; under TCG a late host adds to it
+		if awk -v t="$sil_t" -v j="$sil_j" 'BEGIN { exit !(t >= 150 && t < 5000 && j >= 150e6 && (j / 1e6 - t) ^ 2 <= 0.25) }'; then
+			pass "monitor: the down says how long it was silent ($sil_t ms; detection 150)"
+		else
+			fail "monitor: the down says how long it was silent" "text '$sil_t' ms, JSON '$sil_j' ns; want >= 150 ms and the same" \
+				"$(grep ' hp ' "$outt" | tail -n 3)"
+		fi
+	else
+		fail "monitor reports the down" "no down event for hp" \
+			"$(grep -v warm- "$outj" | tail -n 5; tail -n 3 "$outt")"
+	fi
 else
 	skip "health events" "health engine not in this build (show -j hp status: $(gw1 -j show hp | jq -c '.[0].status'))"
 fi

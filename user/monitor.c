@@ -268,12 +268,17 @@ static void print_health(const char *time, const struct hl_health_event *ev)
 		json_print(stdout, o);
 		return;
 	}
-	printf("%s health %s%s%s %s -> %s diag %s rtt %s/%s ms jitter %s ms loss %s%%\n",
+	printf("%s health %s%s%s %s -> %s diag %s rtt %s/%s ms jitter %s ms loss %s%%",
 	       time, ev->ch.name, ev->path[0] ? " path " : "", ev->path,
 	       health_state_name(ev->old_state),
 	       health_state_name(s->state), health_diag_name(s->diag),
 	       format_ms(s->rtt_p50, p50), format_ms(s->rtt_p99, p99),
 	       format_ms(s->jitter, jit), format_loss_pct(s->loss_ppm, loss));
+	/* how long it had been silent: the detection time, or a late host */
+	if (s->state == HOTLINE_STATE_DOWN &&
+	    ev->old_state != HOTLINE_STATE_ADMIN_DOWN && s->silence_ns)
+		printf(" silent %s ms", format_ms(s->silence_ns, p50));
+	putchar('\n');
 }
 
 static int monitor_event(const struct nlmsghdr *nlh, void *arg)

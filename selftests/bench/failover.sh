@@ -127,6 +127,11 @@ hl_path_field() {
 		jq -r --arg p "$2" ".[0].paths[] | select(.name == \$p) | $3"
 }
 hl_active() { "$HOTLINECTL" -N "$1" -j show bench | jq -r '.[0].active_path // "none"'; }
+both_on_one_path() {
+	local a
+	a=$(hl_active "$NS_GW1")
+	[ "$a" != none ] && [ "$a" = "$(hl_active "$NS_GW2")" ]
+}
 hotline_stop() {
 	ip netns exec "$NS_GW1" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
 	ip netns exec "$NS_GW2" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
@@ -190,10 +195,19 @@ cut_once() {
 	ns_b "$PROBE" oneway "$A4" $((PORT + 2)) "$PPS" "$secs" "$tmp/$setup.$n.bat" >/dev/null &
 	sender="$sender $!"
 	sleep "$LEAD"
-	# which path each gateway sent on as the cut came: a gateway already
-	# off the cut path loses nothing one way
+	# which path each gateway sends on as the cut comes: a path that
+	# flapped since which_router looked may have moved the streams, and a
+	# gateway off the cut path loses nothing one way. Both on one path,
+	# that path's router is cut.
 	local act=
-	[[ $setup != hotline* ]] || act="$(hl_active "$NS_GW1") $(hl_active "$NS_GW2")"
+	if [[ $setup == hotline* ]]; then
+		wait_for 5 both_on_one_path
+		act="$(hl_active "$NS_GW1") $(hl_active "$NS_GW2")"
+		case $act in
+		"p1 "*) r=$NS_R1 ;;
+		"p2 "*) r=$NS_R2 ;;
+		esac
+	fi
 	t0=${EPOCHREALTIME/./}
 	paths_cut "$r"
 	sleep "$DOWN"
@@ -223,9 +237,12 @@ cut_once() {
 # whole window (cut_once's window_us, which includes the time nft took to
 # cut and to restore) after it is fail-back loss. DARK_MS is the same cut
 # loss in the sender's time (TIMES: "SEQ ... SENT_MS" a line): from the
-# last packet sent before it to the first sent after it, less one gap,
-# so it equals the packets lost while the sender keeps its schedule, and
-# is less where it fell behind and sent the backlog into the dead path.
+# send time of the first packet lost to that of the last, plus one gap.
+# It equals the packets lost while the sender keeps its schedule; it is
+# less where the sender fell behind and sent its backlog into the dead
+# path at once, and more where it stood still inside the cut (the path
+# was dark that long; the sender had nothing to send). A sender that
+# stood still just before the cut does not lengthen it.
 window_loss() {
 	awk -v pps="$PPS" -v win="$window_us" '
 	FNR == NR { t[$1] = $NF; next }
@@ -243,8 +260,8 @@ window_loss() {
 			if (s in lost) { run++; if (run > best) best = run } else run = 0
 		}
 		dark = -1
-		if ((first - 1) in t && (last + 1) in t)
-			dark = t[last + 1] - t[first - 1] - 1000 / pps
+		if (first in t && last in t)
+			dark = t[last] - t[first] + 1000 / pps
 		printf "%d %.0f %d %.1f\n", cut + fb, best * 1000 / pps, fb, dark
 	}' "$1" -
 }
