@@ -646,6 +646,8 @@ if [ "$FULL" = 1 ]; then
 	g1() { ip -n "$NS_GW1" "$@"; }
 	ours_rules() { g1 rule show | grep -E '^1000:' | grep -E 'proto (104|hotline)' | sed 's/[[:space:]]\+/ /g'; }
 	ours_route() { g1 route show table "$1" | grep -E 'proto (104|hotline)'; }
+	# none_of_ours TABLE: no rule of ours, no route of ours in TABLE
+	none_of_ours() { [ -z "$(ours_rules)" ] && [ -z "$(ours_route "$1")" ]; }
 	g1 rule add fwmark 0x1000/0xf000 lookup 4096 pref 2000 &&
 		g1 route add 10.88.0.0/24 via "$P2_R2A" table 4096 ||
 		fail "routes: the admin's rule and route" "ip failed"
@@ -718,7 +720,7 @@ if [ "$FULL" = 1 ]; then
 			"table 4096: $(g1 route show table 4096)"
 	fi
 	check "routes: channel set health none" c1 channel set routed health none
-	if [ -z "$(ours_rules)" ] && [ -z "$(ours_route 8192)" ] && admin_kept; then
+	if none_of_ours 8192 && admin_kept; then
 		pass "routes: health none drops the paths and their routing, the admin's stays"
 	else
 		fail "routes: health none drops the paths' routing" "$(g1 rule show)"
@@ -726,7 +728,7 @@ if [ "$FULL" = 1 ]; then
 	check "routes: r2 again" c1 path add routed r2 local "$P2_GW1" probe 10.77.0.2 \
 		mark 0x2000/0xf000 dev p2 via "$P2_R2A" unauthenticated
 	check "routes: channel del" c1 channel del routed
-	if [ -z "$(ours_rules)" ] && [ -z "$(ours_route 8192)" ] && admin_kept; then
+	if none_of_ours 8192 && admin_kept; then
 		pass "routes: channel del removes its paths' routing, the admin's stays"
 	else
 		fail "routes: channel del removes its paths' routing" "$(g1 rule show)"
@@ -748,7 +750,7 @@ if [ "$FULL" = 1 ]; then
 	fi
 	conf 40ms >"$TMP/gw1.conf"
 	check "routes: apply of the file without the channel" c1 apply "$TMP/gw1.conf"
-	if [ -z "$(ours_rules)" ] && [ -z "$(ours_route 4096)" ] && admin_kept; then
+	if none_of_ours 4096 && admin_kept; then
 		pass "routes: apply removes the routing of the paths it removes"
 	else
 		fail "routes: apply removes the routing it installed" "$(g1 rule show)"
@@ -779,7 +781,7 @@ if [ "$FULL" = 1 ]; then
 		fail "routes: applying again after the lost answer" "exit $rc" "$plan"
 	fi
 	check "routes: apply of the file without the channel, again" c1 apply "$TMP/gw1.conf"
-	[ -z "$(ours_rules)" ] && [ -z "$(ours_route 4096)" ] ||
+	none_of_ours 4096 ||
 		fail "routes: the second removal leaves no routing of ours" "$(g1 rule show)"
 	g1 rule del pref 2000
 	g1 route flush table 4096

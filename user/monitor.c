@@ -253,6 +253,7 @@ static void print_health(const char *time, const struct hl_health_event *ev)
 	const struct hl_status *s = &ev->ch.status;
 	char p50[HL_STATUS_FMT_MAX], p99[HL_STATUS_FMT_MAX];
 	char jit[HL_STATUS_FMT_MAX], loss[HL_STATUS_FMT_MAX];
+	char sil[HL_STATUS_FMT_MAX];
 
 	if (opts.json) {
 		json_object *o = channel_event_json(time, "health", &ev->ch);
@@ -277,7 +278,7 @@ static void print_health(const char *time, const struct hl_health_event *ev)
 	/* how long it had been silent: the detection time, or a late host */
 	if (s->state == HOTLINE_STATE_DOWN &&
 	    ev->old_state != HOTLINE_STATE_ADMIN_DOWN && s->silence_ns)
-		printf(" silent %s ms", format_ms(s->silence_ns, p50));
+		printf(" silent %s ms", format_ms(s->silence_ns, sil));
 	putchar('\n');
 }
 

@@ -126,11 +126,17 @@ hl_path_field() {
 	"$HOTLINECTL" -N "$1" -j show bench |
 		jq -r --arg p "$2" ".[0].paths[] | select(.name == \$p) | $3"
 }
-hl_active() { "$HOTLINECTL" -N "$1" -j show bench | jq -r '.[0].active_path // "none"'; }
+# hl_actives: "GW1_PATH GW2_PATH", the active path of each gateway
+hl_actives() {
+	local ns
+	for ns in "$NS_GW1" "$NS_GW2"; do
+		"$HOTLINECTL" -N "$ns" -j show bench | jq -r '.[0].active_path // "none"'
+	done | xargs
+}
 both_on_one_path() {
-	local a
-	a=$(hl_active "$NS_GW1")
-	[ "$a" != none ] && [ "$a" = "$(hl_active "$NS_GW2")" ]
+	local a1 a2
+	read -r a1 a2 < <(hl_actives)
+	[ "$a1" != none ] && [ "$a1" = "$a2" ]
 }
 hotline_stop() {
 	ip netns exec "$NS_GW1" /usr/bin/python3 "$HOTLINE_ROOT/selftests/pyhotline.py" del bench 2>/dev/null
@@ -202,7 +208,7 @@ cut_once() {
 	local act=
 	if [[ $setup == hotline* ]]; then
 		wait_for 5 both_on_one_path
-		act="$(hl_active "$NS_GW1") $(hl_active "$NS_GW2")"
+		act=$(hl_actives)
 		case $act in
 		"p1 "*) r=$NS_R1 ;;
 		"p2 "*) r=$NS_R2 ;;
